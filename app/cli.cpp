@@ -1,0 +1,64 @@
+#include "app/cli.hpp"
+
+#include "app/cli_options.hpp"
+#include "audience_batch/run.hpp"
+#include "audience_batch/simulator.hpp"
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#ifndef AB_VERSION
+#define AB_VERSION "0.0.0"
+#endif
+
+namespace ab {
+
+namespace {
+
+template <class... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;
+
+int report_check(const CheckSummary& s) {
+  if (s.exit_code == 2) {
+    std::cerr << "audience-batch: error: " << s.error << "\n";
+    return 2;
+  }
+  std::cerr << "check: " << s.rows << " rows, " << (s.rows - s.invalid) << " valid, " << s.invalid << " invalid\n";
+  return s.exit_code;
+}
+
+}  // namespace
+
+int cli_main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  const Command command = parse_command_line(args, process_environment());
+  return std::visit(
+      Overloaded{
+          [](const HelpCommand& c) {
+            std::cout << c.text;
+            return 0;
+          },
+          [](const VersionCommand&) {
+            std::cout << "audience-batch " << AB_VERSION << "\n";
+            return 0;
+          },
+          [](const UsageError& e) {
+            // One line, so that a cron mail or a log grep shows the whole reason.
+            std::cerr << "audience-batch: error: " << e.message << " (see audience-batch --help)\n";
+            return 2;
+          },
+          [](const SimCommand& c) { return run_simulator(c.options); },
+          [](const CheckCommand& c) {
+            return report_check(check_job(c.options.job_file, c.options.kind, c.options.job, std::cout));
+          },
+          [](const RunCommand& c) { return run_job(c.options, std::cerr).exit_code; },
+      },
+      command);
+}
+
+}  // namespace ab

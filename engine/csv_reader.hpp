@@ -1,0 +1,86 @@
+// Streaming RFC 4180 reader for job files: constant memory whatever the file
+// size, header-mapped columns, rows numbered by record (not by line).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+namespace ab {
+
+// The header of a job file: column names in file order and a name -> index map.
+struct CsvHeader {
+  std::vector<std::string> names;
+  std::unordered_map<std::string, std::size_t> index;
+};
+
+// One data record mapped by the header. Cheap to move; owns its bytes.
+class Row {
+ public:
+  Row() = default;
+  Row(std::shared_ptr<const CsvHeader> header, std::size_t number, std::size_t line,
+      std::string bytes, std::vector<std::uint32_t> ends);
+
+  std::size_t number() const { return number_; }  // 1-based, header not counted
+  std::size_t line() const { return line_; }      // physical line the record starts on
+  // nullopt: the header has no such column; else the cell ("" when empty).
+  std::optional<std::string_view> get(std::string_view column) const;
+  // The cell, or "" when the column is absent.
+  std::string_view cell(std::string_view column) const { return get(column).value_or(std::string_view{}); }
+  std::size_t size() const { return ends_.size(); }
+  std::string_view field(std::size_t i) const;
+  const CsvHeader& header() const { return *header_; }
+
+ private:
+  std::shared_ptr<const CsvHeader> header_;
+  std::size_t number_ = 0;
+  std::size_t line_ = 0;
+  std::string bytes_;                 // the fields' unescaped bytes, back to back
+  std::vector<std::uint32_t> ends_;   // end offset of each field in bytes_
+};
+
+// A record that could not be read. It still has a row number: it is an
+// `invalid` row, never a reason to stop the job.
+struct CsvProblem {
+  std::size_t row = 0;      // 1-based data row number
+  std::size_t line = 0;     // physical line where the problem is
+  std::size_t column = 0;   // 1-based field index (0: the record as a whole)
+  std::string message;      // what is wrong, e.g. "3 fields, header has 4"
+};
+
+class CsvReader {
+ public:
+  // Opens and reads the header. Throws std::runtime_error with a clear message
+  // when the file cannot be opened or has no header.
+  explicit CsvReader(const std::filesystem::path& file);
+  // Reads from memory (tests, fuzzing). Same behaviour as a file.
+  static CsvReader from_string(std::string data);
+  ~CsvReader();
+  CsvReader(CsvReader&&) noexcept;
+  CsvReader& operator=(CsvReader&&) noexcept;
+
+  const CsvHeader& header() const;
+  std::shared_ptr<const CsvHeader> shared_header() const;
+
+  // The next record, or a problem for one that could not be parsed (its row
+  // number is used up), or nullopt at end of file.
+  std::optional<std::variant<Row, CsvProblem>> next();
+
+  std::uint64_t bytes_read() const;   // for progress
+  std::uint64_t file_size() const;    // 0 when unknown
+
+ private:
+  CsvReader();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ab

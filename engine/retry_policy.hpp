@@ -1,0 +1,60 @@
+// Whether and when to try a request again: full-jitter exponential back-off
+// (random(0, min(cap, base * 2^n))), never before a time the server named,
+// never past the deadline; and which failures are safe to send again at all.
+#pragma once
+
+#include "engine/clock.hpp"
+
+#include <optional>
+
+namespace ab {
+
+enum class AttemptFailure {
+  none,            // an HTTP answer came back (see status)
+  not_sent,        // could not connect / TLS failed / failed before the request was written
+  maybe_applied,   // timed out or lost after the request was (partly) written
+  cancelled,       // the run is stopping
+};
+
+struct AttemptResult {
+  AttemptFailure failure = AttemptFailure::none;
+  unsigned status = 0;                     // when failure == none
+  std::optional<SteadyTime> server_named;  // Retry-After / exhausted reset, if the answer named one
+};
+
+enum class RetryAction {
+  done,        // 2xx or final 4xx: hand the answer to the job kind
+  retry,       // send again at `at`
+  renew_auth,  // 401: renew the credentials once, then send again
+  ambiguous,   // may have been applied and is not replay-safe: the kind must reconcile
+  give_up,     // attempts exhausted, or the deadline falls before `at`
+};
+
+struct RetryDecision {
+  RetryAction action = RetryAction::done;
+  SteadyTime at{};              // for retry / renew_auth
+  bool counts_as_attempt = true;  // waiting out a named time is pacing, not failure
+};
+
+struct RetryConfig {
+  unsigned max_attempts = 8;
+  Millis base{200};
+  Millis cap{30'000};
+};
+
+class RetryPolicy {
+ public:
+  explicit RetryPolicy(RetryConfig config);
+  // attempts: counted attempts made so far (the first included);
+  // renewed: a 401 renewal was already used for this request.
+  RetryDecision decide(const AttemptResult& result, unsigned attempts, bool renewed, bool replay_safe,
+                       SteadyTime now, std::optional<SteadyTime> deadline, Random& random) const;
+  // The back-off before counted attempt number `attempts + 1`.
+  Millis backoff(unsigned attempts, Random& random) const;
+  const RetryConfig& config() const { return config_; }
+
+ private:
+  RetryConfig config_;
+};
+
+}  // namespace ab

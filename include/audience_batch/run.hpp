@@ -1,0 +1,109 @@
+// audience-batch as a library: run or check one job file, the way the CLI does.
+//
+//   ab::RunOptions opts;
+//   opts.job_file = "audiences.csv";
+//   opts.kind = "nf.create";
+//   opts.nf.api = "https://app.neuroflash.com/api";   // or opts.use_simulator = true
+//   ab::Summary s = ab::run_job(opts, std::cerr);
+//   return s.exit_code;
+//
+// run_job blocks until the job ends (every row final), stops (deadline,
+// SIGINT/SIGTERM when install_signal_handlers is set) or cannot start.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ab {
+
+using Duration = std::chrono::milliseconds;
+
+// "NAME=N/DURATION": at most `limit` requests of budget `name` in any window.
+struct RateSpec {
+  std::string name;
+  std::uint64_t limit = 0;
+  Duration window{0};
+};
+
+struct NeuroflashEndpoints {
+  std::string api = "https://app.neuroflash.com/api";
+  std::string token_url = "https://id.neuroflash.com/oauth/v2/token";
+  std::string workspace;  // empty: the first workspace the API lists
+  std::string client_id;
+  std::string client_secret;
+};
+
+struct TwitterEndpoints {
+  std::string api = "https://ads-api.twitter.com/8";
+  std::string account;  // required for tw.* jobs
+  std::string consumer_key;
+  std::string consumer_secret;
+  std::string access_token;
+  std::string access_token_secret;
+};
+
+// Options that the job kinds read (not the engine).
+struct JobConfig {
+  NeuroflashEndpoints nf;
+  TwitterEndpoints tw;
+  bool create = false;  // nf.url-import: create an audience from each profile
+  std::string audience_model = "538b1efc6f88ad88feebf7acd8c618facb54fe82";
+};
+
+struct RunOptions {
+  std::filesystem::path job_file;
+  std::string kind;                       // "nf.create", "tw.count", ...
+  std::filesystem::path out;              // empty: JOB.results.csv beside the job file
+  std::filesystem::path responses;        // empty: no responses file
+  std::filesystem::path metrics;          // empty: no metrics file
+  JobConfig job;
+  bool use_simulator = false;             // --sim: serve both APIs in-process
+  unsigned concurrency = 32;
+  std::vector<RateSpec> rates;            // --rate, in addition to the defaults
+  unsigned max_attempts = 8;
+  Duration timeout{30'000};
+  std::optional<Duration> deadline;
+  std::string ca_file;
+  bool allow_insecure_http = false;
+  bool install_signal_handlers = true;    // SIGINT/SIGTERM stop the run (exit 3)
+  int progress = -1;                      // -1: bar when stderr is a terminal; 0: lines; 1: bar
+};
+
+// The figures of SPEC.md §7.
+struct Summary {
+  std::uint64_t rows_ok = 0;
+  std::uint64_t rows_invalid = 0;
+  std::uint64_t rows_failed = 0;
+  std::uint64_t rows_unknown = 0;
+  std::uint64_t rows_skipped = 0;         // already final in the results file (resume)
+  std::uint64_t rows_left = 0;            // not final when the run stopped early
+  std::uint64_t requests = 0;
+  std::uint64_t retries = 0;
+  std::uint64_t throttled = 0;            // 429 answers
+  double seconds = 0;
+  int exit_code = 0;                      // SPEC.md §7: 0, 1, 2 or 3
+  std::string error;                      // why, when exit_code is 2 or 3
+};
+
+// Runs a job: streams the file, sends what is not final yet, appends results.
+// Never throws for a job-level problem: it is in Summary::exit_code/error.
+Summary run_job(const RunOptions& options, std::ostream& log);
+
+struct CheckSummary {
+  std::uint64_t rows = 0;
+  std::uint64_t invalid = 0;
+  int exit_code = 0;  // 0 all valid, 1 some invalid, 2 unreadable / unknown kind
+  std::string error;
+};
+
+// Validates every row without sending anything: one "row N: column: reason"
+// line per invalid row on `report`.
+CheckSummary check_job(const std::filesystem::path& job_file, const std::string& kind,
+                       const JobConfig& config, std::ostream& report);
+
+}  // namespace ab

@@ -1,0 +1,35 @@
+// How the simulator's server talks to each simulated API: a handler turns one
+// request into one answer, with the time and the referee passed in, so that
+// each API's rules are tested without sockets.
+#pragma once
+
+#include "sim/referee.hpp"
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace ab::sim {
+
+using Request = boost::beast::http::request<boost::beast::http::string_body>;
+using Response = boost::beast::http::response<boost::beast::http::string_body>;
+using SystemTime = std::chrono::system_clock::time_point;
+
+struct Exchange {
+  SystemTime now;        // injected: tests pass any time they like
+  Referee& referee;
+  std::string endpoint;  // the handler names it ("tw.list", "nf.create") for the per-endpoint counters
+};
+
+class ApiHandler {
+ public:
+  virtual ~ApiHandler() = default;
+  // The answer, or nullopt when the request's path is not this API's. The
+  // server serialises calls: a handler needs no locking of its own.
+  virtual std::optional<Response> handle(const Request& request, Exchange& exchange) = 0;
+};
+
+}  // namespace ab::sim

@@ -1,0 +1,71 @@
+#include "sim/referee.hpp"
+
+namespace ab::sim {
+
+void Referee::count(std::string_view endpoint, unsigned status) {
+  std::lock_guard lock(mutex_);
+  auto it = requests_.find(endpoint);
+  if (it == requests_.end()) it = requests_.emplace(std::string(endpoint), std::map<unsigned, std::uint64_t>{}).first;
+  ++it->second[status];
+}
+
+void Referee::violation(std::string_view rule_name) {
+  std::lock_guard lock(mutex_);
+  auto it = violations_.find(rule_name);
+  if (it == violations_.end()) it = violations_.emplace(std::string(rule_name), 0).first;
+  ++it->second;
+}
+
+std::uint64_t Referee::violations(std::string_view rule_name) const {
+  std::lock_guard lock(mutex_);
+  auto it = violations_.find(rule_name);
+  return it == violations_.end() ? 0 : it->second;
+}
+
+std::uint64_t Referee::total_violations() const {
+  std::lock_guard lock(mutex_);
+  std::uint64_t total = 0;
+  for (const auto& [name, n] : violations_) total += n;
+  return total;
+}
+
+std::uint64_t Referee::requests(std::string_view endpoint) const {
+  std::lock_guard lock(mutex_);
+  auto it = requests_.find(endpoint);
+  if (it == requests_.end()) return 0;
+  std::uint64_t total = 0;
+  for (const auto& [status, n] : it->second) total += n;
+  return total;
+}
+
+boost::json::object Referee::stats() const {
+  std::lock_guard lock(mutex_);
+  boost::json::object requests;
+  std::uint64_t total_requests = 0;
+  for (const auto& [endpoint, by_status] : requests_) {
+    boost::json::object statuses;
+    for (const auto& [status, n] : by_status) {
+      statuses[std::to_string(status)] = n;
+      total_requests += n;
+    }
+    requests[endpoint] = std::move(statuses);
+  }
+  boost::json::object violations;
+  std::uint64_t total_violations = 0;
+  for (const auto& [name, n] : violations_) {
+    violations[name] = n;
+    total_violations += n;
+  }
+  return {{"requests", std::move(requests)},
+          {"violations", std::move(violations)},
+          {"total_requests", total_requests},
+          {"total_violations", total_violations}};
+}
+
+void Referee::reset() {
+  std::lock_guard lock(mutex_);
+  requests_.clear();
+  violations_.clear();
+}
+
+}  // namespace ab::sim

@@ -1,0 +1,48 @@
+// The referee: counts requests and answers per endpoint and status, and every
+// rule of API.md a client broke. Tests of the engine assert the rules are zero.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+namespace ab::sim {
+
+// The rule names tests look for in /__stats "violations".
+namespace rule {
+inline constexpr std::string_view batch_over_10 = "batch_over_10";
+inline constexpr std::string_view ids_over_200 = "ids_over_200";
+inline constexpr std::string_view count_out_of_range = "count_out_of_range";
+inline constexpr std::string_view total_count_over_budget = "total_count_over_budget";
+inline constexpr std::string_view total_count_with_cursor = "total_count_with_cursor";
+inline constexpr std::string_view partial_put = "partial_put";
+inline constexpr std::string_view invalid_body = "invalid_body";
+inline constexpr std::string_view bad_signature = "bad_signature";
+inline constexpr std::string_view replayed_nonce = "replayed_nonce";
+inline constexpr std::string_view duplicate_create = "duplicate_create";
+inline constexpr std::string_view request_before_reset = "request_before_reset";
+inline constexpr std::string_view bad_token = "bad_token";
+}  // namespace rule
+
+class Referee {
+ public:
+  void count(std::string_view endpoint, unsigned status);
+  void violation(std::string_view rule_name);
+  std::uint64_t violations(std::string_view rule_name) const;
+  std::uint64_t total_violations() const;
+  std::uint64_t requests(std::string_view endpoint) const;
+  // {"requests": {endpoint: {status: n}}, "violations": {rule: n}, "total_requests": n, "total_violations": n}
+  boost::json::object stats() const;
+  void reset();
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::string, std::map<unsigned, std::uint64_t>, std::less<>> requests_;
+  std::map<std::string, std::uint64_t, std::less<>> violations_;
+};
+
+}  // namespace ab::sim
