@@ -2,7 +2,12 @@
 // than N sends through in ANY window of that length (a sliding log, not a
 // token bucket). Server feedback parks a budget until the time it names; a
 // budget with no published numbers is paced adaptively (cut on 429, grown back
-// slowly). Plain classes: every method takes the time as an argument.
+// slowly). Plain classes: every method takes the time as an argument; not
+// thread-safe (the runtime calls them from one strand).
+//
+// A caller that waits for next_allowed() must ask again when it wakes and
+// call on_send() with no suspension in between: another request of the same
+// budget may have gone in the meantime.
 #pragma once
 
 #include "audience_batch/run.hpp"
@@ -19,8 +24,23 @@
 
 namespace ab {
 
+// Server-driven pacing, for budgets whose numbers nobody published (and for
+// fixed budgets the server still throttles): a 429 that names no time sets a
+// minimum gap between sends, doubled on each further such 429 up to
+// `max_gap`; every `successes_per_step` successes shrink it by `shrink`, and
+// below `floor` it is gone. Gentle growth on purpose: a 429 costs a round trip
+// and, on X, risks the account, while a slightly slow send costs little.
+struct AdaptivePacing {
+  std::chrono::nanoseconds first_gap = std::chrono::milliseconds(100);
+  std::chrono::nanoseconds max_gap = std::chrono::seconds(10);
+  std::uint64_t successes_per_step = 20;
+  double shrink = 0.8;
+  std::chrono::nanoseconds floor = std::chrono::milliseconds(1);
+};
+
 class SlidingWindowLog {
  public:
+  // Throws std::invalid_argument when limit is 0 or the window is not positive.
   SlidingWindowLog(std::uint64_t limit, Millis window);
   // The earliest time >= now at which one more send keeps every window <= limit.
   SteadyTime next_allowed(SteadyTime now) const;
@@ -37,33 +57,45 @@ class SlidingWindowLog {
 class Budget {
  public:
   // fixed: a --rate for this name; nullopt: adaptive only.
-  Budget(std::string name, std::optional<RateSpec> fixed);
+  Budget(std::string name, std::optional<RateSpec> fixed, AdaptivePacing pacing = {});
   const std::string& name() const { return name_; }
   // The earliest time >= now this budget lets one more request go.
   SteadyTime next_allowed(SteadyTime now) const;
   // A request of this budget was sent at `now` (first attempt or retry).
   void on_send(SteadyTime now);
-  // An answer came back: 429 cuts the adaptive pace and parks the budget until
-  // the time named (if any); remaining 0 parks it until the reset; successes
-  // grow the pace back.
+  // An answer came back. A time the server named (Retry-After, the reset of an
+  // exhausted family) parks the budget until then. A 429 or remaining 0 that
+  // names no time cuts the adaptive pace and parks the budget for one gap.
+  // Any other answer below 500 is a success that grows the pace back.
   void on_answer(SteadyTime now, unsigned status, const std::optional<SteadyTime>& resume_at,
                  bool exhausted);
+  // Set while the server's word holds the budget; cleared by the first send after it.
   std::optional<SteadyTime> parked_until() const { return parked_until_; }
+  // The adaptive minimum gap between sends; zero when not throttled.
+  std::chrono::nanoseconds pace() const { return gap_; }
 
  private:
   std::string name_;
   std::optional<SlidingWindowLog> fixed_;
   std::optional<SteadyTime> parked_until_;
+  AdaptivePacing pacing_;
   // Adaptive pacing: minimum gap between sends; zero until the first 429.
   std::chrono::nanoseconds gap_{0};
-  SteadyTime last_send_{};
+  std::optional<SteadyTime> last_send_;
   std::uint64_t successes_since_cut_ = 0;
+
+  void park(SteadyTime until);
+  void cut_pace();
+  void grow_pace();
 };
 
-// Every budget of a run, by name. Unknown names are created adaptive on first use.
+// Every budget of a run, by name. Unknown names are created adaptive on first
+// use. A later RateSpec of the same name replaces an earlier one (a --rate
+// overrides a default). A request charged to several budgets waits for all.
 class Budgets {
  public:
-  explicit Budgets(std::vector<RateSpec> fixed);
+  explicit Budgets(std::vector<RateSpec> fixed, AdaptivePacing pacing = {});
+  // The latest next_allowed of the named budgets; `now` when there are none.
   SteadyTime next_allowed(std::span<const std::string> names, SteadyTime now);
   void on_send(std::span<const std::string> names, SteadyTime now);
   void on_answer(std::span<const std::string> names, SteadyTime now, unsigned status,
@@ -72,6 +104,7 @@ class Budgets {
 
  private:
   std::map<std::string, RateSpec> fixed_;
+  AdaptivePacing pacing_;
   std::map<std::string, Budget> budgets_;
 };
 

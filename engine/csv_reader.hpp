@@ -56,13 +56,22 @@ struct CsvProblem {
   std::string message;      // what is wrong, e.g. "3 fields, header has 4"
 };
 
+// How much a reader holds at once. The defaults suit job files; tests shrink
+// them to reach chunk boundaries and the record cap with small inputs.
+struct CsvLimits {
+  std::size_t chunk_bytes = 64 * 1024;          // one read of the file
+  std::size_t max_record_bytes = 1024 * 1024;   // a longer record is reported and skipped
+};
+
 class CsvReader {
  public:
-  // Opens and reads the header. Throws std::runtime_error with a clear message
-  // when the file cannot be opened or has no header.
-  explicit CsvReader(const std::filesystem::path& file);
-  // Reads from memory (tests, fuzzing). Same behaviour as a file.
-  static CsvReader from_string(std::string data);
+  // Opens and reads the header. Throws std::runtime_error with a clear message,
+  // "FILE: reason", when the file cannot be opened or read, has no header, or
+  // its header has an empty or a duplicate column name.
+  explicit CsvReader(const std::filesystem::path& file, CsvLimits limits = {});
+  // Reads from memory (tests, fuzzing), chunk by chunk as from a file: same
+  // behaviour. Messages name the source "input".
+  static CsvReader from_string(std::string data, CsvLimits limits = {});
   ~CsvReader();
   CsvReader(CsvReader&&) noexcept;
   CsvReader& operator=(CsvReader&&) noexcept;
@@ -71,10 +80,12 @@ class CsvReader {
   std::shared_ptr<const CsvHeader> shared_header() const;
 
   // The next record, or a problem for one that could not be parsed (its row
-  // number is used up), or nullopt at end of file.
+  // number is used up), or nullopt at end of file. Blank lines between records
+  // are skipped and use up no row number. Throws std::runtime_error only when
+  // the file cannot be read any further (an I/O error).
   std::optional<std::variant<Row, CsvProblem>> next();
 
-  std::uint64_t bytes_read() const;   // for progress
+  std::uint64_t bytes_read() const;   // for progress: bytes parsed so far
   std::uint64_t file_size() const;    // 0 when unknown
 
  private:

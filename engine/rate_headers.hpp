@@ -1,5 +1,13 @@
 // What an answer says about when the next request may go: Retry-After first,
 // else the reset of the exhausted x-rate-limit family (account level preferred).
+//
+// Every header is optional and may be garbage: a value that does not parse is
+// ignored as if absent, never a crash (the official SDKs crash when the reset
+// header is missing). Retry-After is delta-seconds or an IMF-fixdate
+// ("Sun, 06 Nov 1994 08:49:37 GMT"); the obsolete RFC 850 and asctime forms
+// are ignored. A named wait longer than `max_named_wait` is cut to it, which
+// keeps the arithmetic in range whatever the server (or its clock) says;
+// --deadline bounds a long wait anyway.
 #pragma once
 
 #include "engine/clock.hpp"
@@ -12,23 +20,29 @@
 
 namespace ab {
 
+inline constexpr Millis max_named_wait{24 * 3600 * 1000};
+
 struct RateFamily {
   std::optional<std::int64_t> limit;
   std::optional<std::int64_t> remaining;
   std::optional<std::int64_t> reset_epoch;  // seconds since the epoch
+
+  bool exhausted() const { return remaining == 0; }
 };
 
 struct RateFeedback {
   RateFamily user;      // x-rate-limit-*
   RateFamily account;   // x-account-rate-limit-*
-  std::optional<Millis> retry_after;  // Retry-After, seconds or an HTTP date
+  std::optional<Millis> retry_after;  // Retry-After, seconds or an HTTP date, >= 0
   // The time the server named, if any: Retry-After, else the reset of a family
-  // with remaining 0 (account first), converted to the steady clock.
+  // with remaining 0 (when both are exhausted, the later reset), converted to
+  // the steady clock as steady_now + (reset - wall_now), never before steady_now.
   std::optional<SteadyTime> resume_at(SteadyTime steady_now, SystemTime wall_now) const;
   bool exhausted() const;  // some family says remaining 0
 };
 
-// Headers as the HTTP layer gives them: lower-case names.
+// Headers as the HTTP layer gives them (names compared case-insensitively).
+// A header given twice: the last parsable value counts.
 RateFeedback parse_rate_feedback(const std::vector<std::pair<std::string, std::string>>& headers,
                                  SystemTime wall_now);
 

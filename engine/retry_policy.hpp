@@ -45,12 +45,25 @@ struct RetryConfig {
 class RetryPolicy {
  public:
   explicit RetryPolicy(RetryConfig config);
-  // attempts: counted attempts made so far (the first included);
-  // renewed: a 401 renewal was already used for this request.
+  // attempts: counted attempts made so far, the one being decided included
+  // (1 after the first answer); renewed: a 401 renewal was already used.
+  //
+  //   2xx, 3xx, final 4xx, other 5xx      -> done
+  //   401                                 -> renew_auth at now once, then done (not counted)
+  //   429                                 -> retry at the named time (pacing: not counted),
+  //                                          else after back-off (counted)
+  //   500/502/503/504                     -> retry after back-off or at the named time,
+  //                                          whichever is later (counted); not replay-safe: ambiguous
+  //   not_sent                            -> retry after back-off (counted), any request
+  //   maybe_applied                       -> replay-safe: as not_sent; else ambiguous
+  //   cancelled                           -> give_up
+  // A counted retry once `attempts` reached max_attempts, or any retry whose
+  // time falls after the deadline, becomes give_up.
   RetryDecision decide(const AttemptResult& result, unsigned attempts, bool renewed, bool replay_safe,
                        SteadyTime now, std::optional<SteadyTime> deadline, Random& random) const;
-  // The back-off before counted attempt number `attempts + 1`.
-  Millis backoff(unsigned attempts, Random& random) const;
+  // The wait before retry number `retries_made + 1` (0 for the first retry):
+  // uniform in [0, min(cap, base * 2^retries_made)], overflow-safe for any count.
+  Millis backoff(unsigned retries_made, Random& random) const;
   const RetryConfig& config() const { return config_; }
 
  private:

@@ -1,6 +1,12 @@
-// Placeholder until the X Ads job kinds land (issue 6): knows no kind yet.
+// The X Ads API v8 job kinds (tw.*): see jobs/twitter/.
 #include "jobs/registry.hpp"
+#include "jobs/twitter/context.hpp"
+#include "jobs/twitter/kinds.hpp"
 
 namespace ab {
-std::unique_ptr<JobKind> make_twitter_kind(std::string_view, const JobConfig&) { return nullptr; }
+
+std::unique_ptr<JobKind> make_twitter_kind(std::string_view name, const JobConfig& config) {
+  return tw::make_kind(name, tw::make_context(config.tw));
+}
+
 }  // namespace ab

@@ -7,6 +7,7 @@
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/json/object.hpp>
 
 #include <chrono>
 #include <optional>
@@ -30,6 +31,8 @@ class ApiHandler {
   // The answer, or nullopt when the request's path is not this API's. The
   // server serialises calls: a handler needs no locking of its own.
   virtual std::optional<Response> handle(const Request& request, Exchange& exchange) = 0;
+  // What the handler holds, for /__stats "store" (e.g. {"nf_audiences": 12}).
+  virtual boost::json::object store_stats() const { return {}; }
 };
 
 }  // namespace ab::sim

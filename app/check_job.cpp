@@ -1,0 +1,51 @@
+// `audience-batch check`: every row judged as a run would judge it, nothing sent.
+#include "audience_batch/run.hpp"
+
+#include "engine/row_validation.hpp"
+#include "jobs/registry.hpp"
+
+#include <exception>
+#include <optional>
+
+namespace ab {
+
+namespace {
+
+std::string known_kinds() {
+  std::string names;
+  for (std::string_view name : job_kind_names()) names += (names.empty() ? "" : ", ") + std::string(name);
+  return names;
+}
+
+CheckSummary cannot_start(std::string error) {
+  CheckSummary summary;
+  summary.exit_code = 2;
+  summary.error = std::move(error);
+  return summary;
+}
+
+}  // namespace
+
+CheckSummary check_job(const std::filesystem::path& job_file, const std::string& kind, const JobConfig& config,
+                       std::ostream& report) {
+  std::optional<CsvReader> reader;
+  try {
+    reader.emplace(job_file);
+  } catch (const std::exception& e) {
+    return cannot_start(std::string("cannot read ") + e.what());
+  }
+  const std::unique_ptr<JobKind> job_kind = make_job_kind(kind, config);
+  if (!job_kind) return cannot_start("unknown job kind \"" + kind + "\" (known: " + known_kinds() + ")");
+  try {
+    const RowTally tally = report_invalid_rows(*reader, *job_kind, report);
+    CheckSummary summary;
+    summary.rows = tally.rows;
+    summary.invalid = tally.invalid;
+    summary.exit_code = tally.invalid == 0 ? 0 : 1;
+    return summary;
+  } catch (const std::exception& e) {
+    return cannot_start(std::string("cannot read ") + e.what());
+  }
+}
+
+}  // namespace ab

@@ -1,0 +1,71 @@
+// run_job: chooses the kind and the endpoints (the embedded simulator with
+// --sim), checks that plain http stays on loopback, and hands over to the
+// engine's runner.
+#include "audience_batch/run.hpp"
+#include "audience_batch/simulator.hpp"
+#include "engine/http_client.hpp"
+#include "engine/runner.hpp"
+#include "jobs/registry.hpp"
+
+#include <boost/url/parse.hpp>
+
+#include <ostream>
+#include <vector>
+
+namespace ab {
+
+namespace {
+
+// SPEC.md §3: https is verified; http is for loopback unless explicitly allowed.
+std::optional<std::string> insecure_url(const std::string& url, bool allowed) {
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed) return "not a URL: " + url;
+  if (parsed->scheme() == "https" || allowed) return std::nullopt;
+  if (parsed->scheme() != "http") return "unsupported scheme: " + url;
+  if (is_loopback_host(parsed->host_address())) return std::nullopt;
+  return url + " is plain http to a host that is not loopback: use https, or --allow-insecure-http";
+}
+
+void point_at_simulator(JobConfig& job, const SimEndpoints& sim) {
+  job.nf = NeuroflashEndpoints{sim.nf_api, sim.nf_token_url, job.nf.workspace, sim.client_id, sim.client_secret};
+  job.tw = TwitterEndpoints{sim.tw_api, sim.tw_account, sim.consumer_key, sim.consumer_secret, sim.access_token,
+                            sim.access_token_secret};
+}
+
+Summary refuse(std::string error) {
+  Summary s;
+  s.exit_code = 2;
+  s.error = std::move(error);
+  return s;
+}
+
+Summary run(const RunOptions& given, std::ostream& log) {
+  RunOptions options = given;
+  std::optional<Simulator> simulator;
+  if (options.use_simulator) {
+    simulator.emplace(SimOptions{});
+    point_at_simulator(options.job, simulator->start());
+  }
+  auto kind = make_job_kind(options.kind, options.job);
+  if (!kind) return refuse("unknown job kind: " + options.kind);
+  std::vector<std::string> urls{options.job.tw.api};
+  if (options.kind.starts_with("nf.")) urls = {options.job.nf.api, options.job.nf.token_url};
+  for (const auto& url : urls)
+    if (auto problem = insecure_url(url, options.allow_insecure_http)) return refuse(*problem);
+  return run_with_kind(*kind, options, log);
+}
+
+}  // namespace
+
+Summary run_job(const RunOptions& options, std::ostream& log) {
+  Summary s = run(options, log);
+  if (s.exit_code == 2) {
+    log << "audience-batch: error: " << s.error << "\n";
+    return s;
+  }
+  log << format_summary(s);
+  if (s.exit_code == 3) log << "audience-batch: stopped early (" << s.error << "); run the same command again to finish\n";
+  return s;
+}
+
+}  // namespace ab

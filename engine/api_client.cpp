@@ -1,0 +1,144 @@
+#include "engine/api_client.hpp"
+
+#include "engine/durable.hpp"
+#include "engine/rate_headers.hpp"
+
+#include <boost/json/parse.hpp>
+
+namespace ab {
+
+namespace {
+
+ApiResponse stopped(const ApiRequest& request, RunControl& control, unsigned attempts) {
+  control.mark_unfinished(request.rows);
+  ApiResponse r;
+  r.outcome = ApiOutcome::stopped;
+  r.attempts = attempts;
+  r.error = "stopped: " + control.reason();
+  return r;
+}
+
+void take_answer(ApiResponse& out, HttpAttempt& attempt) {
+  out.status = attempt.status;
+  out.body = std::move(attempt.body);
+  out.headers = std::move(attempt.headers);
+  out.json = nullptr;
+  if (!out.body.empty() && (out.body.front() == '{' || out.body.front() == '[')) {
+    boost::system::error_code ec;
+    auto parsed = boost::json::parse(out.body, ec);
+    if (!ec) out.json = std::move(parsed);
+  }
+}
+
+std::string describe(const HttpAttempt& attempt) {
+  return attempt.failure == AttemptFailure::none ? "HTTP " + std::to_string(attempt.status) : attempt.error;
+}
+
+}  // namespace
+
+boost::asio::awaitable<bool> ApiClient::record_intent(const ApiRequest& request) {
+  if (!p_.journal) co_return true;
+  JournalWriter& journal = *p_.journal;
+  std::vector<std::size_t> rows = request.rows;
+  co_return co_await await_callback(
+      [&journal, rows](std::function<void(bool)> done) { journal.intent(rows, std::move(done)); });
+}
+
+boost::asio::awaitable<ApiResponse> ApiClient::send(ApiRequest request) {
+  ApiResponse out;
+  unsigned counted = 0;
+  bool renewed = false;
+  bool intent_recorded = request.replay_safe;
+  HeaderList headers;
+
+  for (;;) {
+    // Pacing: every budget the request is charged to must let it go.
+    for (;;) {
+      if (p_.control.stopping()) co_return stopped(request, p_.control, out.attempts);
+      const auto now = std::chrono::steady_clock::now();
+      const auto at = p_.budgets.next_allowed(request.budgets, now);
+      if (at <= now) break;
+      if (p_.deadline && at > *p_.deadline) {
+        p_.control.stop("deadline reached");
+        co_return stopped(request, p_.control, out.attempts);
+      }
+      co_await sleep_until(at, p_.control);
+    }
+    // A request that must not be sent twice is on disk as an intent first, so
+    // that a crash between sending and recording the outcome is reconciled.
+    if (!intent_recorded) {
+      if (!co_await record_intent(request)) {
+        p_.control.stop(p_.journal->error(), true);
+        co_return stopped(request, p_.control, out.attempts);
+      }
+      intent_recorded = true;
+    }
+
+    headers.clear();
+    if (request.auth) headers.emplace_back("Authorization", co_await request.auth->authorization(request));
+    if (!request.body.empty()) headers.emplace_back("Content-Type", request.content_type);
+
+    const auto sent_at = std::chrono::steady_clock::now();
+    p_.budgets.on_send(request.budgets, sent_at);
+    p_.metrics.request_sent();
+    ++out.attempts;
+    ++counted;
+    HttpAttempt attempt = co_await p_.pool.send(request.method, request.url, headers, request.body, p_.timeout);
+
+    const auto now = std::chrono::steady_clock::now();
+    AttemptResult result{attempt.failure, attempt.status, std::nullopt};
+    if (attempt.failure == AttemptFailure::none) {
+      p_.metrics.answered(attempt.status, now - sent_at);
+      const auto feedback = parse_rate_feedback(attempt.headers, std::chrono::system_clock::now());
+      result.server_named = feedback.resume_at(now, std::chrono::system_clock::now());
+      p_.budgets.on_answer(request.budgets, now, attempt.status, result.server_named, feedback.exhausted());
+    } else {
+      p_.metrics.connection_failed();
+    }
+    if (p_.control.stopping() && attempt.failure != AttemptFailure::none) {
+      result.failure = AttemptFailure::cancelled;
+    }
+
+    const auto decision =
+        p_.retry.decide(result, counted, renewed, request.replay_safe, now, p_.deadline, p_.random);
+    if (!decision.counts_as_attempt) --counted;
+    switch (decision.action) {
+      case RetryAction::done:
+        take_answer(out, attempt);
+        out.outcome = (out.status >= 200 && out.status < 300) ? ApiOutcome::ok : ApiOutcome::rejected;
+        if (!out.ok()) out.error = describe(attempt);
+        co_return out;
+      case RetryAction::renew_auth:
+        renewed = true;
+        if (!request.auth || !co_await request.auth->renew()) {
+          take_answer(out, attempt);
+          out.outcome = ApiOutcome::rejected;
+          out.error = "HTTP 401: credentials refused";
+          co_return out;
+        }
+        p_.metrics.retried();
+        break;
+      case RetryAction::retry:
+        p_.metrics.retried();
+        if (!co_await sleep_until(decision.at, p_.control)) co_return stopped(request, p_.control, out.attempts);
+        break;
+      case RetryAction::ambiguous:
+        out.error = describe(attempt) + " after the request was sent: it may have been applied";
+        take_answer(out, attempt);
+        out.outcome = ApiOutcome::ambiguous;
+        co_return out;
+      case RetryAction::give_up:
+        // Attempts left but no time: the deadline ends the row's turn, not the row.
+        if (p_.control.stopping() || counted < p_.retry.config().max_attempts) {
+          p_.control.stop("deadline reached");
+          co_return stopped(request, p_.control, out.attempts);
+        }
+        out.error = describe(attempt) + " (gave up after " + std::to_string(out.attempts) + " attempts)";
+        take_answer(out, attempt);
+        out.outcome = ApiOutcome::exhausted;
+        co_return out;
+    }
+  }
+}
+
+}  // namespace ab

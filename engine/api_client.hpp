@@ -1,0 +1,40 @@
+// The engine's Api: one `send` carries a request through the budgets, the
+// intent journal, the authenticator, the HTTP pool and the retry policy, and
+// comes back with a final answer or a reason why there is none.
+#pragma once
+
+#include "engine/api.hpp"
+#include "engine/budget.hpp"
+#include "engine/http_client.hpp"
+#include "engine/journal.hpp"
+#include "engine/metrics.hpp"
+#include "engine/retry_policy.hpp"
+#include "engine/run_control.hpp"
+
+#include <chrono>
+
+namespace ab {
+
+struct ApiClientParts {
+  HttpPool& pool;
+  Budgets& budgets;
+  const RetryPolicy& retry;
+  Random& random;
+  RunControl& control;
+  Metrics& metrics;
+  JournalWriter* journal = nullptr;  // null: intents are not recorded (tests)
+  std::chrono::milliseconds timeout{30'000};
+  std::optional<SteadyTime> deadline;
+};
+
+class ApiClient : public Api {
+ public:
+  explicit ApiClient(ApiClientParts parts) : p_(parts) {}
+  boost::asio::awaitable<ApiResponse> send(ApiRequest request) override;
+
+ private:
+  boost::asio::awaitable<bool> record_intent(const ApiRequest& request);
+  ApiClientParts p_;
+};
+
+}  // namespace ab

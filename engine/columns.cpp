@@ -1,0 +1,87 @@
+#include "engine/columns.hpp"
+
+#include "engine/cells.hpp"
+
+#include <boost/algorithm/string/predicate.hpp>
+#include <boost/json/parse.hpp>
+
+#include <algorithm>
+#include <vector>
+
+namespace ab {
+
+namespace {
+
+bool is_blank(std::string_view cell) { return cell.find_first_not_of(" \t") == std::string_view::npos; }
+
+// Why a non-empty cell is not of `type`, or nullopt when it is.
+std::optional<std::string> type_error(CellType type, std::string_view cell) {
+  std::string error;
+  switch (type) {
+    case CellType::text:
+      return std::nullopt;
+    case CellType::integer:
+      if (parse_integer(cell, &error)) return std::nullopt;
+      break;
+    case CellType::decimal:
+      if (parse_decimal(cell, &error)) return std::nullopt;
+      break;
+    case CellType::boolean:
+      if (parse_boolean(cell, &error)) return std::nullopt;
+      break;
+    case CellType::list:
+      if (parse_list(cell, &error)) return std::nullopt;
+      break;
+    case CellType::url:
+      if (is_http_url(cell, &error)) return std::nullopt;
+      break;
+    case CellType::url_list:
+      if (parse_url_list(cell, &error)) return std::nullopt;
+      break;
+    case CellType::json: {
+      boost::system::error_code ec;
+      boost::json::parse(cell, ec);
+      if (!ec) return std::nullopt;
+      error = "not valid JSON: " + ec.message();
+      break;
+    }
+  }
+  return error;
+}
+
+}  // namespace
+
+std::optional<ColumnError> check_columns(const Row& row, std::span<const Column> columns) {
+  for (const Column& column : columns) {
+    const std::optional<std::string_view> cell = row.get(column.name);
+    if (!cell) {
+      if (column.required) return ColumnError{std::string(column.name), "required column missing from the header"};
+      continue;
+    }
+    // Blanks alone do not fill a required cell; an optional one is left out only when truly empty.
+    if (column.required && is_blank(*cell)) return ColumnError{std::string(column.name), "required, but empty"};
+    if (cell->empty()) continue;
+    if (auto why = type_error(column.type, *cell)) return ColumnError{std::string(column.name), std::move(*why)};
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_header(std::span<const std::string> header, std::span<const Column> columns) {
+  std::vector<std::string_view> missing;
+  std::string hint;
+  for (const Column& column : columns) {
+    if (!column.required || std::find(header.begin(), header.end(), column.name) != header.end()) continue;
+    missing.push_back(column.name);
+    // "Female" for "female" is the usual slip: say so rather than leave the user guessing.
+    const auto near = std::find_if(header.begin(), header.end(),
+                                   [&](const std::string& name) { return boost::algorithm::iequals(name, column.name); });
+    if (hint.empty() && near != header.end())
+      hint = " (the header has '" + *near + "'; names are case-sensitive)";
+  }
+  if (missing.empty()) return std::nullopt;
+  std::string message = missing.size() == 1 ? "missing required column " : "missing required columns ";
+  for (std::size_t i = 0; i < missing.size(); ++i) message += (i ? ", '" : "'") + std::string(missing[i]) + "'";
+  return message + hint;
+}
+
+}  // namespace ab

@@ -1,0 +1,277 @@
+#include "engine/http_client.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/url/parse.hpp>
+
+#include <openssl/ssl.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <map>
+#include <set>
+
+namespace ab {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t header_limit = 64 * 1024;
+constexpr std::uint64_t body_limit = 64ull * 1024 * 1024;  // a tw.list page of 1000 audiences is < 1 MiB
+constexpr std::size_t idle_per_origin = 256;
+
+struct Target {
+  bool tls = false;
+  std::string host;       // without brackets
+  std::string port;
+  std::string host_header;
+  std::string path;       // path and query, as sent on the request line
+  std::string origin;     // the pool key
+};
+
+std::optional<Target> parse_target(std::string_view url, std::string& error) {
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed) {
+    error = "not a URL: " + std::string(url);
+    return std::nullopt;
+  }
+  const auto& u = *parsed;
+  Target t;
+  if (u.scheme() == "https") {
+    t.tls = true;
+  } else if (u.scheme() != "http") {
+    error = "unsupported scheme in " + std::string(url);
+    return std::nullopt;
+  }
+  t.host = u.host_address();
+  if (t.host.size() > 1 && t.host.front() == '[') t.host = t.host.substr(1, t.host.size() - 2);
+  t.port = u.has_port() ? std::string(u.port()) : (t.tls ? "443" : "80");
+  t.host_header = std::string(u.encoded_host_and_port());
+  t.path = std::string(u.encoded_path());
+  if (t.path.empty()) t.path = "/";
+  if (u.has_query()) t.path += "?" + std::string(u.encoded_query());
+  t.origin = (t.tls ? "https://" : "http://") + t.host + ":" + t.port;
+  return t;
+}
+
+}  // namespace
+
+bool is_loopback_host(std::string_view host) {
+  if (host == "localhost") return true;
+  std::string h(host);
+  if (h.size() > 1 && h.front() == '[') h = h.substr(1, h.size() - 2);
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(h, ec);
+  return !ec && address.is_loopback();
+}
+
+struct HttpPool::Impl {
+  struct Connection {
+    std::string origin;
+    std::unique_ptr<beast::tcp_stream> plain;
+    std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
+    beast::flat_buffer buffer;
+
+    beast::tcp_stream& lowest() { return plain ? *plain : tls->next_layer(); }
+
+    // An idle keep-alive connection the server has closed (or sent something
+    // unasked on) must not carry a request: the write would succeed and the
+    // read fail, and a create would look as if it may have been applied.
+    bool still_open() {
+      char byte = 0;
+      const auto n = ::recv(lowest().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+    }
+
+    template <class Op>
+    auto with_stream(Op&& op) {
+      return plain ? op(*plain) : op(*tls);
+    }
+  };
+
+  asio::any_io_executor executor;
+  asio::ssl::context tls_context{asio::ssl::context::tls_client};
+  std::map<std::string, std::vector<std::unique_ptr<Connection>>, std::less<>> idle;
+  std::map<std::string, tcp::resolver::results_type, std::less<>> resolved;
+  std::set<Connection*> in_flight;
+  std::size_t opened = 0;
+  bool closed = false;
+
+  Impl(asio::any_io_executor ex, const TlsSettings& settings) : executor(std::move(ex)) {
+    tls_context.set_verify_mode(asio::ssl::verify_peer);
+    if (settings.ca_file.empty())
+      tls_context.set_default_verify_paths();
+    else
+      tls_context.load_verify_file(settings.ca_file);
+  }
+
+  std::unique_ptr<Connection> take_idle(const std::string& origin) {
+    auto it = idle.find(origin);
+    while (it != idle.end() && !it->second.empty()) {
+      auto c = std::move(it->second.back());
+      it->second.pop_back();
+      if (c->still_open()) return c;
+    }
+    return nullptr;
+  }
+
+  void give_back(std::unique_ptr<Connection> c) {
+    if (closed) return;
+    auto& list = idle[c->origin];
+    if (list.size() < idle_per_origin) list.push_back(std::move(c));
+  }
+
+  asio::awaitable<std::unique_ptr<Connection>> connect(const Target& t, std::chrono::milliseconds timeout,
+                                                       std::string& error) {
+    auto it = resolved.find(t.origin);
+    if (it == resolved.end()) {
+      tcp::resolver resolver(executor);
+      auto [ec, results] = co_await resolver.async_resolve(t.host, t.port, use_tuple);
+      if (ec) {
+        error = "resolve " + t.host + ": " + ec.message();
+        co_return nullptr;
+      }
+      it = resolved.emplace(t.origin, std::move(results)).first;
+    }
+    auto c = std::make_unique<Connection>();
+    c->origin = t.origin;
+    if (t.tls) {
+      c->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(executor, tls_context);
+    } else {
+      c->plain = std::make_unique<beast::tcp_stream>(executor);
+    }
+    c->lowest().expires_after(timeout);
+    in_flight.insert(c.get());
+    auto [ec, endpoint] = co_await c->lowest().async_connect(it->second, use_tuple);
+    if (ec) {
+      in_flight.erase(c.get());
+      resolved.erase(t.origin);  // the next attempt resolves again
+      error = "connect " + t.origin + ": " + ec.message();
+      co_return nullptr;
+    }
+    c->lowest().socket().set_option(tcp::no_delay(true));
+    if (t.tls) {
+      // SNI, then the certificate's name checked against the host we asked for.
+      if (!SSL_set_tlsext_host_name(c->tls->native_handle(), t.host.c_str())) {
+        in_flight.erase(c.get());
+        error = "TLS " + t.origin + ": cannot set the server name";
+        co_return nullptr;
+      }
+      c->tls->set_verify_callback(asio::ssl::host_name_verification(t.host));
+      auto [hs] = co_await c->tls->async_handshake(asio::ssl::stream_base::client, use_tuple);
+      if (hs) {
+        in_flight.erase(c.get());
+        error = "TLS handshake with " + t.origin + ": " + hs.message();
+        co_return nullptr;
+      }
+    }
+    in_flight.erase(c.get());
+    ++opened;
+    co_return c;
+  }
+};
+
+HttpPool::HttpPool(asio::any_io_executor executor, const TlsSettings& tls)
+    : impl_(std::make_unique<Impl>(std::move(executor), tls)) {}
+
+HttpPool::~HttpPool() = default;
+
+std::size_t HttpPool::connections_opened() const { return impl_->opened; }
+
+void HttpPool::close_all() {
+  impl_->closed = true;
+  impl_->idle.clear();
+  for (auto* c : impl_->in_flight) {
+    boost::system::error_code ignored;
+    c->lowest().socket().close(ignored);
+  }
+}
+
+asio::awaitable<HttpAttempt> HttpPool::send(http::verb method, std::string_view url, const HeaderList& headers,
+                                            std::string_view body, std::chrono::milliseconds timeout) {
+  HttpAttempt attempt;
+  auto target = parse_target(url, attempt.error);
+  if (!target || impl_->closed) {
+    attempt.failure = target ? AttemptFailure::cancelled : AttemptFailure::not_sent;
+    if (impl_->closed) attempt.error = "stopping";
+    co_return attempt;
+  }
+
+  auto connection = impl_->take_idle(target->origin);
+  if (!connection) {
+    connection = co_await impl_->connect(*target, timeout, attempt.error);
+    if (!connection) {
+      attempt.failure = AttemptFailure::not_sent;
+      co_return attempt;
+    }
+  }
+  Impl::Connection& c = *connection;
+  c.lowest().expires_after(timeout);
+  impl_->in_flight.insert(&c);
+  struct Untrack {
+    std::set<Impl::Connection*>& set;
+    Impl::Connection* c;
+    ~Untrack() { set.erase(c); }
+  } untrack{impl_->in_flight, &c};
+
+  http::request<http::string_body> request{method, target->path, 11};
+  request.set(http::field::host, target->host_header);
+  request.set(http::field::user_agent, "audience-batch");
+  request.set(http::field::accept, "application/json");
+  for (const auto& [name, value] : headers) request.set(name, value);
+  request.body() = std::string(body);
+  request.prepare_payload();
+  request.keep_alive(true);
+
+  auto [write_error, written] =
+      co_await c.with_stream([&](auto& s) { return http::async_write(s, request, use_tuple); });
+  if (write_error) {
+    // An incomplete request cannot be carried out by the server.
+    attempt.failure = AttemptFailure::not_sent;
+    attempt.error = "write to " + target->origin + ": " + write_error.message();
+    co_return attempt;
+  }
+
+  http::response_parser<http::string_body> parser;
+  parser.header_limit(header_limit);
+  parser.body_limit(body_limit);
+  auto [read_error, read] =
+      co_await c.with_stream([&](auto& s) { return http::async_read(s, c.buffer, parser, use_tuple); });
+  if (read_error) {
+    attempt.failure = AttemptFailure::maybe_applied;
+    attempt.error = (read_error == beast::error::timeout ? "timed out waiting for " : "no answer from ") +
+                    target->origin + (read_error == beast::error::timeout ? "" : ": " + read_error.message());
+    co_return attempt;
+  }
+
+  auto& response = parser.get();
+  attempt.status = response.result_int();
+  attempt.headers.reserve(8);
+  for (const auto& field : response.base()) {
+    std::string name(field.name_string());
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    attempt.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  const bool keep = response.keep_alive();
+  attempt.body = std::move(response.body());
+  if (keep) impl_->give_back(std::move(connection));
+  co_return attempt;
+}
+
+}  // namespace ab

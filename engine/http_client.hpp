@@ -1,0 +1,61 @@
+// HTTP/1.1 with keep-alive connections pooled per origin, plain and TLS.
+// One attempt = one call: the pool says whether an answer came back and, when
+// none did, whether the request can have reached the server — the fact the
+// retry policy needs to tell a safe retry from a possible duplicate.
+#pragma once
+
+#include "engine/retry_policy.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/http/verb.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ab {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpAttempt {
+  AttemptFailure failure = AttemptFailure::none;
+  unsigned status = 0;
+  HeaderList headers;    // lower-case names
+  std::string body;
+  std::string error;     // when failure != none: "connect 10.0.0.1:443: Connection refused"
+};
+
+struct TlsSettings {
+  std::string ca_file;   // empty: the system's CA store
+};
+
+// http:// is for loopback only unless the user allowed it (SPEC.md §3).
+bool is_loopback_host(std::string_view host);
+
+class HttpPool {
+ public:
+  HttpPool(boost::asio::any_io_executor executor, const TlsSettings& tls);
+  ~HttpPool();
+  HttpPool(const HttpPool&) = delete;
+  HttpPool& operator=(const HttpPool&) = delete;
+
+  // One attempt of `method url` with `headers` and `body`. Never throws for
+  // network failures; a connection whose exchange failed is closed, never reused.
+  boost::asio::awaitable<HttpAttempt> send(boost::beast::http::verb method, std::string_view url,
+                                           const HeaderList& headers, std::string_view body,
+                                           std::chrono::milliseconds timeout);
+
+  // Closes every idle connection and makes in-flight ones fail (shutdown).
+  void close_all();
+  std::size_t connections_opened() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ab

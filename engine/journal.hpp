@@ -1,0 +1,110 @@
+// The results file is the journal (SPEC.md §5). Beside it, `<results>.journal`
+// holds what must survive a crash but is not a result: the intent to send a
+// request that must not be sent twice, and checkpoints inside long rows
+// (tw.list's cursor). Loading both tells a rerun which rows are final, which
+// may have been sent, and where a long row stopped.
+//
+// Durability: a final line may be lost in a crash (the row is simply sent
+// again, which is safe because non-replay-safe rows also have an intent); an
+// intent must be on disk before its request is sent. JournalWriter therefore
+// group-commits: one writer thread appends whatever is pending and fdatasyncs,
+// so that N concurrent intents cost one sync, not N.
+//
+// Cadence: an intent or checkpoint wakes the writer at once, and whatever
+// arrives while it writes and syncs joins the next batch; final lines wait up
+// to `commit_interval` (50 ms) for company. Intents are synced before their
+// request is sent (the caller awaits on_durable); a final line is synced
+// within 50 ms, and commit() (at shutdown, and in the destructor) syncs what
+// is left, so a final line is never dropped silently: if it cannot be
+// written, error() says so.
+//
+// Files: results lines `row,status,http_status,id,attempts,error` (RFC 4180
+// quoting of id and error, line breaks in them turned to spaces: one result,
+// one line; http_status empty when no answer came). Sidecar lines
+// `intent R1 R2 ...` and `checkpoint R VALUE` (VALUE percent-escaped: bytes
+// outside '!'..'~' and '%' itself become %XX, so it is one token).
+#pragma once
+
+#include "engine/job_kind.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace ab {
+
+inline constexpr std::string_view results_header = "row,status,http_status,id,attempts,error";
+
+std::string_view to_string(RowStatus status);
+
+// One line of the results file, CSV-escaped, '\n'-terminated.
+std::string format_result_line(std::size_t row, const RowResult& result);
+// One line of the sidecar: "intent 12 13 14\n", "checkpoint 7 <value, escaped>\n".
+std::string format_intent_line(std::span<const std::size_t> rows);
+std::string format_checkpoint_line(std::size_t row, std::string_view value);
+
+struct JournalState {
+  std::unordered_set<std::size_t> final_rows;      // rows with a final line
+  std::unordered_set<std::size_t> intents;         // intent recorded, no final line
+  std::unordered_map<std::size_t, std::string> checkpoints;  // last one per non-final row
+  std::uint64_t results_bytes = 0;                 // valid length of the results file (a torn last line excluded)
+  std::uint64_t journal_bytes = 0;                 // same for the sidecar
+  bool results_exists = false;
+  bool journal_exists = false;
+  std::uint64_t final_not_ok = 0;                  // final rows whose status is not ok (exit code 1 on a rerun)
+};
+
+// Reads both files (either may be missing). A torn last line (a crash in the
+// middle of a write) is ignored and its length excluded, so the writer can
+// truncate it away. Throws std::runtime_error naming the file when a file
+// exists but is not a journal of ours (wrong header), has a line that does
+// not parse ("FILE line N: ..."), or cannot be read. Rows with a final line
+// are dropped from `intents` and `checkpoints`; a row's last checkpoint wins.
+JournalState load_journal(const std::filesystem::path& results);
+std::filesystem::path sidecar_path(const std::filesystem::path& results);
+
+class JournalWriter {
+ public:
+  // Opens (creates) the results file, truncates torn tails to the lengths in
+  // `state`, writes and syncs the results header when the file is new or
+  // empty. The sidecar is created on the first intent or checkpoint. Throws
+  // std::system_error / std::runtime_error with the file named, also when a
+  // file changed since `state` was loaded or another run holds the results
+  // file (an exclusive flock, released when the writer goes).
+  JournalWriter(const std::filesystem::path& results, const JournalState& state,
+                std::chrono::milliseconds commit_interval = std::chrono::milliseconds(50));
+  ~JournalWriter();  // commits what is pending, joins the writer thread
+
+  // Buffered; written and synced at the next group commit.
+  void final_line(std::size_t row, const RowResult& result);
+  // Durable intents/checkpoints: `on_durable(ok)` is called (on the writer
+  // thread, never inside these calls) once the line is synced, or with false
+  // when writing failed or had failed before.
+  void intent(std::span<const std::size_t> rows, std::function<void(bool)> on_durable);
+  void checkpoint(std::size_t row, std::string_view value, std::function<void(bool)> on_durable);
+  // Writes and syncs everything pending; blocks. Returns false after a write error.
+  bool commit();
+  // The first write error ("results.csv: No space left on device"), empty
+  // when none. After it nothing more is written (what was synced stays, a torn
+  // tail is repaired by the next load) and final lines are dropped.
+  std::string error() const;
+  // fdatasync calls so far: group commit keeps this far below the intents.
+  std::uint64_t syncs() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ab

@@ -1,0 +1,252 @@
+// JournalWriter: one thread that group-commits the results file and its
+// sidecar (see journal.hpp for the cadence and why).
+#include "engine/journal.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <system_error>
+#include <utility>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace ab {
+
+namespace {
+
+// An append-only file descriptor that knows its name for error messages.
+class AppendFile {
+ public:
+  explicit AppendFile(std::filesystem::path path) : path_(std::move(path)) {}
+  AppendFile(const AppendFile&) = delete;
+  AppendFile& operator=(const AppendFile&) = delete;
+  ~AppendFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  const std::filesystem::path& path() const { return path_; }
+  bool is_open() const { return fd_ >= 0; }
+
+  // Opens (creating) for appending; errno is kept on failure. A new file's
+  // directory entry is synced too, or a crash could lose the whole file.
+  bool open() {
+    std::error_code ignored;
+    const bool existed = std::filesystem::exists(path_, ignored);
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) return false;
+    if (!existed) sync_directory();
+    return true;
+  }
+
+  // "FILE: strerror(errno)".
+  std::string describe(int error) const { return path_.string() + ": " + std::strerror(error); }
+  [[noreturn]] void throw_errno(int error) const {
+    throw std::system_error(error, std::generic_category(), path_.string());
+  }
+
+  std::uint64_t size() const {
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) throw_errno(errno);
+    return static_cast<std::uint64_t>(st.st_size);
+  }
+
+  // Cuts a torn tail away; refuses a file that is not what was loaded
+  // (`existed` false: it was missing then, so it must be empty now).
+  void truncate_to(bool existed, std::uint64_t valid_length) {
+    const std::uint64_t current = size();
+    if (current < valid_length || (!existed && current > 0)) {
+      throw std::runtime_error(path_.string() + " changed since it was read (is another run using it?)");
+    }
+    if (current > valid_length && ::ftruncate(fd_, static_cast<off_t>(valid_length)) != 0) throw_errno(errno);
+  }
+
+  void lock_exclusive() {
+    if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) return;
+    if (errno == EWOULDBLOCK) throw std::runtime_error(path_.string() + " is in use by another audience-batch run");
+    // Filesystems without locks (some network mounts): go on unlocked.
+  }
+
+  // Appends all of `data` and syncs it; 0 or the errno that stopped it.
+  int append_and_sync(std::string_view data) {
+    while (!data.empty()) {
+      const ssize_t n = ::write(fd_, data.data(), data.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return errno;
+      if (n == 0) return ENOSPC;  // a regular file only takes nothing when it cannot grow
+      data.remove_prefix(static_cast<std::size_t>(n));
+    }
+    while (::fdatasync(fd_) != 0) {
+      if (errno != EINTR) return errno;
+    }
+    return 0;
+  }
+
+ private:
+  std::filesystem::path path_;
+  int fd_ = -1;
+
+  void sync_directory() const {
+    const auto parent = path_.has_parent_path() ? path_.parent_path() : std::filesystem::path(".");
+    const int dir = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) return;  // best effort: the file itself is synced on every commit
+    ::fsync(dir);
+    ::close(dir);
+  }
+};
+
+// What one group commit takes from the queue.
+struct Batch {
+  std::string results;
+  std::string journal;
+  std::vector<std::function<void(bool)>> callbacks;
+};
+
+}  // namespace
+
+struct JournalWriter::Impl {
+  AppendFile results;
+  AppendFile journal;  // opened at the first intent or checkpoint unless it existed
+  std::chrono::milliseconds interval;
+
+  mutable std::mutex mutex;
+  std::condition_variable wake;       // to the writer: something is waiting
+  std::condition_variable committed;  // to commit(): a batch is on disk
+  Batch pending;
+  bool urgent = false;                // an intent or checkpoint waits
+  bool stopping = false;
+  std::uint64_t commits_requested = 0;
+  std::uint64_t commits_done = 0;
+  std::string error;
+  std::uint64_t syncs = 0;
+  std::thread thread;
+
+  Impl(const std::filesystem::path& results_path, std::chrono::milliseconds commit_interval)
+      : results(results_path), journal(sidecar_path(results_path)), interval(commit_interval) {}
+
+  bool commit_wanted() const { return stopping || urgent || commits_requested > commits_done; }
+
+  // Queues a line that its caller awaits; after an error only the callback.
+  void queue_durable(std::string line, std::function<void(bool)> on_durable) {
+    {
+      std::lock_guard lock(mutex);
+      if (error.empty()) pending.journal += line;
+      pending.callbacks.push_back(std::move(on_durable));
+      urgent = true;
+    }
+    wake.notify_one();
+  }
+
+  // Writes one batch, sidecar first (an intent precedes any later result);
+  // returns the error, empty when all of it is on disk. Runs unlocked.
+  std::string write(const Batch& batch, std::uint64_t& synced) {
+    if (!batch.journal.empty()) {
+      if (!journal.is_open() && !journal.open()) return journal.describe(errno);
+      if (const int e = journal.append_and_sync(batch.journal)) return journal.describe(e);
+      ++synced;
+    }
+    if (!batch.results.empty()) {
+      if (const int e = results.append_and_sync(batch.results)) return results.describe(e);
+      ++synced;
+    }
+    return {};
+  }
+
+  void run() {
+    std::unique_lock lock(mutex);
+    for (;;) {
+      wake.wait(lock, [&] { return commit_wanted() || !pending.results.empty(); });
+      // Only final lines so far: let more join them for one interval.
+      if (!commit_wanted()) wake.wait_for(lock, interval, [&] { return commit_wanted(); });
+      Batch batch = std::exchange(pending, Batch{});
+      const std::uint64_t generation = commits_requested;
+      const bool stop = stopping;
+      const bool failed_before = !error.empty();
+      urgent = false;
+      lock.unlock();
+
+      std::uint64_t synced = 0;
+      const std::string problem = failed_before ? std::string() : write(batch, synced);
+
+      lock.lock();
+      if (error.empty()) error = problem;
+      syncs += synced;
+      commits_done = generation;
+      const bool ok = error.empty();
+      lock.unlock();
+      committed.notify_all();
+      for (auto& callback : batch.callbacks) callback(ok);
+      lock.lock();
+      if (stop && pending.results.empty() && pending.journal.empty() && pending.callbacks.empty()) return;
+    }
+  }
+};
+
+JournalWriter::JournalWriter(const std::filesystem::path& results, const JournalState& state,
+                             std::chrono::milliseconds commit_interval)
+    : impl_(std::make_unique<Impl>(results, commit_interval)) {
+  auto& file = impl_->results;
+  if (!file.open()) file.throw_errno(errno);
+  file.lock_exclusive();
+  file.truncate_to(state.results_exists, state.results_bytes);
+  if (state.results_bytes == 0) {
+    if (const int e = file.append_and_sync(std::string(results_header) + '\n')) file.throw_errno(e);
+  }
+  // An existing sidecar must lose its torn tail before anything is appended.
+  auto& sidecar = impl_->journal;
+  std::error_code ignored;
+  if (state.journal_exists || std::filesystem::exists(sidecar.path(), ignored)) {
+    if (!sidecar.open()) sidecar.throw_errno(errno);
+    sidecar.truncate_to(state.journal_exists, state.journal_bytes);
+  }
+  impl_->thread = std::thread([impl = impl_.get()] { impl->run(); });
+}
+
+JournalWriter::~JournalWriter() {
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->stopping = true;
+  }
+  impl_->wake.notify_one();
+  impl_->thread.join();
+}
+
+void JournalWriter::final_line(std::size_t row, const RowResult& result) {
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (!impl_->error.empty()) return;  // error() already tells why nothing more is written
+    impl_->pending.results += format_result_line(row, result);
+  }
+  impl_->wake.notify_one();
+}
+
+void JournalWriter::intent(std::span<const std::size_t> rows, std::function<void(bool)> on_durable) {
+  impl_->queue_durable(format_intent_line(rows), std::move(on_durable));
+}
+
+void JournalWriter::checkpoint(std::size_t row, std::string_view value, std::function<void(bool)> on_durable) {
+  impl_->queue_durable(format_checkpoint_line(row, value), std::move(on_durable));
+}
+
+bool JournalWriter::commit() {
+  std::unique_lock lock(impl_->mutex);
+  if (!impl_->error.empty()) return false;
+  const std::uint64_t generation = ++impl_->commits_requested;
+  impl_->wake.notify_one();
+  impl_->committed.wait(lock, [&] { return impl_->commits_done >= generation; });
+  return impl_->error.empty();
+}
+
+std::string JournalWriter::error() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->error;
+}
+
+std::uint64_t JournalWriter::syncs() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->syncs;
+}
+
+}  // namespace ab

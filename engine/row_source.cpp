@@ -1,0 +1,60 @@
+#include "engine/row_source.hpp"
+
+#include "engine/row_validation.hpp"
+
+namespace ab {
+
+namespace {
+
+std::size_t row_number(const std::variant<Row, CsvProblem>& record) {
+  return std::visit(
+      [](const auto& r) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(r)>, Row>)
+          return r.number();
+        else
+          return r.row;
+      },
+      record);
+}
+
+}  // namespace
+
+RowSource::RowSource(CsvReader& reader, const JobKind& kind, const JournalState& state, InvalidRow on_invalid)
+    : reader_(reader),
+      kind_(kind),
+      state_(state),
+      on_invalid_(std::move(on_invalid)),
+      header_error_(check_header(reader.header().names, kind.columns())),
+      batcher_(kind.batching()) {}
+
+std::optional<std::vector<Task>> RowSource::next_batch() {
+  while (auto record = reader_.next()) {
+    ++rows_read_;
+    const std::size_t row = row_number(*record);
+    if (state_.final_rows.contains(row)) {
+      ++skipped_;
+      continue;
+    }
+    auto validated = validate_row(kind_, *record, header_error_);
+    if (auto* error = std::get_if<RowError>(&validated)) {
+      on_invalid_(row, RowResult{RowStatus::invalid, 0, {}, 0, error->column + ": " + error->reason});
+      continue;
+    }
+    Task task = std::move(std::get<Task>(validated));
+    task.maybe_sent = state_.intents.contains(row);
+    if (auto it = state_.checkpoints.find(row); it != state_.checkpoints.end()) task.checkpoint = it->second;
+    // The reader never waits, so a batch only lingers at end of input.
+    if (auto full = batcher_.add(std::move(task), std::chrono::steady_clock::now())) return full;
+  }
+  if (batcher_.empty()) return std::nullopt;
+  return batcher_.flush();
+}
+
+std::uint64_t RowSource::count_remaining() {
+  std::uint64_t left = 0;
+  while (auto record = reader_.next())
+    if (!state_.final_rows.contains(row_number(*record))) ++left;
+  return left;
+}
+
+}  // namespace ab

@@ -1,0 +1,44 @@
+// Rows on their way in: read from the job file, skipped when already final,
+// validated, and gathered into the batches the job kind asks for. Invalid
+// rows are handed back at once for their final line. Reading happens only
+// when a worker asks for more, which is the pipeline's back-pressure: memory
+// holds `concurrency` batches, whatever the file size.
+#pragma once
+
+#include "engine/batcher.hpp"
+#include "engine/csv_reader.hpp"
+#include "engine/job_kind.hpp"
+#include "engine/journal.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ab {
+
+class RowSource {
+ public:
+  using InvalidRow = std::function<void(std::size_t row, RowResult result)>;
+  RowSource(CsvReader& reader, const JobKind& kind, const JournalState& state, InvalidRow on_invalid);
+
+  // The next batch to send, or nullopt at end of input.
+  std::optional<std::vector<Task>> next_batch();
+  // Rows of the rest of the file without a final line (for "rows left" after a stop).
+  std::uint64_t count_remaining();
+
+  std::uint64_t skipped() const { return skipped_; }
+  std::uint64_t rows_read() const { return rows_read_; }
+
+ private:
+  CsvReader& reader_;
+  const JobKind& kind_;
+  const JournalState& state_;
+  InvalidRow on_invalid_;
+  std::optional<std::string> header_error_;
+  Batcher batcher_;
+  std::uint64_t skipped_ = 0;
+  std::uint64_t rows_read_ = 0;
+};
+
+}  // namespace ab

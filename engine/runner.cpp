@@ -1,0 +1,274 @@
+#include "engine/runner.hpp"
+
+#include "engine/api_client.hpp"
+#include "engine/progress.hpp"
+#include "engine/result_recorder.hpp"
+#include "engine/row_source.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sstream>
+#include <unistd.h>
+
+namespace ab {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr auto flush_period = std::chrono::milliseconds(50);
+// After a stop, in-flight requests get this long to bring their answers home.
+constexpr auto stop_grace = std::chrono::seconds(10);
+
+Summary cannot_start(std::string error) {
+  Summary s;
+  s.exit_code = 2;
+  s.error = std::move(error);
+  return s;
+}
+
+// Everything one run owns, in the order it must be built and torn down.
+struct Run {
+  Run(JobKind& k, const RunOptions& o, CsvReader& r, const JournalState& st, JournalWriter& j)
+      : kind(k),
+        options(o),
+        reader(r),
+        state(st),
+        journal(j),
+        budgets(effective_rates(o.rates)),
+        retry(RetryConfig{o.max_attempts, Millis{200}, Millis{30'000}}),
+        random(std::random_device{}()),
+        pool(io.get_executor(), TlsSettings{o.ca_file}),
+        started(std::chrono::steady_clock::now()),
+        api(ApiClientParts{pool, budgets, retry, random, control, metrics, &journal, o.timeout,
+                           o.deadline ? std::optional<SteadyTime>(started + *o.deadline) : std::nullopt}),
+        recorder(journal, metrics, control, o.responses),
+        source(r, k, st, [this](std::size_t row, RowResult result) { recorder.finish(row, std::move(result)); }) {}
+
+  JobKind& kind;
+  const RunOptions& options;
+  CsvReader& reader;
+  const JournalState& state;
+  JournalWriter& journal;
+  asio::io_context io;
+  RunControl control;
+  Metrics metrics;
+  Budgets budgets;
+  RetryPolicy retry;
+  Random random;
+  HttpPool pool;
+  SteadyTime started;
+  ApiClient api;
+  ResultRecorder recorder;
+  RowSource source;
+  StartResult start_result;
+  unsigned active_workers = 0;
+  bool workers_done = false;
+  std::optional<SteadyTime> stop_seen;
+
+  double seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  }
+
+  asio::awaitable<void> worker() {
+    while (!control.stopping()) {
+      auto batch = source.next_batch();
+      if (!batch) break;
+      std::vector<std::size_t> rows;
+      rows.reserve(batch->size());
+      for (const auto& t : *batch) rows.push_back(t.row);
+      std::string failure;
+      try {
+        co_await kind.run(std::move(*batch), api, recorder);
+      } catch (const std::exception& e) {
+        failure = std::string("internal error: ") + e.what();
+      }
+      // Nothing a user gave us is dropped: a row the kind did not report ends
+      // failed with the reason, unless the stop cut it short.
+      for (auto row : rows) {
+        if (recorder.finished(row) || control.unfinished(row)) continue;
+        if (control.stopping()) continue;
+        recorder.finish(row, RowResult{RowStatus::failed, 0, {}, 0,
+                                       failure.empty() ? "the job kind did not report this row" : failure});
+      }
+    }
+  }
+
+  asio::awaitable<void> main() {
+    try {
+      start_result = co_await kind.start(api);
+    } catch (const std::exception& e) {
+      start_result = StartResult{false, e.what()};
+    }
+    if (!start_result.ok) {
+      workers_done = true;
+      co_return;
+    }
+    active_workers = std::max(1u, options.concurrency);
+    for (unsigned i = 0; i < active_workers; ++i) {
+      asio::co_spawn(io, worker(), [this](std::exception_ptr e) {
+        if (e) {
+          try {
+            std::rethrow_exception(e);
+          } catch (const std::exception& ex) {
+            control.stop(std::string("internal error: ") + ex.what(), true);
+          }
+        }
+        if (--active_workers == 0) workers_done = true;
+      });
+    }
+  }
+
+  asio::awaitable<void> housekeeping(ProgressDisplay* progress) {
+    asio::steady_timer timer(io);
+    auto next_progress = std::chrono::steady_clock::now() + (progress ? progress->period() : std::chrono::hours(24));
+    for (;;) {
+      timer.expires_after(flush_period);
+      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+      co_await recorder.flush();
+      if (!journal.error().empty()) control.stop(journal.error(), true);
+      const auto now = std::chrono::steady_clock::now();
+      if (control.stopping()) {
+        if (!stop_seen) stop_seen = now;
+        if (now - *stop_seen > stop_grace) pool.close_all();
+      }
+      if (workers_done) break;
+      if (progress && now >= next_progress) {
+        progress->show(snapshot());
+        next_progress = now + progress->period();
+      }
+    }
+    co_await recorder.flush();
+    pool.close_all();
+  }
+
+  ProgressSnapshot snapshot() const { return {metrics, reader.bytes_read(), reader.file_size(), seconds()}; }
+};
+
+bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
+
+}  // namespace
+
+std::filesystem::path default_results_path(const std::filesystem::path& job_file) {
+  auto out = job_file;
+  const std::string stem = job_file.extension() == ".csv" ? job_file.stem().string() : job_file.filename().string();
+  out.replace_filename(stem + ".results.csv");
+  return out;
+}
+
+std::vector<RateSpec> effective_rates(const std::vector<RateSpec>& user) {
+  std::vector<RateSpec> rates = user;
+  auto given = [&](std::string_view name) {
+    for (const auto& r : user)
+      if (r.name == name) return true;
+    return false;
+  };
+  if (!given("tw.total_count")) rates.push_back(RateSpec{"tw.total_count", 200, std::chrono::minutes(15)});
+  return rates;
+}
+
+std::string format_summary(const Summary& s) {
+  std::ostringstream out;
+  const auto done = s.rows_ok + s.rows_invalid + s.rows_failed + s.rows_unknown;
+  out << "summary: " << done << " rows ended: " << s.rows_ok << " ok, " << s.rows_invalid << " invalid, "
+      << s.rows_failed << " failed, " << s.rows_unknown << " unknown";
+  if (s.rows_skipped) out << "; " << s.rows_skipped << " already final";
+  if (s.rows_left) out << "; " << s.rows_left << " left for the next run";
+  char rate[64];
+  std::snprintf(rate, sizeof rate, "%.1f", s.seconds > 0 ? static_cast<double>(done) / s.seconds : 0.0);
+  out << "\nsummary: " << s.requests << " requests, " << s.retries << " retries, " << s.throttled
+      << " throttled (429), " << rate << " rows/s in " << std::fixed;
+  out.precision(1);
+  out << s.seconds << " s\n";
+  return out.str();
+}
+
+Summary run_with_kind(JobKind& kind, const RunOptions& options, std::ostream& log) {
+  std::optional<CsvReader> reader;
+  try {
+    reader.emplace(options.job_file);
+  } catch (const std::exception& e) {
+    return cannot_start(e.what());
+  }
+  const auto out = options.out.empty() ? default_results_path(options.job_file) : options.out;
+  JournalState state;
+  std::unique_ptr<JournalWriter> journal;
+  try {
+    state = load_journal(out);
+    journal = std::make_unique<JournalWriter>(out, state);
+  } catch (const std::exception& e) {
+    return cannot_start(e.what());
+  }
+
+  std::unique_ptr<Run> run;
+  try {
+    run = std::make_unique<Run>(kind, options, *reader, state, *journal);
+  } catch (const std::exception& e) {
+    return cannot_start(e.what());
+  }
+  Run& r = *run;
+
+  std::optional<asio::signal_set> signals;
+  if (options.install_signal_handlers) {
+    signals.emplace(r.io, SIGINT, SIGTERM);
+    signals->async_wait([&r](boost::system::error_code ec, int) {
+      if (!ec) r.control.stop("interrupted");
+    });
+  }
+  asio::steady_timer deadline(r.io);
+  if (options.deadline) {
+    deadline.expires_at(r.started + *options.deadline);
+    deadline.async_wait([&r](boost::system::error_code ec) {
+      if (!ec) r.control.stop("deadline reached");
+    });
+  }
+  const bool bar = options.progress == 1 || (options.progress == -1 && stderr_is_terminal());
+  ProgressDisplay progress(log, bar);
+
+  asio::co_spawn(r.io, r.main(), asio::detached);
+  asio::co_spawn(r.io, r.housekeeping(&progress), [&](std::exception_ptr) {
+    if (signals) signals->cancel();
+    deadline.cancel();
+  });
+  r.io.run();
+  progress.done();
+
+  Summary s;
+  if (!journal->commit() && !r.control.stopping()) r.control.stop(journal->error(), true);
+  s.rows_ok = r.metrics.rows(RowStatus::ok);
+  s.rows_invalid = r.metrics.rows(RowStatus::invalid);
+  s.rows_failed = r.metrics.rows(RowStatus::failed);
+  s.rows_unknown = r.metrics.rows(RowStatus::unknown);
+  s.rows_skipped = r.source.skipped();
+  s.requests = r.metrics.requests();
+  s.retries = r.metrics.retries();
+  s.throttled = r.metrics.throttled();
+  s.seconds = r.seconds();
+  if (!r.start_result.ok) {
+    s.exit_code = 2;
+    s.error = r.start_result.error;
+  } else if (r.control.stopping()) {
+    s.rows_left = r.source.rows_read() - r.source.skipped() - r.metrics.rows_done() + r.source.count_remaining();
+    s.exit_code = 3;
+    s.error = r.control.reason();
+  } else {
+    s.exit_code = (s.rows_invalid + s.rows_failed + s.rows_unknown + state.final_not_ok) ? 1 : 0;
+  }
+  if (!options.metrics.empty()) {
+    std::ofstream m(options.metrics);
+    m << r.metrics.prometheus(kind.name(), s.seconds);
+    if (!m) log << "audience-batch: warning: cannot write " << options.metrics.string() << "\n";
+  }
+  return s;
+}
+
+}  // namespace ab

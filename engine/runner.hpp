@@ -1,0 +1,27 @@
+// Runs one job kind over one job file: the whole pipeline of DESIGN.md, from
+// the CSV reader to the results file, with the limits, retries, progress,
+// stopping and resume of SPEC.md §5-§7. Choosing the kind and the endpoints
+// is the caller's (app/run_job.cpp).
+#pragma once
+
+#include "audience_batch/run.hpp"
+#include "engine/job_kind.hpp"
+
+#include <filesystem>
+#include <iosfwd>
+
+namespace ab {
+
+// JOB.csv -> JOB.results.csv, beside the job file.
+std::filesystem::path default_results_path(const std::filesystem::path& job_file);
+
+// The budgets of a run: the user's --rate specs plus SPEC.md's defaults
+// (tw.total_count=200/15m) for names the user did not set.
+std::vector<RateSpec> effective_rates(const std::vector<RateSpec>& user);
+
+Summary run_with_kind(JobKind& kind, const RunOptions& options, std::ostream& log);
+
+// The summary of SPEC.md §7 as printed at the end of a run.
+std::string format_summary(const Summary& summary);
+
+}  // namespace ab

@@ -1,0 +1,73 @@
+// nf.create: one target audience per row (SPEC.md §4, API.md §A4).
+#include "jobs/neuroflash/create.hpp"
+
+#include "jobs/neuroflash/answers.hpp"
+#include "jobs/neuroflash/audience_fields.hpp"
+#include "jobs/neuroflash/neuroflash_kind.hpp"
+
+namespace ab::nf {
+
+namespace json = boost::json;
+using boost::beast::http::verb;
+
+RowResult unknown_create(std::string_view name, std::string_view workspace, unsigned http_status,
+                         unsigned attempts) {
+  return {.status = RowStatus::unknown,
+          .http_status = http_status,
+          .id = {},
+          .attempts = attempts,
+          .error = "create may have been applied: look for audience \"" + std::string(name) + "\" in workspace " +
+                   std::string(workspace) + " before re-running this row"};
+}
+
+boost::asio::awaitable<RowResult> create_audience(Session& session, Api& api, std::size_t row, json::object body,
+                                                  json::value* created) {
+  const std::string name = text_field(body, "name").value_or("");
+  auto request = session.request(verb::post, session.paths().audiences(session.workspace()), &body,
+                                 /*replay_safe=*/false, row);
+  ApiResponse answer = co_await session.send(api, std::move(request));
+  if (answer.outcome == ApiOutcome::ambiguous)
+    co_return unknown_create(name, session.workspace(), answer.status, answer.attempts);
+  if (!answer.ok()) co_return failed_row(answer);
+  auto id = text_field(answer.json, "id");
+  RowResult result = ok_row(answer, id.value_or(""));
+  if (!id) result.error = "created, but the answer carried no id";
+  if (created) *created = std::move(answer.json);
+  co_return result;
+}
+
+namespace {
+
+class CreateKind final : public NeuroflashKind {
+ public:
+  using NeuroflashKind::NeuroflashKind;
+  std::string_view name() const override { return "nf.create"; }
+  std::span<const Column> columns() const override { return create_columns(); }
+
+  Validation validate(const Row& row) const override {
+    auto fields = audience_fields(row, FieldMode::create);
+    if (auto* error = std::get_if<RowError>(&fields)) return std::move(*error);
+    Task task;
+    task.row = row.number();
+    task.params["body"] = std::move(std::get<json::object>(fields));
+    return task;
+  }
+
+ protected:
+  boost::asio::awaitable<RowResult> perform(Task task, Api& api, RowSink& sink) override {
+    json::object& body = task.params["body"].as_object();
+    if (task.maybe_sent) co_return unknown_create(text_field(body, "name").value_or(""), session().workspace());
+    json::value created;
+    RowResult result = co_await create_audience(session(), api, task.row, std::move(body), &created);
+    if (created.is_object()) sink.respond(task.row, {{"data", std::move(created)}});
+    co_return result;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<JobKind> make_create_kind(const JobConfig& config, Clock clock) {
+  return std::make_unique<CreateKind>(config, std::move(clock));
+}
+
+}  // namespace ab::nf

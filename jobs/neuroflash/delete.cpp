@@ -1,0 +1,45 @@
+// nf.delete: one audience by id (API.md §A5). A DELETE is replay-safe: the
+// engine sends it again after a lost answer, and the audience the first try
+// deleted then answers 404. So a 404 after more than one attempt is taken as
+// "already deleted" (ok); a 404 on the first attempt is a wrong id (failed).
+#include "jobs/neuroflash/answers.hpp"
+#include "jobs/neuroflash/neuroflash_kind.hpp"
+
+namespace ab::nf {
+
+using boost::beast::http::verb;
+
+namespace {
+
+constexpr unsigned not_found = 404;
+
+class DeleteKind final : public NeuroflashKind {
+ public:
+  using NeuroflashKind::NeuroflashKind;
+  std::string_view name() const override { return "nf.delete"; }
+  std::span<const Column> columns() const override { return id_columns(); }
+  Validation validate(const Row& row) const override { return id_task(row); }
+
+ protected:
+  boost::asio::awaitable<RowResult> perform(Task task, Api& api, RowSink&) override {
+    const std::string id = text_field(task.params, "id").value_or("");
+    auto request = session().request(verb::delete_, session().paths().audience(session().workspace(), id),
+                                     nullptr, true, task.row);
+    ApiResponse answer = co_await session().send(api, std::move(request));
+    if (answer.ok()) co_return ok_row(answer, id);
+    if (answer.outcome == ApiOutcome::rejected && answer.status == not_found && answer.attempts > 1) {
+      RowResult result = ok_row(answer, id);
+      result.error = "already deleted: 404 after an attempt whose answer was lost";
+      co_return result;
+    }
+    co_return failed_row(answer);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<JobKind> make_delete_kind(const JobConfig& config, Clock clock) {
+  return std::make_unique<DeleteKind>(config, std::move(clock));
+}
+
+}  // namespace ab::nf

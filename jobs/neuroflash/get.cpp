@@ -1,0 +1,37 @@
+// nf.get: one audience by id (API.md §A5), written to --responses.
+#include "jobs/neuroflash/answers.hpp"
+#include "jobs/neuroflash/neuroflash_kind.hpp"
+
+namespace ab::nf {
+
+using boost::beast::http::verb;
+
+namespace {
+
+class GetKind final : public NeuroflashKind {
+ public:
+  using NeuroflashKind::NeuroflashKind;
+  std::string_view name() const override { return "nf.get"; }
+  std::span<const Column> columns() const override { return id_columns(); }
+  Validation validate(const Row& row) const override { return id_task(row); }
+
+ protected:
+  boost::asio::awaitable<RowResult> perform(Task task, Api& api, RowSink& sink) override {
+    const std::string id = text_field(task.params, "id").value_or("");
+    auto request = session().request(verb::get, session().paths().audience(session().workspace(), id), nullptr,
+                                     true, task.row);
+    ApiResponse answer = co_await session().send(api, std::move(request));
+    if (!answer.ok()) co_return failed_row(answer);
+    if (!answer.json.is_object()) co_return failed_row(answer, "the audience came back without a profile");
+    sink.respond(task.row, {{"data", std::move(answer.json)}});
+    co_return ok_row(answer, id);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<JobKind> make_get_kind(const JobConfig& config, Clock clock) {
+  return std::make_unique<GetKind>(config, std::move(clock));
+}
+
+}  // namespace ab::nf

@@ -1,0 +1,35 @@
+#include "jobs/neuroflash/neuroflash_kind.hpp"
+
+#include <array>
+
+namespace ab::nf {
+
+namespace {
+constexpr std::array<Column, 1> id_table = {{{"id", CellType::text, true}}};
+}  // namespace
+
+std::span<const Column> id_columns() { return id_table; }
+
+Validation id_task(const Row& row) {
+  std::string_view id = row.cell("id");
+  if (id.empty()) return RowError{"id", "required, but empty"};
+  Task task;
+  task.row = row.number();
+  task.params["id"] = id;
+  return task;
+}
+
+boost::asio::awaitable<void> NeuroflashKind::run(std::vector<Task> tasks, Api& api, RowSink& sink) {
+  for (auto& task : tasks) {
+    const std::size_t row = task.row;
+    std::optional<RowResult> result;
+    try {
+      result = co_await perform(std::move(task), api, sink);
+    } catch (const RunStopping&) {
+      // No final line: the next run picks the row up again.
+    }
+    if (result) sink.finish(row, std::move(*result));
+  }
+}
+
+}  // namespace ab::nf

@@ -1,0 +1,64 @@
+// What every nf.* request shares within one run: the token, the workspace,
+// the paths, and the budget. start() authenticates and finds the workspace
+// once; after it, the session is read-only (apart from the token, which
+// guards itself), so workers on any thread may use it.
+#pragma once
+
+#include "audience_batch/run.hpp"
+#include "engine/api.hpp"
+#include "engine/job_kind.hpp"
+#include "jobs/neuroflash/api_paths.hpp"
+#include "jobs/neuroflash/oauth2.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/http/verb.hpp>
+#include <boost/json/object.hpp>
+
+#include <stdexcept>
+#include <string>
+
+namespace ab::nf {
+
+// Every neuroflash API request charges this budget (adaptive unless --rate nf=N/D).
+inline constexpr std::string_view api_budget = "nf";
+
+// Thrown by Session::send when the run is stopping before an answer came: the
+// row is left without a final line, for the next run.
+struct RunStopping : std::runtime_error {
+  RunStopping() : std::runtime_error("the run is stopping") {}
+};
+
+class Session {
+ public:
+  Session(const JobConfig& config, Clock clock);
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Authenticates (refused credentials fail here, before any row), then takes
+  // the workspace from the configuration or the first one the API lists.
+  boost::asio::awaitable<StartResult> start(Api& api);
+
+  // A request to the API with the bearer token and budget "nf"; `body`, when
+  // given, is sent as JSON. `replay_safe` false: the engine never sends it
+  // twice and records an intent for `row` first.
+  ApiRequest request(boost::beast::http::verb method, std::string url, const boost::json::object* body,
+                     bool replay_safe, std::size_t row);
+
+  // api.send(request), except that a stopped run throws RunStopping.
+  boost::asio::awaitable<ApiResponse> send(Api& api, ApiRequest request);
+
+  const ApiPaths& paths() const { return paths_; }
+  const std::string& workspace() const { return workspace_; }
+  const JobConfig& config() const { return config_; }
+  OAuth2ClientCredentials& auth() { return auth_; }
+
+ private:
+  boost::asio::awaitable<StartResult> find_workspace(Api& api);
+
+  JobConfig config_;
+  ApiPaths paths_;
+  OAuth2ClientCredentials auth_;
+  std::string workspace_;
+};
+
+}  // namespace ab::nf

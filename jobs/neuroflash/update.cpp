@@ -1,0 +1,59 @@
+// nf.update: a change to one audience (API.md §A5). PUT replaces the whole
+// profile, so the row's way is get, overlay the non-empty cells, put it all
+// back. A full PUT is idempotent: sending it twice leaves the same audience,
+// so it is replay-safe and the engine may retry it after a lost answer.
+#include "jobs/neuroflash/answers.hpp"
+#include "jobs/neuroflash/audience_fields.hpp"
+#include "jobs/neuroflash/neuroflash_kind.hpp"
+
+namespace ab::nf {
+
+namespace json = boost::json;
+using boost::beast::http::verb;
+
+namespace {
+
+class UpdateKind final : public NeuroflashKind {
+ public:
+  using NeuroflashKind::NeuroflashKind;
+  std::string_view name() const override { return "nf.update"; }
+  std::span<const Column> columns() const override { return update_columns(); }
+
+  Validation validate(const Row& row) const override {
+    Validation task = id_task(row);
+    if (std::holds_alternative<RowError>(task)) return task;
+    auto changes = audience_fields(row, FieldMode::update);
+    if (auto* error = std::get_if<RowError>(&changes)) return std::move(*error);
+    std::get<Task>(task).params["changes"] = std::move(std::get<json::object>(changes));
+    return task;
+  }
+
+ protected:
+  boost::asio::awaitable<RowResult> perform(Task task, Api& api, RowSink& sink) override {
+    const std::string id = text_field(task.params, "id").value_or("");
+    const std::string url = session().paths().audience(session().workspace(), id);
+
+    ApiRequest get = session().request(verb::get, url, nullptr, true, task.row);
+    ApiResponse current = co_await session().send(api, std::move(get));
+    if (!current.ok()) co_return failed_row(current);
+    if (!current.json.is_object()) co_return failed_row(current, "the audience came back without a profile");
+
+    auto merged = merged_profile(current.json.get_object(), task.params["changes"].as_object());
+    if (auto* why = std::get_if<std::string>(&merged)) co_return failed_row(current, "PUT not sent: " + *why);
+    const json::object& body = std::get<json::object>(merged);
+    ApiRequest replace = session().request(verb::put, url, &body, true, task.row);
+    ApiResponse put = co_await session().send(api, std::move(replace));
+    RowResult result = put.ok() ? ok_row(put, id) : failed_row(put);
+    result.attempts += current.attempts;  // the row's attempts: the GET's and the PUT's
+    if (put.ok() && put.json.is_object()) sink.respond(task.row, {{"data", std::move(put.json)}});
+    co_return result;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<JobKind> make_update_kind(const JobConfig& config, Clock clock) {
+  return std::make_unique<UpdateKind>(config, std::move(clock));
+}
+
+}  // namespace ab::nf

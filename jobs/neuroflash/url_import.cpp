@@ -1,0 +1,87 @@
+// nf.url-import: a demographic profile bootstrapped from a brand's URLs
+// (API.md §A3, the seed's "fastest way"), written to --responses; with
+// --create, stored as an audience at once (A4) — named by the `name` column,
+// else by the first URL's host.
+#include "jobs/neuroflash/answers.hpp"
+#include "jobs/neuroflash/audience_fields.hpp"
+#include "jobs/neuroflash/create.hpp"
+#include "jobs/neuroflash/neuroflash_kind.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/url/parse.hpp>
+
+#include <array>
+
+namespace ab::nf {
+
+namespace json = boost::json;
+using boost::beast::http::verb;
+
+namespace {
+
+constexpr std::array<Column, 3> url_import_columns = {{
+    {"url", CellType::url_list, true},
+    {"audienceModelId", CellType::text, false},
+    {"name", CellType::text, false},
+}};
+
+std::string host_of(std::string_view url) {
+  auto parsed = boost::urls::parse_uri(url);
+  return parsed ? std::string(parsed->encoded_host()) : std::string();
+}
+
+class UrlImportKind final : public NeuroflashKind {
+ public:
+  using NeuroflashKind::NeuroflashKind;
+  std::string_view name() const override { return "nf.url-import"; }
+  std::span<const Column> columns() const override { return url_import_columns; }
+
+  Validation validate(const Row& row) const override {
+    std::string why;
+    auto urls = parse_url_list(row.cell("url"), &why);
+    if (!urls || urls->empty()) return RowError{"url", why.empty() ? "no URL" : why};
+    std::string_view model = row.cell("audienceModelId");
+    json::object params{
+        {"audienceModelId", model.empty() ? std::string_view(config().audience_model) : model},
+        {"urls", json::array(urls->begin(), urls->end())},
+    };
+    if (config().create) {
+      std::string_view name = row.cell("name");
+      params["name"] = name.empty() ? host_of(urls->front()) : std::string(name);
+    }
+    Task task;
+    task.row = row.number();
+    task.params = std::move(params);
+    return task;
+  }
+
+ protected:
+  boost::asio::awaitable<RowResult> perform(Task task, Api& api, RowSink& sink) override {
+    const std::string name = text_field(task.params, "name").value_or("");
+    // Only the create records an intent: an import is safe to send again.
+    if (task.maybe_sent && config().create) co_return unknown_create(name, session().workspace());
+
+    json::object body{{"audienceModelId", task.params["audienceModelId"]}, {"urls", task.params["urls"]}};
+    auto request = session().request(verb::post, session().paths().url_imports(session().workspace()), &body,
+                                     /*replay_safe=*/true, task.row);
+    ApiResponse imported = co_await session().send(api, std::move(request));
+    if (!imported.ok()) co_return failed_row(imported);
+    if (!imported.json.is_object()) co_return failed_row(imported, "the import answered without a profile");
+    sink.respond(task.row, {{"data", imported.json}});
+    if (!config().create) co_return ok_row(imported, "");
+
+    json::object audience = profile_fields(imported.json.get_object());
+    audience["name"] = name;
+    RowResult created = co_await create_audience(session(), api, task.row, std::move(audience));
+    created.attempts += imported.attempts;
+    co_return created;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<JobKind> make_url_import_kind(const JobConfig& config, Clock clock) {
+  return std::make_unique<UrlImportKind>(config, std::move(clock));
+}
+
+}  // namespace ab::nf

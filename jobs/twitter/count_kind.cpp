@@ -1,0 +1,58 @@
+// tw.count: one B1 request per row with with_total_count=true and count=1,
+// never a cursor (the API forbids the two together), charged to the
+// "tw.total_count" budget (200 per 15 minutes) as well as "tw".
+#include "jobs/twitter/audience_list.hpp"
+#include "jobs/twitter/kinds.hpp"
+#include "jobs/twitter/list_filters.hpp"
+#include "jobs/twitter/row_results.hpp"
+#include "jobs/twitter/twitter_kind.hpp"
+
+#include <array>
+
+namespace ab::tw {
+
+namespace {
+
+constexpr std::array kColumns = {
+    Column{"q", CellType::text, true},
+    Column{"permission_scope", CellType::text, false},
+    Column{"with_deleted", CellType::boolean, false},
+};
+
+class CountKind final : public TwitterKind {
+ public:
+  using TwitterKind::TwitterKind;
+
+  std::string_view name() const override { return "tw.count"; }
+  std::span<const Column> columns() const override { return kColumns; }
+  Validation validate(const Row& row) const override {
+    TaskBuilder builder(row);
+    return add_filters(builder).done();
+  }
+
+  boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
+    for (const auto& task : tasks) {
+      Query query;
+      add_filters(query, task.params);
+      query.add("with_total_count", "true").add("count", "1");
+      ApiRequest request = context().request(boost::beast::http::verb::get, context().paths.audiences(query), {task.row});
+      request.budgets.push_back(kTotalCountBudget);
+      const ListPage page = co_await fetch_list_page(api, std::move(request));
+      const unsigned attempts = page.response.attempts;
+      if (!page.ok()) {
+        sink.finish(task.row, row_failed(page.response.status, page.failure(), attempts));
+      } else if (!page.total_count) {
+        sink.finish(task.row, row_failed(page.response.status, "the answer has no total_count", attempts));
+      } else {
+        sink.respond(task.row, {{"q", param(task.params, "q")}, {"total_count", *page.total_count}});
+        sink.finish(task.row, row_ok(page.response.status, {}, attempts));
+      }
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<JobKind> make_count_kind(Context context) { return std::make_unique<CountKind>(std::move(context)); }
+
+}  // namespace ab::tw

@@ -1,0 +1,79 @@
+// tw.create: one tailored audience per row (B3), its parameters in the query
+// string. Not replay-safe: a lost answer is reconciled, never resent blindly.
+#include "jobs/twitter/audience_list.hpp"
+#include "jobs/twitter/create_reconciler.hpp"
+#include "jobs/twitter/kinds.hpp"
+#include "jobs/twitter/row_results.hpp"
+#include "jobs/twitter/task_builder.hpp"
+#include "jobs/twitter/twitter_kind.hpp"
+
+#include <array>
+
+namespace ab::tw {
+
+namespace {
+
+constexpr std::array kColumns = {
+    Column{"name", CellType::text, true},
+    Column{"description", CellType::text, false},
+};
+
+// B3 for the one item of a round: POST .../tailored_audiences?name=…&description=….
+class SingleCreate final : public CreateSender {
+ public:
+  explicit SingleCreate(const Context& context) : context_(context) {}
+
+  boost::asio::awaitable<CreateRound> send(const std::vector<const CreateItem*>& items, Api& api) override {
+    const CreateItem& item = *items.front();
+    Query query;
+    query.add("name", item.name).add_if("description", param(item.task.params, "description"));
+    ApiRequest request =
+        context_.request(boost::beast::http::verb::post, context_.paths.audiences(query), {item.task.row});
+    request.replay_safe = false;
+    const ApiResponse response = co_await api.send(std::move(request));
+
+    CreateRound round{{}, response.status, response.attempts};
+    if (!response.ok()) {
+      round.answers.push_back(answer_for_failure(response));
+      co_return round;
+    }
+    const auto* body = response.json.if_object();
+    const auto* data = body ? body->if_contains("data") : nullptr;
+    if (data && data->is_object() && !audience_field(*data, "id").empty())
+      round.answers.push_back({CreateAnswer::Kind::created, data->get_object(), {}});
+    else
+      round.answers.push_back({CreateAnswer::Kind::unclear, {}, "HTTP " + std::to_string(response.status) + " without an audience id"});
+    co_return round;
+  }
+
+ private:
+  const Context& context_;
+};
+
+class CreateKind final : public TwitterKind {
+ public:
+  explicit CreateKind(Context context) : TwitterKind(context), reconciler_(std::move(context)) {}
+
+  std::string_view name() const override { return "tw.create"; }
+  std::span<const Column> columns() const override { return kColumns; }
+  Validation validate(const Row& row) const override { return TaskBuilder(row).text("name").text("description").done(); }
+
+  boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
+    SingleCreate sender(context());
+    for (auto& task : tasks) {
+      std::vector<CreateItem> item;
+      std::string name = param(task.params, "name");
+      item.push_back({std::move(task), std::move(name)});
+      co_await reconciler_.create(std::move(item), sender, api, sink);
+    }
+  }
+
+ private:
+  CreateReconciler reconciler_;
+};
+
+}  // namespace
+
+std::unique_ptr<JobKind> make_create_kind(Context context) { return std::make_unique<CreateKind>(std::move(context)); }
+
+}  // namespace ab::tw

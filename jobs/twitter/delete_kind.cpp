@@ -1,0 +1,72 @@
+// tw.delete: B5, DELETE .../tailored_audiences/:id. Replay-safe, so the
+// engine resends it after a lost answer; a 404 to such a resend most likely
+// means the first attempt deleted it. That is confirmed, not assumed: the
+// audience is looked up with with_deleted=true and must come back deleted.
+#include "jobs/twitter/audience_list.hpp"
+#include "jobs/twitter/kinds.hpp"
+#include "jobs/twitter/row_results.hpp"
+#include "jobs/twitter/task_builder.hpp"
+#include "jobs/twitter/twitter_kind.hpp"
+
+#include <array>
+
+namespace ab::tw {
+
+namespace {
+
+constexpr std::array kColumns = {Column{"id", CellType::text, true}};
+
+bool is_deleted(const boost::json::value& audience) {
+  const auto* obj = audience.if_object();
+  const auto* deleted = obj ? obj->if_contains("deleted") : nullptr;
+  return deleted && deleted->is_bool() && deleted->get_bool();
+}
+
+class DeleteKind final : public TwitterKind {
+ public:
+  using TwitterKind::TwitterKind;
+
+  std::string_view name() const override { return "tw.delete"; }
+  std::span<const Column> columns() const override { return kColumns; }
+  Validation validate(const Row& row) const override { return TaskBuilder(row).id("id").done(); }
+
+  boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
+    for (const auto& task : tasks) co_await delete_one(task, api, sink);
+  }
+
+ private:
+  boost::asio::awaitable<void> delete_one(const Task& task, Api& api, RowSink& sink) {
+    const std::string id = param(task.params, "id");
+    ApiRequest request = context().request(boost::beast::http::verb::delete_, context().paths.audience(id), {task.row});
+    const ApiResponse response = co_await api.send(std::move(request));
+    if (response.ok()) {
+      if (const auto* body = response.json.if_object(); body && body->contains("data"))
+        sink.respond(task.row, {{"data", body->at("data")}});
+      sink.finish(task.row, row_ok(response.status, id, response.attempts));
+      co_return;
+    }
+    if (response.status != 404 || response.attempts < 2) {
+      sink.finish(task.row, row_failed(response, response.attempts));
+      co_return;
+    }
+    // An earlier attempt may have deleted it before its answer was lost.
+    Query query;
+    query.add("tailored_audience_ids", id).add("with_deleted", "true");
+    ApiRequest lookup = context().request(boost::beast::http::verb::get, context().paths.audiences(query), {task.row});
+    const ListPage page = co_await fetch_list_page(api, std::move(lookup));
+    const unsigned attempts = response.attempts + page.response.attempts;
+    if (page.ok() && page.audiences.size() == 1 && same_id(audience_field(page.audiences.front(), "id"), id) &&
+        is_deleted(page.audiences.front())) {
+      sink.respond(task.row, {{"data", page.audiences.front()}});
+      sink.finish(task.row, row_ok(page.response.status, id, attempts));
+    } else {
+      sink.finish(task.row, row_failed(response, attempts));
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<JobKind> make_delete_kind(Context context) { return std::make_unique<DeleteKind>(std::move(context)); }
+
+}  // namespace ab::tw

@@ -1,0 +1,105 @@
+// tw.flexible: rows become "Create" items of the batch endpoint (B6), at most
+// ten per request (the API's limit, API.md §C.1). The batch succeeds or fails
+// as a whole: items the API refused fail with its message and the others are
+// sent again without them; a lost answer is reconciled by name exactly as
+// tw.create does it (CreateReconciler).
+#include "jobs/twitter/batch_answer.hpp"
+#include "jobs/twitter/create_reconciler.hpp"
+#include "jobs/twitter/kinds.hpp"
+#include "jobs/twitter/row_results.hpp"
+#include "jobs/twitter/segments.hpp"
+#include "jobs/twitter/task_builder.hpp"
+#include "jobs/twitter/twitter_kind.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <array>
+
+namespace ab::tw {
+
+namespace {
+
+constexpr std::size_t kMaxBatchItems = 10;
+constexpr std::array kColumns = {
+    Column{"name", CellType::text, true},
+    Column{"segments", CellType::json, true},
+    Column{"audience_type", CellType::text, false},
+};
+constexpr std::array<std::string_view, 2> kAudienceTypes = {"FLEXIBLE", "MOBILE_AUDIENCE"};
+
+// B6: POST batch/accounts/:id/tailored_audiences with a JSON array of Create items.
+class BatchCreate final : public CreateSender {
+ public:
+  explicit BatchCreate(const Context& context) : context_(context) {}
+
+  boost::asio::awaitable<CreateRound> send(const std::vector<const CreateItem*>& items, Api& api) override {
+    boost::json::array body;
+    std::vector<std::size_t> rows;
+    for (const auto* item : items) {
+      body.push_back(boost::json::object{{"operation_type", "Create"}, {"params", item->task.params}});
+      rows.push_back(item->task.row);
+    }
+    ApiRequest request = context_.request(boost::beast::http::verb::post, context_.paths.batch_audiences(), rows);
+    request.body = boost::json::serialize(body);
+    request.content_type = "application/json";
+    request.replay_safe = false;
+    const ApiResponse response = co_await api.send(std::move(request));
+    co_return CreateRound{read_batch_answer(response, items.size()), response.status, response.attempts};
+  }
+
+ private:
+  const Context& context_;
+};
+
+class FlexibleKind final : public TwitterKind {
+ public:
+  explicit FlexibleKind(Context context) : TwitterKind(context), reconciler_(std::move(context)) {}
+
+  std::string_view name() const override { return "tw.flexible"; }
+  std::span<const Column> columns() const override { return kColumns; }
+  BatchPolicy batching() const override {
+    BatchPolicy policy;
+    policy.max_rows = kMaxBatchItems;
+    return policy;
+  }
+
+  Validation validate(const Row& row) const override {
+    auto built = TaskBuilder(row).text("name").one_of("audience_type", kAudienceTypes).done();
+    auto* task = std::get_if<Task>(&built);
+    if (!task) return built;
+    boost::system::error_code ec;
+    auto segments = boost::json::parse(row.cell("segments"), ec);
+    if (ec) return RowError{"segments", "not JSON: " + ec.message()};
+    if (auto why = check_segments(segments)) return RowError{"segments", std::move(*why)};
+    if (!task->params.contains("audience_type")) task->params["audience_type"] = "FLEXIBLE";
+    task->params["segments"] = std::move(segments);
+    return built;
+  }
+
+  boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
+    BatchCreate sender(context());
+    // The engine gives at most batching().max_rows; the API limit holds regardless.
+    while (!tasks.empty()) {
+      const std::size_t n = std::min(tasks.size(), kMaxBatchItems);
+      std::vector<CreateItem> items;
+      for (std::size_t i = 0; i < n; ++i) {
+        std::string name = param(tasks[i].params, "name");
+        items.push_back({std::move(tasks[i]), std::move(name)});
+      }
+      tasks.erase(tasks.begin(), tasks.begin() + static_cast<std::ptrdiff_t>(n));
+      co_await reconciler_.create(std::move(items), sender, api, sink);
+    }
+  }
+
+ private:
+  CreateReconciler reconciler_;
+};
+
+}  // namespace
+
+std::unique_ptr<JobKind> make_flexible_kind(Context context) {
+  return std::make_unique<FlexibleKind>(std::move(context));
+}
+
+}  // namespace ab::tw

@@ -1,0 +1,108 @@
+// tw.get: rows are coalesced into B1 list requests of up to 200
+// tailored_audience_ids (API.md §C.3), so 10,000 rows cost 50 requests.
+// with_deleted=true: a get finds a deleted audience too (it comes back with
+// "deleted": true) rather than calling it "not found".
+#include "jobs/twitter/audience_list.hpp"
+#include "jobs/twitter/kinds.hpp"
+#include "jobs/twitter/row_results.hpp"
+#include "jobs/twitter/task_builder.hpp"
+#include "jobs/twitter/text.hpp"
+#include "jobs/twitter/twitter_kind.hpp"
+
+#include <algorithm>
+#include <array>
+#include <map>
+
+namespace ab::tw {
+
+namespace {
+
+constexpr std::array kColumns = {Column{"id", CellType::text, true}};
+constexpr std::size_t kMaxIdsPerRequest = 200;
+
+// One id asked for, by the rows that ask (duplicates share one id in the request).
+struct Wanted {
+  std::string id;
+  std::vector<std::size_t> rows;
+  bool done = false;
+};
+
+class GetKind final : public TwitterKind {
+ public:
+  using TwitterKind::TwitterKind;
+
+  std::string_view name() const override { return "tw.get"; }
+  std::span<const Column> columns() const override { return kColumns; }
+  Validation validate(const Row& row) const override { return TaskBuilder(row).id("id").done(); }
+  BatchPolicy batching() const override {
+    BatchPolicy policy;
+    policy.max_rows = kMaxIdsPerRequest;
+    return policy;
+  }
+
+  boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
+    std::vector<Wanted> wanted;
+    std::map<std::string, std::size_t> by_key;
+    for (const auto& task : tasks) {
+      const std::string id = param(task.params, "id");
+      const auto [it, added] = by_key.emplace(ascii_lower(id), wanted.size());
+      if (added) wanted.push_back({id, {}, false});
+      wanted[it->second].rows.push_back(task.row);
+    }
+    // The engine never gives more than batching() allows; the API limit holds regardless.
+    for (std::size_t first = 0; first < wanted.size(); first += kMaxIdsPerRequest) {
+      const auto last = std::min(wanted.size(), first + kMaxIdsPerRequest);
+      co_await fetch(std::span(wanted).subspan(first, last - first), api, sink);
+    }
+  }
+
+ private:
+  boost::asio::awaitable<void> fetch(std::span<Wanted> wanted, Api& api, RowSink& sink) {
+    std::string ids;
+    std::vector<std::size_t> rows;
+    std::map<std::string, Wanted*> by_key;
+    for (auto& w : wanted) {
+      ids += (ids.empty() ? "" : ",") + w.id;
+      rows.insert(rows.end(), w.rows.begin(), w.rows.end());
+      by_key.emplace(ascii_lower(w.id), &w);
+    }
+    auto finish = [&sink](const Wanted& w, const RowResult& result) {
+      for (const auto row : w.rows) sink.finish(row, result);
+    };
+
+    unsigned attempts = 0;
+    unsigned status = 0;
+    std::string cursor;
+    do {
+      Query query;
+      query.add("tailored_audience_ids", ids).add("with_deleted", "true").add_if("cursor", cursor);
+      ApiRequest request = context().request(boost::beast::http::verb::get, context().paths.audiences(query), rows);
+      const ListPage page = co_await fetch_list_page(api, std::move(request));
+      attempts += page.response.attempts;
+      status = page.response.status;
+      if (!page.ok()) {
+        for (const auto& w : wanted)
+          if (!w.done) finish(w, row_failed(status, page.failure(), attempts));
+        co_return;
+      }
+      for (const auto& audience : page.audiences) {
+        const auto it = by_key.find(ascii_lower(audience_field(audience, "id")));
+        if (it == by_key.end() || it->second->done) continue;
+        Wanted& w = *it->second;
+        w.done = true;
+        for (const auto row : w.rows) sink.respond(row, {{"data", audience}});
+        finish(w, row_ok(status, audience_field(audience, "id"), attempts));
+      }
+      cursor = page.next_cursor;
+    } while (!cursor.empty());
+
+    for (const auto& w : wanted)
+      if (!w.done) finish(w, row_failed(status, "not found: the API returned no audience with this id", attempts));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<JobKind> make_get_kind(Context context) { return std::make_unique<GetKind>(std::move(context)); }
+
+}  // namespace ab::tw

@@ -1,0 +1,23 @@
+// The RowResults the tw.* kinds report, built one way everywhere.
+#pragma once
+
+#include "engine/api.hpp"
+#include "engine/job_kind.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <string>
+
+namespace ab::tw {
+
+RowResult row_ok(unsigned http_status, std::string id, unsigned attempts);
+RowResult row_failed(unsigned http_status, std::string error, unsigned attempts);
+// From a request that did not succeed: its status and the API's reason. A
+// stopped request gives a row the engine keeps for the next run.
+RowResult row_failed(const ApiResponse& response, unsigned attempts);
+RowResult row_unknown(unsigned http_status, std::string error, unsigned attempts);
+
+// A text value of Task::params ("" when absent).
+std::string param(const boost::json::object& params, std::string_view key);
+
+}  // namespace ab::tw

@@ -1,0 +1,47 @@
+// Turns a row's cells into a Task's params, checking what the X Ads API would
+// refuse (API.md §B1) before anything is sent. The first problem wins; an
+// empty optional cell leaves its parameter out.
+#pragma once
+
+#include "engine/job_kind.hpp"
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace ab::tw {
+
+// q must be 1..255 characters (UTF-8 code points).
+inline constexpr std::size_t kMaxQueryLength = 255;
+
+class TaskBuilder {
+ public:
+  explicit TaskBuilder(const Row& row);
+
+  TaskBuilder& text(std::string_view column);
+  // An audience id: letters, digits, "_" and "-" (it goes into paths and comma lists).
+  TaskBuilder& id(std::string_view column);
+  // A name prefix for q: at most kMaxQueryLength characters.
+  TaskBuilder& query(std::string_view column);
+  // true/false, 1/0, yes/no in any case; stored as "true"/"false".
+  TaskBuilder& boolean(std::string_view column);
+  // One of `values`, in any case; stored as written in `values`.
+  TaskBuilder& one_of(std::string_view column, std::span<const std::string_view> values);
+  // ATTRIBUTE-asc or ATTRIBUTE-desc, e.g. created_at-asc.
+  TaskBuilder& sort_order(std::string_view column);
+  // Fails the row when none of `columns` has a value.
+  TaskBuilder& any_of(std::span<const std::string_view> columns);
+
+  Validation done();
+
+ private:
+  std::optional<std::string_view> value(std::string_view column) const;  // nullopt: empty
+  void fail(std::string_view column, std::string reason);
+
+  const Row& row_;
+  Task task_;
+  std::optional<RowError> error_;
+};
+
+}  // namespace ab::tw

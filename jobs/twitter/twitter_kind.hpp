@@ -1,0 +1,26 @@
+// The part every tw.* job kind has in common: the context, and a start that
+// refuses to begin without an account and credentials, then proves them with
+// one cheap request so that bad credentials end the run (exit 2) before any row.
+#pragma once
+
+#include "engine/job_kind.hpp"
+#include "jobs/twitter/context.hpp"
+
+namespace ab::tw {
+
+class TwitterKind : public JobKind {
+ public:
+  explicit TwitterKind(Context context) : context_(std::move(context)) {}
+  boost::asio::awaitable<StartResult> start(Api& api) override;
+
+ protected:
+  const Context& context() const { return context_; }
+
+ private:
+  Context context_;
+};
+
+// The settings a tw.* run lacks, by the names users set them with; empty when complete.
+std::string missing_settings(const TwitterEndpoints& endpoints);
+
+}  // namespace ab::tw

@@ -1,0 +1,54 @@
+// tw.update: B4, PUT .../tailored_audiences/:id?name=…&description=…. Setting
+// a name or description twice gives the same audience, so it is replay-safe.
+#include "jobs/twitter/audience_list.hpp"
+#include "jobs/twitter/kinds.hpp"
+#include "jobs/twitter/row_results.hpp"
+#include "jobs/twitter/task_builder.hpp"
+#include "jobs/twitter/twitter_kind.hpp"
+
+#include <array>
+
+namespace ab::tw {
+
+namespace {
+
+constexpr std::array kColumns = {
+    Column{"id", CellType::text, true},
+    Column{"name", CellType::text, false},
+    Column{"description", CellType::text, false},
+};
+constexpr std::array<std::string_view, 2> kChangeable = {"name", "description"};
+
+class UpdateKind final : public TwitterKind {
+ public:
+  using TwitterKind::TwitterKind;
+
+  std::string_view name() const override { return "tw.update"; }
+  std::span<const Column> columns() const override { return kColumns; }
+  Validation validate(const Row& row) const override {
+    return TaskBuilder(row).id("id").text("name").text("description").any_of(kChangeable).done();
+  }
+
+  boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
+    for (const auto& task : tasks) {
+      const std::string id = param(task.params, "id");
+      Query query;
+      query.add_if("name", param(task.params, "name")).add_if("description", param(task.params, "description"));
+      ApiRequest request = context().request(boost::beast::http::verb::put, context().paths.audience(id, query), {task.row});
+      const ApiResponse response = co_await api.send(std::move(request));
+      if (!response.ok()) {
+        sink.finish(task.row, row_failed(response, response.attempts));
+        continue;
+      }
+      if (const auto* body = response.json.if_object(); body && body->contains("data"))
+        sink.respond(task.row, {{"data", body->at("data")}});
+      sink.finish(task.row, row_ok(response.status, id, response.attempts));
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<JobKind> make_update_kind(Context context) { return std::make_unique<UpdateKind>(std::move(context)); }
+
+}  // namespace ab::tw

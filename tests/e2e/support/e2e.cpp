@@ -1,0 +1,186 @@
+#include "e2e/support/e2e.hpp"
+
+#include <boost/json/parse.hpp>
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <fcntl.h>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace ab::e2e {
+
+ScratchDir::ScratchDir() {
+  std::random_device rd;
+  path_ = std::filesystem::temp_directory_path() / ("ab-e2e-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+  std::filesystem::create_directories(path_);
+}
+
+ScratchDir::~ScratchDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+void write_file(const std::filesystem::path& file, const std::string& text) {
+  std::ofstream out(file, std::ios::binary);
+  out << text;
+}
+
+std::string read_file(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+namespace {
+
+// Splits one results line; ids and errors may be quoted (RFC 4180).
+std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        fields.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        fields.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      fields.emplace_back();
+    } else {
+      fields.back() += c;
+    }
+  }
+  return fields;
+}
+
+}  // namespace
+
+std::map<std::size_t, ResultLine> read_results(const std::filesystem::path& file) {
+  std::map<std::size_t, ResultLine> results;
+  std::istringstream in(read_file(file));
+  std::string line;
+  if (!std::getline(in, line) || line != "row,status,http_status,id,attempts,error") {
+    ADD_FAILURE() << file << ": bad header '" << line << "'";
+    return results;
+  }
+  while (std::getline(in, line)) {
+    auto f = split_csv_line(line);
+    if (f.size() != 6) {
+      ADD_FAILURE() << file << ": bad line '" << line << "'";
+      continue;
+    }
+    const auto row = std::stoul(f[0]);
+    ResultLine r{f[1], f[2].empty() ? 0u : static_cast<unsigned>(std::stoul(f[2])), f[3],
+                 f[4].empty() ? 0u : static_cast<unsigned>(std::stoul(f[4])), f[5]};
+    if (!results.emplace(row, r).second) ADD_FAILURE() << file << ": row " << row << " has two final lines";
+  }
+  return results;
+}
+
+std::size_t count_status(const std::map<std::size_t, ResultLine>& results, const std::string& status) {
+  std::size_t n = 0;
+  for (const auto& [row, r] : results) n += r.status == status;
+  return n;
+}
+
+boost::json::object stats(const Simulator& sim) { return boost::json::parse(sim.stats_json()).as_object(); }
+
+std::uint64_t violations(const Simulator& sim) {
+  auto s = stats(sim);
+  return s.at("total_violations").to_number<std::uint64_t>();
+}
+
+std::uint64_t store_count(const Simulator& sim, const char* key) {
+  auto s = stats(sim);
+  const auto* store = s.if_contains("store");
+  if (!store || !store->is_object() || !store->as_object().if_contains(key)) {
+    ADD_FAILURE() << "no store." << key << " in /__stats";
+    return 0;
+  }
+  return store->as_object().at(key).to_number<std::uint64_t>();
+}
+
+std::uint64_t answers(const Simulator& sim, unsigned status) {
+  auto s = stats(sim);
+  std::uint64_t n = 0;
+  for (const auto& [endpoint, by_status] : s.at("requests").as_object())
+    for (const auto& [code, count] : by_status.as_object())
+      if (status == 0 || code == std::to_string(status)) n += count.to_number<std::uint64_t>();
+  return n;
+}
+
+RunOptions options_for(const SimEndpoints& sim, const std::filesystem::path& job, const std::string& kind) {
+  RunOptions o;
+  o.job_file = job;
+  o.kind = kind;
+  o.job.nf = NeuroflashEndpoints{sim.nf_api, sim.nf_token_url, "", sim.client_id, sim.client_secret};
+  o.job.tw = TwitterEndpoints{sim.tw_api, sim.tw_account, sim.consumer_key, sim.consumer_secret, sim.access_token,
+                              sim.access_token_secret};
+  o.install_signal_handlers = false;
+  o.progress = 0;
+  o.timeout = std::chrono::seconds(5);
+  return o;
+}
+
+std::map<std::string, std::string> sim_environment(const SimEndpoints& sim) {
+  return {{"NEUROFLASH_API_URL", sim.nf_api},         {"NEUROFLASH_TOKEN_URL", sim.nf_token_url},
+          {"NEUROFLASH_CLIENT_ID", sim.client_id},     {"NEUROFLASH_CLIENT_SECRET", sim.client_secret},
+          {"TWITTER_ADS_API_URL", sim.tw_api},         {"TWITTER_ADS_ACCOUNT_ID", sim.tw_account},
+          {"TWITTER_CONSUMER_KEY", sim.consumer_key},  {"TWITTER_CONSUMER_SECRET", sim.consumer_secret},
+          {"TWITTER_ACCESS_TOKEN", sim.access_token},  {"TWITTER_ACCESS_TOKEN_SECRET", sim.access_token_secret}};
+}
+
+ChildResult run_cli(const ChildOptions& options) {
+  ScratchDir io;
+  const auto out_file = io.file("stdout"), err_file = io.file("stderr");
+  std::vector<std::string> env_strings{"PATH=/usr/bin:/bin"};
+  for (const auto& [k, v] : options.env) env_strings.push_back(k + "=" + v);
+  std::vector<std::string> args{AB_BINARY};
+  args.insert(args.end(), options.args.begin(), options.args.end());
+
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int out = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int err = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    std::vector<char*> argv, envp;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    for (auto& e : env_strings) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    ::execve(argv[0], argv.data(), envp.data());
+    ::_exit(127);
+  }
+  ChildResult result;
+  int status = 0;
+  bool reaped = false;
+  if (const auto signal_after = options.kill_after ? options.kill_after : options.term_after) {
+    const auto until = std::chrono::steady_clock::now() + *signal_after;
+    while (!reaped && std::chrono::steady_clock::now() < until) {
+      reaped = ::waitpid(pid, &status, WNOHANG) == pid;
+      if (!reaped) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    if (!reaped) ::kill(pid, options.kill_after ? SIGKILL : SIGTERM);
+  }
+  if (!reaped) ::waitpid(pid, &status, 0);
+  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  result.killed = WIFSIGNALED(status);
+  result.out = read_file(out_file);
+  result.err = read_file(err_file);
+  return result;
+}
+
+}  // namespace ab::e2e

@@ -1,0 +1,74 @@
+// What end-to-end tests share: a scratch directory, job files, reading a
+// results file back, the simulator's referee, and the CLI as a child process.
+#pragma once
+
+#include "audience_batch/run.hpp"
+#include "audience_batch/simulator.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ab::e2e {
+
+// A fresh directory under the system temp dir, removed at the end of the test.
+class ScratchDir {
+ public:
+  ScratchDir();
+  ~ScratchDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path file(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+void write_file(const std::filesystem::path& file, const std::string& text);
+std::string read_file(const std::filesystem::path& file);
+
+struct ResultLine {
+  std::string status;
+  unsigned http_status = 0;
+  std::string id;
+  unsigned attempts = 0;
+  std::string error;
+};
+
+// The results file by row. Fails the current test (ADD_FAILURE) when a row
+// has more than one line or the header is wrong.
+std::map<std::size_t, ResultLine> read_results(const std::filesystem::path& file);
+std::size_t count_status(const std::map<std::size_t, ResultLine>& results, const std::string& status);
+
+// /__stats of a simulator, parsed.
+boost::json::object stats(const Simulator& sim);
+std::uint64_t violations(const Simulator& sim);
+std::uint64_t store_count(const Simulator& sim, const char* key);  // stats["store"][key]
+// Requests the simulator answered with `status`, all endpoints together (0: every status).
+std::uint64_t answers(const Simulator& sim, unsigned status = 0);
+
+// Options for run_job pointed at `sim`, quiet, with the results beside the job.
+RunOptions options_for(const SimEndpoints& sim, const std::filesystem::path& job, const std::string& kind);
+
+// The CLI as a child process.
+struct ChildResult {
+  int exit_code = -1;       // -1 when killed
+  bool killed = false;
+  std::string err;          // stderr
+  std::string out;          // stdout
+};
+struct ChildOptions {
+  std::vector<std::string> args;
+  std::map<std::string, std::string> env;          // added to a clean environment (PATH kept)
+  std::optional<std::chrono::milliseconds> kill_after;  // SIGKILL after this long
+  std::optional<std::chrono::milliseconds> term_after;  // SIGTERM after this long
+};
+ChildResult run_cli(const ChildOptions& options);
+// The environment the CLI needs to reach `sim` with its credentials.
+std::map<std::string, std::string> sim_environment(const SimEndpoints& sim);
+
+}  // namespace ab::e2e

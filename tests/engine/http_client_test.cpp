@@ -1,0 +1,177 @@
+// The HTTP pool against a scripted server on a real socket: what an attempt
+// reports when there is an answer, no connection, no answer, or a server that
+// closed an idle keep-alive connection — the facts the retry policy relies on.
+#include "engine/http_client.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/asio/write.hpp>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <functional>
+#include <thread>
+
+namespace ab {
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+// Accepts connections one after another and lets `serve` talk on each.
+class ScriptedServer {
+ public:
+  using Serve = std::function<void(tcp::socket&)>;
+  explicit ScriptedServer(Serve serve) : acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0}) {
+    thread_ = std::thread([this, serve = std::move(serve)] {
+      for (;;) {
+        tcp::socket socket(io_);
+        boost::system::error_code ec;
+        acceptor_.accept(socket, ec);
+        if (ec || stopping_) return;
+        ++connections;
+        serve(socket);
+      }
+    });
+  }
+  ~ScriptedServer() {
+    stopping_ = true;
+    boost::system::error_code ec;
+    tcp::socket poke(io_);
+    poke.connect(acceptor_.local_endpoint(), ec);
+    thread_.join();
+  }
+  std::string url(const std::string& path = "/x") const {
+    return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + path;
+  }
+  std::atomic<int> connections{0};
+
+ private:
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+// Reads one request head (these tests send no bodies).
+bool read_request(tcp::socket& socket) {
+  asio::streambuf buffer;
+  boost::system::error_code ec;
+  asio::read_until(socket, buffer, "\r\n\r\n", ec);
+  return !ec;
+}
+
+void answer(tcp::socket& socket, const std::string& extra_headers = "") {
+  const std::string response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Rate-Limit-Remaining: 5\r\n" +
+                               extra_headers + "\r\n{}";
+  asio::write(socket, asio::buffer(response));
+}
+
+struct Client {
+  asio::io_context io;
+  HttpPool pool{io.get_executor(), TlsSettings{}};
+  HttpAttempt get(const std::string& url, std::chrono::milliseconds timeout = std::chrono::seconds(2)) {
+    auto f = asio::co_spawn(io, pool.send(boost::beast::http::verb::get, url, {}, "", timeout), asio::use_future);
+    io.restart();
+    io.run();
+    return f.get();
+  }
+};
+
+TEST(HttpPool, AnAnswerComesBackWithLowerCaseHeadersAndTheConnectionIsReused) {
+  ScriptedServer server([](tcp::socket& s) {
+    while (read_request(s)) answer(s);
+  });
+  Client client;
+  for (int i = 0; i < 3; ++i) {
+    auto a = client.get(server.url());
+    ASSERT_EQ(a.failure, AttemptFailure::none) << a.error;
+    EXPECT_EQ(a.status, 200u);
+    EXPECT_EQ(a.body, "{}");
+    bool found = false;
+    for (const auto& [k, v] : a.headers) found |= k == "x-rate-limit-remaining" && v == "5";
+    EXPECT_TRUE(found);
+  }
+  EXPECT_EQ(server.connections.load(), 1);
+  EXPECT_EQ(client.pool.connections_opened(), 1u);
+}
+
+TEST(HttpPool, NoListenerIsNotSent) {
+  std::string url;
+  {
+    ScriptedServer server([](tcp::socket&) {});
+    url = server.url();
+  }
+  Client client;
+  auto a = client.get(url);
+  EXPECT_EQ(a.failure, AttemptFailure::not_sent);
+  EXPECT_NE(a.error.find("connect"), std::string::npos) << a.error;
+}
+
+TEST(HttpPool, AConnectionDroppedAfterTheRequestMayHaveBeenApplied) {
+  ScriptedServer server([](tcp::socket& s) { read_request(s); });  // reads, then closes without answering
+  Client client;
+  auto a = client.get(server.url());
+  EXPECT_EQ(a.failure, AttemptFailure::maybe_applied) << a.error;
+}
+
+TEST(HttpPool, ATimeoutAfterTheRequestMayHaveBeenAppliedAndTheConnectionIsNotReused) {
+  std::atomic<int> requests{0};
+  ScriptedServer server([&](tcp::socket& s) {
+    while (read_request(s)) {
+      if (++requests == 1) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));  // longer than the client waits
+        return;
+      }
+      answer(s);
+    }
+  });
+  Client client;
+  auto slow = client.get(server.url(), std::chrono::milliseconds(100));
+  EXPECT_EQ(slow.failure, AttemptFailure::maybe_applied);
+  EXPECT_NE(slow.error.find("timed out"), std::string::npos) << slow.error;
+  auto next = client.get(server.url());
+  EXPECT_EQ(next.failure, AttemptFailure::none) << next.error;
+  EXPECT_EQ(server.connections.load(), 2);
+}
+
+TEST(HttpPool, AnIdleConnectionTheServerClosedIsNotUsedForTheNextRequest) {
+  ScriptedServer server([](tcp::socket& s) {
+    if (read_request(s)) answer(s);  // keep-alive promised, then closed while idle
+  });
+  Client client;
+  ASSERT_EQ(client.get(server.url()).failure, AttemptFailure::none);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  auto second = client.get(server.url());
+  EXPECT_EQ(second.failure, AttemptFailure::none) << "a stale connection would make this look maybe-applied: "
+                                                  << second.error;
+  EXPECT_EQ(server.connections.load(), 2);
+}
+
+TEST(HttpPool, ConnectionCloseFromTheServerIsHonoured) {
+  ScriptedServer server([](tcp::socket& s) {
+    if (read_request(s)) answer(s, "Connection: close\r\n");
+  });
+  Client client;
+  ASSERT_EQ(client.get(server.url()).failure, AttemptFailure::none);
+  ASSERT_EQ(client.get(server.url()).failure, AttemptFailure::none);
+  EXPECT_EQ(server.connections.load(), 2);
+}
+
+TEST(HttpPool, LoopbackHostsAreRecognised) {
+  EXPECT_TRUE(is_loopback_host("127.0.0.1"));
+  EXPECT_TRUE(is_loopback_host("127.8.9.10"));
+  EXPECT_TRUE(is_loopback_host("::1"));
+  EXPECT_TRUE(is_loopback_host("[::1]"));
+  EXPECT_TRUE(is_loopback_host("localhost"));
+  EXPECT_FALSE(is_loopback_host("10.0.0.1"));
+  EXPECT_FALSE(is_loopback_host("example.com"));
+  EXPECT_FALSE(is_loopback_host("localhost.example.com"));
+}
+
+}  // namespace
+}  // namespace ab

@@ -1,0 +1,404 @@
+#include "engine/journal.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <future>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include <sys/mount.h>
+
+namespace ab {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+const std::string header = std::string(results_header) + "\n";
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string name = (fs::temp_directory_path() / "ab-journal-XXXXXX").string();
+    if (!::mkdtemp(name.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = name;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+std::string slurp(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+void spit(const fs::path& file, const std::string& text) {
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
+}
+
+RowResult result(RowStatus status, unsigned http, std::string id, unsigned attempts, std::string error = {}) {
+  return RowResult{status, http, std::move(id), attempts, std::move(error)};
+}
+
+std::string load_error(const fs::path& results) {
+  try {
+    load_journal(results);
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+// Counts on_durable calls by outcome; safe from the writer thread.
+struct Durability {
+  std::atomic<int> ok{0};
+  std::atomic<int> failed{0};
+  std::function<void(bool)> callback() {
+    return [this](bool durable) { ++(durable ? ok : failed); };
+  }
+};
+
+class JournalTest : public ::testing::Test {
+ protected:
+  TempDir dir;
+  fs::path results = dir.path() / "job.results.csv";
+  fs::path sidecar = sidecar_path(results);
+};
+
+TEST(JournalFormat, ResultLines) {
+  EXPECT_EQ(format_result_line(3, result(RowStatus::ok, 201, "1234", 1)), "3,ok,201,1234,1,\n");
+  // No answer, no status code.
+  EXPECT_EQ(format_result_line(4, result(RowStatus::invalid, 0, "", 0, "segments: more than 10 leaves")),
+            "4,invalid,,,0,segments: more than 10 leaves\n");
+  EXPECT_EQ(format_result_line(5, result(RowStatus::unknown, 0, "", 2, "timed out")), "5,unknown,,,2,timed out\n");
+}
+
+TEST(JournalFormat, ResultFieldsAreQuotedWhenNeededAndKeptOnOneLine) {
+  EXPECT_EQ(format_result_line(6, result(RowStatus::failed, 400, "a,b", 2, "HTTP 400: \"name\" is taken,\r\ntry again")),
+            "6,failed,400,\"a,b\",2,\"HTTP 400: \"\"name\"\" is taken,  try again\"\n");
+  EXPECT_EQ(format_result_line(7, result(RowStatus::failed, 500, "", 8, "line one\nline two")),
+            "7,failed,500,,8,line one line two\n");
+}
+
+TEST(JournalFormat, SidecarLines) {
+  const std::vector<std::size_t> rows{12, 13, 14};
+  EXPECT_EQ(format_intent_line(rows), "intent 12 13 14\n");
+  EXPECT_EQ(format_checkpoint_line(7, "a b%c\nd\xc3\xa9"), "checkpoint 7 a%20b%25c%0Ad%C3%A9\n");
+  EXPECT_EQ(format_checkpoint_line(7, ""), "checkpoint 7 \n");
+  EXPECT_EQ(format_checkpoint_line(8, "cursor=AbC~!"), "checkpoint 8 cursor=AbC~!\n");
+}
+
+TEST(JournalFormat, SidecarSitsBesideTheResults) {
+  EXPECT_EQ(sidecar_path("out/x.results.csv"), fs::path("out/x.results.csv.journal"));
+}
+
+TEST_F(JournalTest, MissingFilesAreAnEmptyJournal) {
+  const auto state = load_journal(results);
+  EXPECT_FALSE(state.results_exists);
+  EXPECT_FALSE(state.journal_exists);
+  EXPECT_TRUE(state.final_rows.empty());
+  EXPECT_TRUE(state.intents.empty());
+  EXPECT_EQ(state.results_bytes, 0u);
+}
+
+TEST_F(JournalTest, RoundTrip) {
+  Durability durability;
+  {
+    JournalWriter writer(results, load_journal(results));
+    const std::vector<std::size_t> batch{3, 4, 5};
+    writer.intent(batch, durability.callback());
+    writer.final_line(1, result(RowStatus::ok, 200, "a1", 1));
+    writer.final_line(2, result(RowStatus::failed, 403, "", 1, "HTTP 403: \"not, yours\"\nsee docs"));
+    writer.final_line(3, result(RowStatus::unknown, 0, "", 3, "lost reply; check by name"));
+    writer.checkpoint(6, "page 1", durability.callback());
+    writer.checkpoint(6, "page 2%", durability.callback());
+    writer.checkpoint(3, "x", durability.callback());
+    EXPECT_TRUE(writer.commit());
+    EXPECT_EQ(writer.error(), "");
+  }
+  EXPECT_EQ(durability.ok, 4);
+  EXPECT_EQ(durability.failed, 0);
+  EXPECT_TRUE(slurp(results).starts_with(header));
+
+  const auto state = load_journal(results);
+  EXPECT_TRUE(state.results_exists);
+  EXPECT_TRUE(state.journal_exists);
+  EXPECT_EQ(state.final_rows, (std::unordered_set<std::size_t>{1, 2, 3}));
+  EXPECT_EQ(state.intents, (std::unordered_set<std::size_t>{4, 5}));
+  EXPECT_EQ(state.checkpoints, (std::unordered_map<std::size_t, std::string>{{6, "page 2%"}}));
+  EXPECT_EQ(state.final_not_ok, 2u);
+  EXPECT_EQ(state.results_bytes, fs::file_size(results));
+  EXPECT_EQ(state.journal_bytes, fs::file_size(sidecar));
+}
+
+TEST_F(JournalTest, FinalsBeatIntentsAndTheLastCheckpointWins) {
+  spit(results, header + "1,ok,200,a,1,\n5,failed,500,,8,x\n5,ok,200,b,9,\n");
+  spit(sidecar, "intent 1 2\ncheckpoint 2 p1\ncheckpoint 1 z\nintent 3\ncheckpoint 2 p2\n");
+  const auto state = load_journal(results);
+  EXPECT_EQ(state.final_rows, (std::unordered_set<std::size_t>{1, 5}));
+  EXPECT_EQ(state.intents, (std::unordered_set<std::size_t>{2, 3}));
+  EXPECT_EQ(state.checkpoints, (std::unordered_map<std::size_t, std::string>{{2, "p2"}}));
+  EXPECT_EQ(state.final_not_ok, 0u);  // row 5's last line is ok
+}
+
+TEST_F(JournalTest, TornTailsAreIgnoredAndCutAwayByTheWriter) {
+  const std::string complete = header + "1,ok,200,a,1,\n";
+  spit(results, complete + "2,ok,20");
+  spit(sidecar, "intent 7\nintent 8 9");
+  auto state = load_journal(results);
+  EXPECT_EQ(state.final_rows, (std::unordered_set<std::size_t>{1}));
+  EXPECT_EQ(state.intents, (std::unordered_set<std::size_t>{7}));
+  EXPECT_EQ(state.results_bytes, complete.size());
+  EXPECT_EQ(state.journal_bytes, std::string("intent 7\n").size());
+  {
+    JournalWriter writer(results, state);
+    writer.final_line(3, result(RowStatus::ok, 200, "c", 1));
+    const std::vector<std::size_t> rows{10};
+    writer.intent(rows, [](bool) {});
+  }
+  EXPECT_EQ(slurp(results), complete + "3,ok,200,c,1,\n");
+  EXPECT_EQ(slurp(sidecar), "intent 7\nintent 10\n");
+  state = load_journal(results);
+  EXPECT_EQ(state.final_rows, (std::unordered_set<std::size_t>{1, 3}));
+  EXPECT_EQ(state.intents, (std::unordered_set<std::size_t>{7, 10}));
+}
+
+TEST_F(JournalTest, ATornHeaderIsWrittenAgain) {
+  spit(results, "row,stat");
+  const auto state = load_journal(results);
+  EXPECT_TRUE(state.results_exists);
+  EXPECT_EQ(state.results_bytes, 0u);
+  { JournalWriter writer(results, state); }
+  EXPECT_EQ(slurp(results), header);
+}
+
+TEST_F(JournalTest, AnEmptyResultsFileGetsTheHeader) {
+  spit(results, "");
+  { JournalWriter writer(results, load_journal(results)); }
+  EXPECT_EQ(slurp(results), header);
+}
+
+TEST_F(JournalTest, SomeoneElsesFileIsRefusedNotTruncated) {
+  spit(results, "name,value\n1,2\n");
+  EXPECT_EQ(load_error(results), results.string() + " is not an audience-batch results file");
+  spit(results, "hello");  // no line end: still not a torn header of ours
+  EXPECT_EQ(load_error(results), results.string() + " is not an audience-batch results file");
+  EXPECT_EQ(slurp(results), "hello");
+}
+
+TEST_F(JournalTest, AnUnparsableLineInTheMiddleIsNamed) {
+  for (const std::string bad : {"2,maybe,200,a,1,", "2,ok,200,a,1", "x,ok,200,a,1,", "2,ok,200,\"a,1,",
+                                "2,ok,2xx,a,1,", "2,ok,200,a\"b,1,", "2,ok,200,\"a\"b,1,"}) {
+    spit(results, header + "1,ok,200,a,1,\n" + bad + "\n3,ok,200,b,1,\n");
+    const std::string error = load_error(results);
+    EXPECT_NE(error.find(results.string()), std::string::npos) << bad;
+    EXPECT_NE(error.find("line 3"), std::string::npos) << bad << ": " << error;
+  }
+}
+
+TEST_F(JournalTest, AnUnparsableSidecarLineIsNamed) {
+  spit(results, header);
+  for (const std::string bad : {"intent x", "checkpoint 1", "checkpoint 1 a b", "checkpoint 1 %4", "flush 3"}) {
+    spit(sidecar, "intent 1\n" + bad + "\n");
+    const std::string error = load_error(results);
+    EXPECT_NE(error.find(sidecar.string() + " line 2"), std::string::npos) << bad << ": " << error;
+  }
+}
+
+TEST_F(JournalTest, ADirectoryOrDeviceIsNotAResultsFile) {
+  fs::create_directory(results);
+  EXPECT_NE(load_error(results).find("not a regular file"), std::string::npos);
+}
+
+TEST_F(JournalTest, HardFieldsRoundTripAsOneLineEach) {
+  const std::vector<std::string> values{"", " ", "%41", "a\nb", "\xff\x01", "cursor=abc==", "a,\"b\""};
+  Durability durability;
+  {
+    JournalWriter writer(results, load_journal(results));
+    for (std::size_t row = 0; row < values.size(); ++row) {
+      writer.final_line(row + 1, result(RowStatus::failed, 400, values[row], 1, values[row]));
+      writer.checkpoint(row + 100, values[row], durability.callback());
+    }
+  }
+  const auto state = load_journal(results);
+  EXPECT_EQ(state.final_rows.size(), values.size());
+  for (std::size_t row = 0; row < values.size(); ++row) EXPECT_EQ(state.checkpoints.at(row + 100), values[row]);
+  // One line per result, plus the header.
+  const std::string text = slurp(results);
+  EXPECT_EQ(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')), values.size() + 1);
+}
+
+TEST_F(JournalTest, ManyIntentsFromSeveralThreadsAreAllDurable) {
+  constexpr std::size_t threads = 4;
+  constexpr std::size_t per_thread = 200;
+  Durability durability;
+  {
+    JournalWriter writer(results, load_journal(results));
+    std::vector<std::thread> senders;
+    for (std::size_t t = 0; t < threads; ++t) {
+      senders.emplace_back([&, t] {
+        for (std::size_t i = 0; i < per_thread; ++i) {
+          const std::vector<std::size_t> rows{1 + t * per_thread + i};
+          writer.intent(rows, durability.callback());
+        }
+      });
+    }
+    for (auto& sender : senders) sender.join();
+    EXPECT_TRUE(writer.commit());
+  }
+  EXPECT_EQ(durability.ok, static_cast<int>(threads * per_thread));
+  EXPECT_EQ(load_journal(results).intents.size(), threads * per_thread);
+}
+
+TEST_F(JournalTest, IntentsQueuedDuringOneSyncShareTheNext) {
+  std::promise<void> entered;
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  Durability durability;
+  JournalWriter writer(results, load_journal(results));
+  const std::vector<std::size_t> first{1};
+  // The first intent's callback holds the writer thread until the rest are queued.
+  writer.intent(first, [&](bool ok) {
+    EXPECT_TRUE(ok);
+    entered.set_value();
+    released.wait();
+  });
+  entered.get_future().wait();
+  for (std::size_t row = 2; row <= 501; ++row) {
+    const std::vector<std::size_t> rows{row};
+    writer.intent(rows, durability.callback());
+  }
+  release.set_value();
+  EXPECT_TRUE(writer.commit());
+  EXPECT_EQ(writer.syncs(), 2u);  // 501 intents, two fdatasyncs
+}
+
+TEST_F(JournalTest, CommitWritesFinalLinesWithoutWaitingForTheInterval) {
+  JournalWriter writer(results, load_journal(results), std::chrono::hours(1));
+  writer.final_line(9, result(RowStatus::ok, 200, "z", 1));
+  EXPECT_TRUE(writer.commit());
+  EXPECT_EQ(slurp(results), header + "9,ok,200,z,1,\n");
+}
+
+TEST_F(JournalTest, TheDestructorWritesWhatIsPending) {
+  {
+    JournalWriter writer(results, load_journal(results), std::chrono::hours(1));
+    writer.final_line(9, result(RowStatus::ok, 200, "z", 1));
+  }
+  EXPECT_EQ(slurp(results), header + "9,ok,200,z,1,\n");
+}
+
+TEST_F(JournalTest, TheSidecarIsOnlyCreatedWhenNeeded) {
+  { JournalWriter writer(results, load_journal(results)); }
+  EXPECT_FALSE(fs::exists(sidecar));
+}
+
+TEST_F(JournalTest, ASecondWriterOnTheSameFileIsRefused) {
+  JournalWriter first(results, load_journal(results));
+  try {
+    JournalWriter second(results, load_journal(results));
+    FAIL() << "a second writer was allowed";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()), results.string() + " is in use by another audience-batch run");
+  }
+}
+
+TEST_F(JournalTest, AFileThatChangedSinceItWasLoadedIsRefused) {
+  const auto missing = load_journal(results);
+  spit(results, header + "1,ok,200,a,1,\n");
+  EXPECT_THROW(JournalWriter(results, missing), std::runtime_error);
+  const auto loaded = load_journal(results);
+  spit(results, header);
+  EXPECT_THROW(JournalWriter(results, loaded), std::runtime_error);
+  EXPECT_EQ(slurp(results), header);
+}
+
+// /dev/full fails every write with ENOSPC: the sidecar pointing at it makes
+// the first intent fail deterministically.
+TEST_F(JournalTest, AWriteErrorIsReportedAndNothingEarlierIsLost) {
+  {
+    JournalWriter writer(results, load_journal(results));
+    writer.final_line(1, result(RowStatus::ok, 200, "a", 1));
+    writer.final_line(2, result(RowStatus::ok, 200, "b", 1));
+  }
+  const auto state = load_journal(results);
+  fs::create_symlink("/dev/full", sidecar);
+  Durability durability;
+  {
+    JournalWriter writer(results, state);
+    writer.final_line(3, result(RowStatus::ok, 200, "c", 1));
+    const std::vector<std::size_t> rows{4};
+    writer.intent(rows, durability.callback());
+    EXPECT_FALSE(writer.commit());
+    EXPECT_EQ(writer.error(), sidecar.string() + ": No space left on device");
+    writer.final_line(5, result(RowStatus::ok, 200, "e", 1));
+    writer.intent(rows, durability.callback());
+    EXPECT_FALSE(writer.commit());
+  }
+  EXPECT_EQ(durability.ok, 0);
+  EXPECT_EQ(durability.failed, 2);
+  fs::remove(sidecar);
+  EXPECT_EQ(load_journal(results).final_rows, (std::unordered_set<std::size_t>{1, 2}));
+}
+
+// A real full disk: a 64 KiB tmpfs fills up in the middle of the results file.
+TEST_F(JournalTest, AFullDiskStopsWritingAndKeepsEverythingCommitted) {
+  const fs::path mount_point = dir.path() / "tiny";
+  fs::create_directory(mount_point);
+  if (::mount("tmpfs", mount_point.c_str(), "tmpfs", 0, "size=64k") != 0) {
+    GTEST_SKIP() << "cannot mount a tmpfs here (" << std::strerror(errno) << "); the /dev/full test covers ENOSPC";
+  }
+  struct Unmount {
+    fs::path at;
+    ~Unmount() { ::umount2(at.c_str(), MNT_DETACH); }
+  } unmount{mount_point};
+
+  const fs::path file = mount_point / "job.results.csv";
+  std::unordered_set<std::size_t> committed;
+  std::string error;
+  Durability durability;
+  {
+    JournalWriter writer(file, load_journal(file));
+    std::size_t row = 0;
+    for (int round = 0; round < 10'000 && error.empty(); ++round) {
+      std::vector<std::size_t> batch;
+      for (int i = 0; i < 25; ++i) {
+        batch.push_back(++row);
+        writer.final_line(row, result(RowStatus::failed, 500, "", 8, "HTTP 500 (gave up after 8 attempts)"));
+      }
+      if (writer.commit()) {
+        committed.insert(batch.begin(), batch.end());
+      } else {
+        error = writer.error();
+      }
+    }
+    const std::vector<std::size_t> rows{row + 1};
+    writer.intent(rows, durability.callback());
+  }
+  EXPECT_EQ(error, file.string() + ": No space left on device");
+  EXPECT_FALSE(committed.empty());
+  EXPECT_EQ(durability.failed, 1);
+  const auto state = load_journal(file);  // a torn last line is no obstacle
+  for (std::size_t row : committed) EXPECT_TRUE(state.final_rows.contains(row)) << row;
+  EXPECT_LE(state.results_bytes, fs::file_size(file));
+}
+
+}  // namespace
+}  // namespace ab
