@@ -1,12 +1,15 @@
 // The reader is a byte-level state machine over fixed-size chunks: nothing but
 // the current chunk and the record being built is ever held, so a file of any
 // size (or a single runaway record) reads in constant memory. Bytes move in
-// runs: the hot loops look for the next special byte with a table and append
-// the whole run at once.
+// runs: the hot loops look for the next special byte a word at a time and
+// append the whole run at once.
 #include "engine/csv_reader.hpp"
+
+#include "engine/utf8.hpp"
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <limits>
@@ -58,53 +61,33 @@ constexpr std::array<bool, 256> special_bytes(bool quoted) {
 constexpr auto kEndsUnquoted = special_bytes(false);
 constexpr auto kEndsQuoted = special_bytes(true);
 
-const char* find_special(const char* p, const char* end, const std::array<bool, 256>& table) {
+// Bit 7 of each byte of the result is set where `word` has byte `c` (exact for
+// the lowest such byte, which is all that is asked of it).
+constexpr std::uint64_t bytes_equal(std::uint64_t word, char c) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+  const std::uint64_t x = word ^ (kOnes * static_cast<unsigned char>(c));
+  return (x - kOnes) & ~x & kHighs;
+}
+
+// The first special byte in [p, end), or end. Eight bytes per step while it
+// can, then a table for the tail: cells are short and runs of them long.
+template <bool Quoted>
+const char* find_special(const char* p, const char* end) {
+  static_assert(std::endian::native == std::endian::little, "the word scan assumes little-endian loads");
+  while (end - p >= 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, p, 8);
+    std::uint64_t hits = bytes_equal(word, '"') | bytes_equal(word, '\r') | bytes_equal(word, '\n');
+    if (!Quoted) hits |= bytes_equal(word, ',');
+    if (hits) return p + std::countr_zero(hits) / 8;
+    p += 8;
+  }
+  const auto& table = Quoted ? kEndsQuoted : kEndsUnquoted;
   while (p != end && !table[static_cast<unsigned char>(*p)]) ++p;
   return p;
 }
 
 bool is_line_end(char c) { return c == '\r' || c == '\n'; }
-
-// Offset of the first byte that is not part of well-formed UTF-8 (no overlong
-// forms, no surrogates, nothing above U+10FFFF), or npos.
-std::size_t invalid_utf8_offset(std::string_view s) {
-  const auto* b = reinterpret_cast<const unsigned char*>(s.data());
-  const std::size_t n = s.size();
-  std::size_t i = 0;
-  while (i < n) {
-    const unsigned c = b[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t len = 0;
-    unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return i;
-    }
-    if (i + 1 >= n || b[i + 1] < lo || b[i + 1] > hi) return i;
-    for (std::size_t k = 2; k < len; ++k)
-      if (i + k >= n || (b[i + k] & 0xC0) != 0x80) return i;
-    i += len;
-  }
-  return std::string_view::npos;
-}
-
-bool is_ascii(std::string_view s) {
-  unsigned char seen = 0;  // no early exit, so that the loop vectorises
-  for (char c : s) seen |= static_cast<unsigned char>(c);
-  return seen < 0x80;
-}
 
 // CR, LF and CRLF each end one line.
 std::size_t count_line_ends(std::string_view s) {
@@ -160,6 +143,7 @@ struct CsvReader::Impl {
   std::size_t line = 1;
   bool after_cr = false;  // an LF right after a CR belongs to the same line end
   std::size_t rows = 0;
+  std::size_t field_limit = std::numeric_limits<std::size_t>::max();  // the header's count, once read
 
   // --- the record being read
   std::string bytes;
@@ -237,23 +221,31 @@ struct CsvReader::Impl {
     discarding = true;
   }
 
-  void store(const char* p, std::size_t n) {
-    if (discarding) return;
-    if (bytes.size() + ends.size() + n > limits.max_record_bytes) {
-      fail(record_line, 0, "record longer than " + std::to_string(limits.max_record_bytes) + " bytes");
-      return;
-    }
-    bytes.append(p, n);
+  void fail_too_long() {
+    fail(record_line, 0, "record longer than " + std::to_string(limits.max_record_bytes) + " bytes");
   }
 
-  void end_field() {
+  // A field's end offset counts one byte towards the cap, so that a record of
+  // commas alone is capped too.
+  bool fits(std::size_t more) const { return bytes.size() + ends.size() + more <= limits.max_record_bytes; }
+
+  // store() and end_field() run for every run and field: forced inline.
+  [[gnu::always_inline]] void store(const char* p, std::size_t n) {
+    if (!discarding && fits(n)) [[likely]]
+      bytes.append(p, n);
+    else if (!discarding)
+      fail_too_long();
+  }
+
+  [[gnu::always_inline]] void end_field() {
     ++fields;
     if (discarding) return;
     ends.push_back(static_cast<std::uint32_t>(bytes.size()));
     // Fields past the header's count are only counted, for the message.
-    if (header && fields >= header->names.size()) discarding = true;
-    if (!header && bytes.size() + ends.size() > limits.max_record_bytes)
-      fail(record_line, 0, "record longer than " + std::to_string(limits.max_record_bytes) + " bytes");
+    if (fields >= field_limit)
+      discarding = true;
+    else if (!fits(0)) [[unlikely]]
+      fail_too_long();
   }
 
   // Consumes one CR or LF; a following LF is absorbed by `after_cr`.
@@ -316,7 +308,7 @@ struct CsvReader::Impl {
           }
           break;
         case State::unquoted: {
-          const char* run_end = find_special(cur, lim, kEndsUnquoted);
+          const char* run_end = find_special<false>(cur, lim);
           store(cur, static_cast<std::size_t>(run_end - cur));
           cur = run_end;
           if (cur == lim) break;
@@ -336,7 +328,7 @@ struct CsvReader::Impl {
           break;
         }
         case State::quoted: {
-          const char* run_end = find_special(cur, lim, kEndsQuoted);
+          const char* run_end = find_special<true>(cur, lim);
           store(cur, static_cast<std::size_t>(run_end - cur));
           cur = run_end;
           if (cur == lim) break;
@@ -424,6 +416,7 @@ struct CsvReader::Impl {
                     " and " + std::to_string(i + 1) + ")");
       h->names.push_back(std::move(column));
     }
+    field_limit = h->names.size();
     header = std::move(h);
   }
 
@@ -435,7 +428,7 @@ struct CsvReader::Impl {
       problem->row = number;
       return std::move(*problem);
     }
-    expected_record_bytes = bytes.size();
+    expected_record_bytes = bytes.size() + bytes.size() / 2 + 16;
     return Row(header, number, record_line, std::move(bytes), std::move(ends));
   }
 };

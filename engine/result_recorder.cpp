@@ -52,9 +52,12 @@ void ResultRecorder::finish(std::size_t row, RowResult result) {
 boost::asio::awaitable<void> ResultRecorder::checkpoint(std::size_t row, std::string value) {
   co_await flush();  // the pages before the checkpoint are on disk before it
   JournalWriter& journal = journal_;
-  const bool ok = co_await await_callback([&journal, row, value](std::function<void(bool)> done) {
+  // Named, not a temporary inside the co_await: GCC 12 destroys such a
+  // lambda's captures twice (STYLE.md §3).
+  std::function<void(std::function<void(bool)>)> start = [&journal, row, value](std::function<void(bool)> done) {
     journal.checkpoint(row, value, std::move(done));
-  });
+  };
+  const bool ok = co_await await_callback(std::move(start));
   if (!ok) control_.stop(journal_.error(), true);
 }
 

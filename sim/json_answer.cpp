@@ -23,7 +23,8 @@ Response json_answer(const Request& request, http::status status, const boost::j
 Response empty_answer(const Request& request, http::status status) {
   Response response(status, request.version());
   response.keep_alive(request.keep_alive());
-  response.prepare_payload();
+  // RFC 9110 §8.6: a 204 carries no Content-Length at all.
+  if (status != http::status::no_content) response.content_length(0);
   return response;
 }
 

@@ -18,7 +18,7 @@ namespace http = boost::beast::http;
 Response json_answer(const Request& request, http::status status, const boost::json::value& body);
 // The same from ready-made JSON text (answers served from a cache).
 Response json_text_answer(const Request& request, http::status status, std::string body);
-// An answer without a body (204, or a HEAD-less empty answer).
+// An answer without a body (204 No Content: without Content-Length).
 Response empty_answer(const Request& request, http::status status);
 
 // neuroflash's error shape (API.md §A6), used for every non-validation error

@@ -9,12 +9,11 @@
 #include "sim/rate_window.hpp"
 #include "sim/url_import.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 
-#include <algorithm>
-#include <cctype>
 #include <optional>
 
 namespace ab::sim {
@@ -52,9 +51,7 @@ Match match(std::string_view rest) {
 }
 
 bool starts_with_no_case(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() &&
-         std::equal(prefix.begin(), prefix.end(), text.begin(),
-                    [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
+  return text.size() >= prefix.size() && boost::beast::iequals(text.substr(0, prefix.size()), prefix);
 }
 
 Response method_not_allowed(const Request& request, std::string_view allowed) {

@@ -2,7 +2,7 @@
 
 #include <boost/url/encode.hpp>
 #include <boost/url/parse.hpp>
-#include <boost/url/parse_query.hpp>
+#include <boost/url/pct_string_view.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -17,7 +17,8 @@ namespace {
 
 std::string lower(std::string_view text) {
   std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 
@@ -36,16 +37,26 @@ std::string percent_encode(std::string_view text) {
 }
 
 std::optional<Params> decode_form(std::string_view encoded) {
-  Params params;
-  if (encoded.empty()) return params;
-  auto parsed = boost::urls::parse_query(encoded);
-  if (!parsed) return std::nullopt;
+  // Split by hand: Boost 1.81's parse_query measures its input with strlen,
+  // reading past a target or body that is not NUL-terminated.
   boost::urls::encoding_opts plus_is_space;
   plus_is_space.space_as_plus = true;
-  for (const auto& param : *parsed) {
-    if (param.key.empty() && !param.has_value) continue;  // "a=1&&b=2"
-    params.emplace_back(param.key.decode(plus_is_space),
-                        param.has_value ? param.value.decode(plus_is_space) : std::string());
+  const auto decode = [&](std::string_view text) -> std::optional<std::string> {
+    auto checked = boost::urls::make_pct_string_view(text);
+    if (!checked) return std::nullopt;
+    return checked->decode(plus_is_space);
+  };
+  Params params;
+  while (!encoded.empty()) {
+    const auto amp = encoded.find('&');
+    const std::string_view pair = encoded.substr(0, amp);
+    encoded.remove_prefix(amp == std::string_view::npos ? encoded.size() : amp + 1);
+    if (pair.empty()) continue;  // "a=1&&b=2"
+    const auto equals = pair.find('=');
+    auto name = decode(pair.substr(0, equals));
+    auto value = decode(equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1));
+    if (!name || !value) return std::nullopt;
+    params.emplace_back(std::move(*name), std::move(*value));
   }
   return params;
 }
@@ -90,8 +101,8 @@ std::string hmac_sha1_signature(std::string_view base_string, std::string_view c
   const std::string key = percent_encode(consumer_secret) + "&" + percent_encode(token_secret);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int digest_size = 0;
-  HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(base_string.data()), base_string.size(), digest, &digest_size);
+  HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(base_string.data()),
+       base_string.size(), digest, &digest_size);
   return base64(digest, digest_size);
 }
 

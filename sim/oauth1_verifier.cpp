@@ -95,10 +95,12 @@ Verdict Verifier::verify(const SignedRequest& request, std::chrono::system_clock
                                     "oauth_nonce", "oauth_signature"}) {
     if (field(required).empty()) return refuse(Refusal::bad_signature, "missing " + std::string(required));
   }
-  if (field("oauth_signature_method") != "HMAC-SHA1") return refuse(Refusal::bad_signature, "signature method must be HMAC-SHA1");
+  if (field("oauth_signature_method") != "HMAC-SHA1")
+    return refuse(Refusal::bad_signature, "signature method must be HMAC-SHA1");
   if (protocol.contains("oauth_version") && field("oauth_version") != "1.0")
     return refuse(Refusal::bad_signature, "oauth_version must be 1.0");
-  if (field("oauth_consumer_key") != credentials_.consumer_key) return refuse(Refusal::bad_signature, "unknown consumer key");
+  if (field("oauth_consumer_key") != credentials_.consumer_key)
+    return refuse(Refusal::bad_signature, "unknown consumer key");
   if (field("oauth_token") != credentials_.token) return refuse(Refusal::bad_signature, "unknown token");
 
   const auto timestamp = parse_timestamp(field("oauth_timestamp"));
@@ -106,13 +108,15 @@ Verdict Verifier::verify(const SignedRequest& request, std::chrono::system_clock
   const std::int64_t now_seconds = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   if (*timestamp < now_seconds - max_age_.count())
     return refuse(Refusal::replayed_nonce, "oauth_timestamp is too old: a request is signed afresh for every attempt");
-  if (*timestamp > now_seconds + max_age_.count()) return refuse(Refusal::bad_signature, "oauth_timestamp is in the future");
+  if (*timestamp > now_seconds + max_age_.count())
+    return refuse(Refusal::bad_signature, "oauth_timestamp is in the future");
 
   const auto base_url = normalise_base_url(request.base_url);
   if (!base_url) return refuse(Refusal::bad_signature, "the request's URL cannot be signed");
   const std::string expected = hmac_sha1_signature(signature_base_string(request.method, *base_url, signed_params),
                                                    credentials_.consumer_secret, credentials_.token_secret);
-  if (!constant_time_equal(expected, field("oauth_signature"))) return refuse(Refusal::bad_signature, "the signature does not match");
+  if (!constant_time_equal(expected, field("oauth_signature")))
+    return refuse(Refusal::bad_signature, "the signature does not match");
 
   // Only a valid request spends its nonce: a forged one must not block the real client.
   nonces_.forget_before(now_seconds - max_age_.count());

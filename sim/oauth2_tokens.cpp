@@ -2,13 +2,12 @@
 
 #include "sim/json_answer.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/json/object.hpp>
 #include <boost/url/parse_query.hpp>
 #include <boost/url/params_view.hpp>
 
-#include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <map>
 
@@ -61,11 +60,9 @@ Response oauth_error(const Request& request, http::status status, std::string_vi
 
 bool is_form(std::string_view content_type) {
   constexpr std::string_view form = "application/x-www-form-urlencoded";
-  if (content_type.size() < form.size()) return false;
-  const bool same_type = std::equal(form.begin(), form.end(), content_type.begin(), [](char a, char b) {
-    return a == std::tolower(static_cast<unsigned char>(b));
-  });
-  return same_type && (content_type.size() == form.size() || content_type[form.size()] == ';');
+  if (content_type.size() < form.size() || !boost::beast::iequals(content_type.substr(0, form.size()), form))
+    return false;
+  return content_type.size() == form.size() || content_type[form.size()] == ';';
 }
 
 // Space-separated scopes must include "openid".

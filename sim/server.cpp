@@ -2,6 +2,7 @@
 
 #include "sim/json_answer.hpp"
 #include "sim/json_text.hpp"
+#include "sim/wire_format.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -71,6 +72,15 @@ Response refusal(unsigned status) {
   return answer;
 }
 
+// Writes `response` as its head (built in `head`, reused) and its body.
+template <class Stream>
+asio::awaitable<beast::error_code> write_response(Stream& stream, const Response& response, std::string& head) {
+  write_head(response, head);
+  const std::array<asio::const_buffer, 2> bytes{asio::buffer(head), asio::buffer(response.body())};
+  auto [ec, n] = co_await asio::async_write(stream, bytes, use_tuple);
+  co_return ec;
+}
+
 bool expects_continue(const Request& request) {
   return beast::iequals(request[http::field::expect], "100-continue");
 }
@@ -80,6 +90,7 @@ asio::awaitable<Ending> serve_requests(Stream& stream, const Shared& shared) {
   const ServerConfig& config = shared.config;
   auto& lowest = beast::get_lowest_layer(stream);
   beast::flat_buffer buffer;
+  std::string head;
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
@@ -88,8 +99,8 @@ asio::awaitable<Ending> serve_requests(Stream& stream, const Shared& shared) {
     auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
     if (!ec && !parser.is_done()) {
       if (expects_continue(parser.get())) {
-        http::response<http::empty_body> go_on(http::status::continue_, 11);
-        std::tie(ec, n) = co_await http::async_write(stream, go_on, use_tuple);
+        constexpr std::string_view go_on = "HTTP/1.1 100 Continue\r\n\r\n";
+        std::tie(ec, n) = co_await asio::async_write(stream, asio::buffer(go_on), use_tuple);
       }
       if (!ec) std::tie(ec, n) = co_await http::async_read(stream, buffer, parser, use_tuple);
     }
@@ -98,8 +109,8 @@ asio::awaitable<Ending> serve_requests(Stream& stream, const Shared& shared) {
       if (status == 0) co_return Ending::close;
       shared.router->count_protocol_error(status);
       lowest.expires_after(config.write_timeout);
-      auto answer = refusal(status);
-      co_await http::async_write(stream, answer, use_tuple);
+      const Response answer = refusal(status);
+      co_await write_response(stream, answer, head);
       co_return Ending::drain;
     }
 
@@ -110,7 +121,7 @@ asio::awaitable<Ending> serve_requests(Stream& stream, const Shared& shared) {
     }
     if (reply.drop) co_return Ending::drop;
     lowest.expires_after(config.write_timeout);
-    std::tie(ec, n) = co_await http::async_write(stream, reply.response, use_tuple);
+    ec = co_await write_response(stream, reply.response, head);
     if (ec || !reply.response.keep_alive()) co_return Ending::close;
   }
 }
@@ -200,7 +211,14 @@ struct Server::Impl {
 
   asio::awaitable<void> accept_loop() {
     for (;;) {
-      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(io), use_tuple);
+      // One thread needs no strand; several need one per connection, for the
+      // stream's timer and its reads and writes.
+      beast::error_code ec;
+      tcp::socket socket(io);
+      if (shared->config.threads > 1)
+        std::tie(ec, socket) = co_await acceptor.async_accept(asio::make_strand(io), use_tuple);
+      else
+        std::tie(ec, socket) = co_await acceptor.async_accept(io, use_tuple);
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
       if (ec) {
         // Out of descriptors, say: wait instead of spinning.

@@ -24,12 +24,13 @@ namespace ab::sim {
 struct ServerConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;                      // 0: a free port
-  std::string tls_cert;                        // PEM files; both set: HTTPS
-  std::string tls_key;
+  std::string tls_cert{};                      // PEM files; both set: HTTPS
+  std::string tls_key{};
   std::size_t header_limit = 16 * 1024;        // request line and header fields
   std::uint64_t body_limit = 1024 * 1024;
   std::chrono::milliseconds idle_timeout{60'000};  // waiting for (the rest of) a request
   std::chrono::milliseconds write_timeout{30'000};
+  unsigned threads = 1;                        // how many threads run the io_context
 };
 
 class Server {

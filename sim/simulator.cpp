@@ -73,7 +73,8 @@ SimEndpoints Simulator::start() {
   impl.server = std::make_unique<sim::Server>(*impl.io, sim::ServerConfig{.host = o.host,
                                                                           .port = o.port,
                                                                           .tls_cert = o.tls_cert,
-                                                                          .tls_key = o.tls_key});
+                                                                          .tls_key = o.tls_key,
+                                                                          .threads = threads});
   const std::uint16_t port = impl.server->port();
   const std::string base =
       std::string(impl.server->tls() ? "https://" : "http://") + url_host(o.host) + ":" + std::to_string(port);
@@ -136,7 +137,11 @@ void Simulator::stop() {
 }
 
 std::string Simulator::stats_json() const {
-  if (!impl_->router) return sim::to_json_text(sim::Referee{}.stats());
+  if (!impl_->router) {  // not started: nothing counted, nothing stored
+    auto empty = sim::Referee{}.stats();
+    empty["store"] = boost::json::object{};
+    return sim::to_json_text(empty);
+  }
   return sim::to_json_text(impl_->router->stats());
 }
 

@@ -55,18 +55,22 @@ class TwitterApi final : public ApiHandler {
     auto signed_params = oauth1::decode_form(query_of(target));
     if (signed_params && is_form(content_type)) {
       auto form = oauth1::decode_form(request.body());
-      if (form) signed_params->insert(signed_params->end(), form->begin(), form->end());
-      else signed_params.reset();
+      if (form)
+        signed_params->insert(signed_params->end(), form->begin(), form->end());
+      else
+        signed_params.reset();
     }
     const oauth1::Params params = signed_params ? without_protocol_params(*signed_params) : oauth1::Params();
-    const tw::Call call{route.account_id, route.audience_id, params, content_type, request.body(), exchange.now,
-                        exchange.referee};
+    const tw::Call call{route.account_id, route.audience_id, params,          content_type,
+                        request.body(),   exchange.now,      exchange.referee};
     if (!signed_params)
-      return respond(request, tw::error_answer(call, 400, {tw::code::invalid_parameter, "the query or form body is not well encoded", {}}));
+      return respond(
+          request,
+          tw::error_answer(call, 400, {tw::code::invalid_parameter, "the query or form body is not well encoded", {}}));
 
     const std::string base_url = signed_base_url(request, rest);
-    const auto verdict = verifier_.verify({request.method_string(), base_url, *signed_params, request[http::field::authorization]},
-                                          exchange.now);
+    const auto verdict = verifier_.verify(
+        {request.method_string(), base_url, *signed_params, request[http::field::authorization]}, exchange.now);
     if (!verdict.accepted()) {
       const auto rule = verdict.refusal == oauth1::Refusal::replayed_nonce ? rule::replayed_nonce : rule::bad_signature;
       return respond(request, tw::error_answer(call, 401, {tw::code::invalid_auth, verdict.reason, {}}, rule));
@@ -79,7 +83,9 @@ class TwitterApi final : public ApiHandler {
   }
 
   boost::json::object store_stats() const override {
-    return {{"tw_audiences", store_.live()}, {"tw_creates", store_.creates()}, {"tw_batch_creates", store_.batch_creates()}};
+    return {{"tw_audiences", store_.live()},
+            {"tw_creates", store_.creates()},
+            {"tw_batch_creates", store_.batch_creates()}};
   }
 
  private:
@@ -88,19 +94,28 @@ class TwitterApi final : public ApiHandler {
       const bool account_refused = admission.account && !admission.account->allowed;
       return tw::error_answer(call, 429,
                               {tw::code::too_many_requests,
-                               account_refused ? "ad account rate limit exceeded" : "user rate limit exceeded", {}});
+                               account_refused ? "ad account rate limit exceeded" : "user rate limit exceeded",
+                               {}});
     }
-    if (route.endpoint == tw::Endpoint::unknown) return tw::error_answer(call, 404, {tw::code::not_found, "no such endpoint", {}});
+    if (route.endpoint == tw::Endpoint::unknown)
+      return tw::error_answer(call, 404, {tw::code::not_found, "no such endpoint", {}});
     if (route.account_id != config_.account)
       return tw::error_answer(call, 404, {tw::code::not_found, "no ad account " + route.account_id, "account_id"});
     switch (route.endpoint) {
-      case tw::Endpoint::list: return tw::list_audiences(call, store_, total_count_window_);
-      case tw::Endpoint::get: return tw::get_audience(call, store_);
-      case tw::Endpoint::create: return tw::create_audience(call, store_);
-      case tw::Endpoint::update: return tw::update_audience(call, store_);
-      case tw::Endpoint::remove: return tw::delete_audience(call, store_);
-      case tw::Endpoint::batch: return tw::batch_audiences(call, store_);
-      case tw::Endpoint::unknown: break;
+      case tw::Endpoint::list:
+        return tw::list_audiences(call, store_, total_count_window_);
+      case tw::Endpoint::get:
+        return tw::get_audience(call, store_);
+      case tw::Endpoint::create:
+        return tw::create_audience(call, store_);
+      case tw::Endpoint::update:
+        return tw::update_audience(call, store_);
+      case tw::Endpoint::remove:
+        return tw::delete_audience(call, store_);
+      case tw::Endpoint::batch:
+        return tw::batch_audiences(call, store_);
+      case tw::Endpoint::unknown:
+        break;
     }
     return tw::error_answer(call, 404, {tw::code::not_found, "no such endpoint", {}});
   }
@@ -137,6 +152,8 @@ class TwitterApi final : public ApiHandler {
 
 }  // namespace
 
-std::unique_ptr<ApiHandler> make_twitter_api(TwitterConfig config) { return std::make_unique<TwitterApi>(std::move(config)); }
+std::unique_ptr<ApiHandler> make_twitter_api(TwitterConfig config) {
+  return std::make_unique<TwitterApi>(std::move(config));
+}
 
 }  // namespace ab::sim

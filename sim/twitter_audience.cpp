@@ -46,7 +46,8 @@ boost::json::object audience_json(const Audience& audience) {
       {"owner_account_id", audience.owner_account_id},
       {"partner_source", audience.partner_source},
       {"deleted", audience.deleted},
-      {"audience_size", audience.audience_size ? boost::json::value(*audience.audience_size) : boost::json::value(nullptr)},
+      {"audience_size",
+       audience.audience_size ? boost::json::value(*audience.audience_size) : boost::json::value(nullptr)},
       {"created_at", iso8601(audience.created_at)},
       {"updated_at", iso8601(audience.updated_at)},
   };

@@ -10,7 +10,9 @@ namespace ab::sim::tw {
 
 namespace {
 
-Answer refused(const Call& call, const ChangeRefusal& refusal) { return error_answer(call, refusal.status, refusal.error); }
+Answer refused(const Call& call, const ChangeRefusal& refusal) {
+  return error_answer(call, refusal.status, refusal.error);
+}
 
 Answer not_found(const Call& call) {
   return error_answer(call, 404, {code::not_found, "no tailored audience " + call.audience_id, "tailored_audience_id"});
@@ -18,8 +20,9 @@ Answer not_found(const Call& call) {
 
 Answer over_total_count_budget(const Call& call, const WindowDecision& decision) {
   Answer answer = error_answer(call, 429,
-                               {code::too_many_requests, "with_total_count is limited to " + std::to_string(decision.limit) +
-                                                             " requests per window; retry after the reset",
+                               {code::too_many_requests,
+                                "with_total_count is limited to " + std::to_string(decision.limit) +
+                                    " requests per window; retry after the reset",
                                 "with_total_count"},
                                rule::total_count_over_budget);
   answer.window = decision;
@@ -58,7 +61,8 @@ Answer list_audiences(const Call& call, const Store& store, RateWindow& total_co
 Answer get_audience(const Call& call, const Store& store) {
   std::optional<bool> with_deleted = false;
   if (const auto* flag = call.param("with_deleted")) with_deleted = parse_x_bool(*flag);
-  if (!with_deleted) return error_answer(call, 400, {code::invalid_parameter, "with_deleted must be true or false", "with_deleted"});
+  if (!with_deleted)
+    return error_answer(call, 400, {code::invalid_parameter, "with_deleted must be true or false", "with_deleted"});
   const Audience* audience = store.find(call.audience_id);
   if (!audience || (audience->deleted && !*with_deleted)) return not_found(call);
   return data_answer(call, audience_json(*audience));

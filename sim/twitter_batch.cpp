@@ -54,9 +54,12 @@ class Preparer {
 
   std::optional<RuleError> prepare(Item& item) {
     switch (item.operation) {
-      case Operation::create: return prepare_create(item);
-      case Operation::update: return prepare_change(item, Change::update);
-      case Operation::remove: return prepare_change(item, Change::remove);
+      case Operation::create:
+        return prepare_create(item);
+      case Operation::update:
+        return prepare_change(item, Change::update);
+      case Operation::remove:
+        return prepare_change(item, Change::remove);
     }
     return std::nullopt;
   }
@@ -72,7 +75,8 @@ class Preparer {
     if (auto error = read_string(params, "audience_type", type)) return error;
     if (!type) return missing("audience_type");
     if (*type != "FLEXIBLE" && *type != "MOBILE_AUDIENCE")
-      return RuleError{{code::invalid_parameter, "audience_type must be FLEXIBLE or MOBILE_AUDIENCE", "audience_type"}, {}};
+      return RuleError{{code::invalid_parameter, "audience_type must be FLEXIBLE or MOBILE_AUDIENCE", "audience_type"},
+                       {}};
     if (auto error = read_string(params, "description", item.draft.description)) return error;
     item.draft.name = std::move(*name);
     item.draft.audience_type = std::move(*type);
@@ -102,7 +106,8 @@ class Preparer {
       return std::nullopt;
     }
     if (auto error = read_string(params, "name", item.name)) return error;
-    if (item.name && item.name->empty()) return RuleError{{code::invalid_parameter, "name must not be empty", "name"}, {}};
+    if (item.name && item.name->empty())
+      return RuleError{{code::invalid_parameter, "name must not be empty", "name"}, {}};
     return read_string(params, "description", item.description);
   }
 
@@ -153,10 +158,9 @@ Answer batch_audiences(const Call& call, Store& store) {
   const auto& items = body.get_array();
   if (items.empty()) return invalid_body(call, "the batch has no operations");
   if (items.size() > max_batch_items)
-    return request_error(call,
-                         {code::too_many_operations,
-                          "at most 10 operations per batch, got " + std::to_string(items.size()), {}},
-                         rule::batch_over_10);
+    return request_error(
+        call, {code::too_many_operations, "at most 10 operations per batch, got " + std::to_string(items.size()), {}},
+        rule::batch_over_10);
 
   std::vector<Item> prepared(items.size());
   for (std::size_t i = 0; i < items.size(); ++i) {
@@ -164,7 +168,8 @@ Answer batch_audiences(const Call& call, Store& store) {
     const auto* type = item ? item->if_contains("operation_type") : nullptr;
     const auto* params = item ? item->if_contains("params") : nullptr;
     if (!type || !type->is_string() || !params || !params->is_object())
-      return invalid_body(call, "operation " + std::to_string(i) + " needs a string operation_type and a params object");
+      return invalid_body(call,
+                          "operation " + std::to_string(i) + " needs a string operation_type and a params object");
     const auto operation = parse_operation(type->get_string());
     if (!operation)
       return invalid_body(call, "operation " + std::to_string(i) + ": operation_type must be Create, Update or Delete");
@@ -187,7 +192,8 @@ Answer batch_audiences(const Call& call, Store& store) {
     operation_errors.emplace_back(std::move(errors));
   }
   if (failed)
-    return {400, {{"operation_errors", std::move(operation_errors)}, {"request", echo_items(call, items)}}, std::nullopt};
+    return {
+        400, {{"operation_errors", std::move(operation_errors)}, {"request", echo_items(call, items)}}, std::nullopt};
 
   boost::json::array data;
   for (Item& item : prepared) {
@@ -198,8 +204,12 @@ Answer batch_audiences(const Call& call, Store& store) {
         item.target = &created.audience;
         break;
       }
-      case Operation::update: store.update(*item.target, std::move(item.name), std::move(item.description), call.now); break;
-      case Operation::remove: store.remove(*item.target, call.now); break;
+      case Operation::update:
+        store.update(*item.target, std::move(item.name), std::move(item.description), call.now);
+        break;
+      case Operation::remove:
+        store.remove(*item.target, call.now);
+        break;
     }
     data.emplace_back(audience_json(*item.target));
   }

@@ -39,9 +39,10 @@ Answer data_answer(const Call& call, boost::json::value data, boost::json::objec
 
 Answer error_answer(const Call& call, unsigned status, XError error, std::string_view rule) {
   if (!rule.empty()) call.referee.violation(rule);
-  return {status,
-          {{"errors", boost::json::array{error_json(error)}}, {"request", boost::json::object{{"params", call.echo()}}}},
-          std::nullopt};
+  return {
+      status,
+      {{"errors", boost::json::array{error_json(error)}}, {"request", boost::json::object{{"params", call.echo()}}}},
+      std::nullopt};
 }
 
 }  // namespace ab::sim::tw

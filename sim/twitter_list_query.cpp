@@ -1,6 +1,7 @@
 #include "sim/twitter_list_query.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <unordered_set>
 
@@ -15,6 +16,13 @@ RuleError invalid(std::string parameter, std::string message, std::string_view r
 std::size_t utf8_length(std::string_view text) {
   return static_cast<std::size_t>(
       std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// Whether `text`, in lower case, starts with `lowered_prefix` (no copy: every list request checks every name).
+bool starts_with_lowered(std::string_view text, std::string_view lowered_prefix) {
+  return text.size() >= lowered_prefix.size() &&
+         std::equal(lowered_prefix.begin(), lowered_prefix.end(), text.begin(),
+                    [](char p, char t) { return p == static_cast<char>(std::tolower(static_cast<unsigned char>(t))); });
 }
 
 std::optional<std::vector<std::string>> split_ids(std::string_view text) {
@@ -84,7 +92,8 @@ std::variant<ListQuery, RuleError> parse_list_query(const oauth1::Params& params
     query.cursor = *cursor;
   }
   if (const auto* scope = find_param(params, "permission_scope")) {
-    if (*scope != "OWNER" && *scope != "SHARED") return invalid("permission_scope", "permission_scope must be OWNER or SHARED");
+    if (*scope != "OWNER" && *scope != "SHARED")
+      return invalid("permission_scope", "permission_scope must be OWNER or SHARED");
     query.shared_scope = *scope == "SHARED";
   }
   if (const auto* q = find_param(params, "q")) {
@@ -104,7 +113,8 @@ std::variant<ListQuery, RuleError> parse_list_query(const oauth1::Params& params
       return invalid("tailored_audience_ids", "at most 200 tailored_audience_ids per request", rule::ids_over_200);
     query.ids = std::move(*parsed);
   }
-  for (auto [name, flag] : {std::pair{"with_deleted", &query.with_deleted}, std::pair{"with_total_count", &query.with_total_count}}) {
+  for (auto [name, flag] :
+       {std::pair{"with_deleted", &query.with_deleted}, std::pair{"with_total_count", &query.with_total_count}}) {
     if (const auto* text = find_param(params, name)) {
       const auto value = parse_x_bool(*text);
       if (!value) return invalid(name, std::string(name) + " must be true or false");
@@ -112,8 +122,9 @@ std::variant<ListQuery, RuleError> parse_list_query(const oauth1::Params& params
     }
   }
   if (query.with_total_count && query.cursor)
-    return RuleError{{code::exclusive_parameters, "with_total_count cannot be combined with cursor", "with_total_count"},
-                          rule::total_count_with_cursor};
+    return RuleError{
+        {code::exclusive_parameters, "with_total_count cannot be combined with cursor", "with_total_count"},
+        rule::total_count_with_cursor};
   return query;
 }
 
@@ -130,7 +141,7 @@ std::optional<ListPage> run_list_query(const ListQuery& query, const Store& stor
   for (const Audience& audience : store.audiences()) {
     if ((audience.owner_account_id != store.account_id()) != query.shared_scope) continue;
     if (audience.deleted && !query.with_deleted) continue;
-    if (query.q && !lower_ascii(audience.name).starts_with(*query.q)) continue;
+    if (query.q && !starts_with_lowered(audience.name, *query.q)) continue;
     if (!wanted.empty() && !wanted.contains(audience.id)) continue;
     ++page.total_count;
     if (anchor && !order(anchor, &audience)) continue;

@@ -28,7 +28,8 @@ RateLimits::RateLimits(std::uint64_t account_limit, std::chrono::milliseconds wi
 
 Admission RateLimits::admit(SystemTime now, bool on_account, Referee& referee) {
   Admission admission{take_counting_early(user_, now, referee), std::nullopt};
-  if (admission.user.allowed && on_account && account_) admission.account = take_counting_early(*account_, now, referee);
+  if (admission.user.allowed && on_account && account_)
+    admission.account = take_counting_early(*account_, now, referee);
   return admission;
 }
 

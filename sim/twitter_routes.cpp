@@ -50,13 +50,20 @@ Route match_route(std::string_view method, std::string_view path) {
 
 std::string_view endpoint_name(Endpoint endpoint) {
   switch (endpoint) {
-    case Endpoint::list: return "tw.list";
-    case Endpoint::get: return "tw.get";
-    case Endpoint::create: return "tw.create";
-    case Endpoint::update: return "tw.update";
-    case Endpoint::remove: return "tw.delete";
-    case Endpoint::batch: return "tw.batch";
-    case Endpoint::unknown: break;
+    case Endpoint::list:
+      return "tw.list";
+    case Endpoint::get:
+      return "tw.get";
+    case Endpoint::create:
+      return "tw.create";
+    case Endpoint::update:
+      return "tw.update";
+    case Endpoint::remove:
+      return "tw.delete";
+    case Endpoint::batch:
+      return "tw.batch";
+    case Endpoint::unknown:
+      break;
   }
   return "tw.unknown";
 }

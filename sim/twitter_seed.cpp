@@ -10,11 +10,11 @@ namespace ab::sim::tw {
 namespace {
 
 // Mixed case on purpose: q matches prefixes without regard to case.
-constexpr std::array<std::string_view, 10> subjects{
-    "Newsletter", "newsletter", "Lapsed buyers", "VIP", "Cart abandoners",
-    "App installers", "Webinar", "loyalty", "Trial users", "Event"};
-constexpr std::array<std::string_view, 8> qualifiers{
-    "subscribers", "2019", "EU", "US", "Q3 leads", "lookalike seed", "de-DE", "retargeting"};
+constexpr std::array<std::string_view, 10> subjects{"Newsletter",      "newsletter",     "Lapsed buyers", "VIP",
+                                                    "Cart abandoners", "App installers", "Webinar",       "loyalty",
+                                                    "Trial users",     "Event"};
+constexpr std::array<std::string_view, 8> qualifiers{"subscribers", "2019",           "EU",    "US",
+                                                     "Q3 leads",    "lookalike seed", "de-DE", "retargeting"};
 constexpr std::array<std::string_view, 2> sharing_accounts{"gq1a7c", "5ta9nw"};
 
 // 2017-01-01T00:00:00Z: seeded audiences were made over the four years after.
@@ -52,11 +52,14 @@ Audience crm_audience(std::size_t index, std::mt19937_64& rng, const std::string
 // batch endpoint stores (every default spelt out).
 boost::json::value two_leaf_segments(const std::string& first, const std::string& second) {
   const auto leaf = [](const std::string& id, std::string_view comparator) {
-    return boost::json::object{{"tailored_audience_id", id}, {"lookback_window", 30},     {"frequency", 1},
-                               {"frequency_comparator", comparator}, {"negate", false},  {"child_segments", boost::json::array{}}};
+    return boost::json::object{
+        {"tailored_audience_id", id},         {"lookback_window", 30}, {"frequency", 1},
+        {"frequency_comparator", comparator}, {"negate", false},       {"child_segments", boost::json::array{}}};
   };
-  return boost::json::object{{"boolean_operator", "OR"},       {"frequency", 1},
-                             {"frequency_comparator", "NUM_GTE"}, {"negate", false},
+  return boost::json::object{{"boolean_operator", "OR"},
+                             {"frequency", 1},
+                             {"frequency_comparator", "NUM_GTE"},
+                             {"negate", false},
                              {"child_segments", boost::json::array{leaf(first, "NUM_GTE"), leaf(second, "NUM_GT")}}};
 }
 

@@ -58,7 +58,8 @@ class Normaliser {
   }
 
  private:
-  std::optional<RuleError> leaf(const boost::json::value& id, const boost::json::object& segment, boost::json::object& out) {
+  std::optional<RuleError> leaf(const boost::json::value& id, const boost::json::object& segment,
+                                boost::json::object& out) {
     if (!id.is_string() || id.get_string().empty()) return wrong_type("tailored_audience_id", "a non-empty string");
     const std::string lowered = lower_ascii(id.get_string());
     if (!usable_(lowered)) return invalid("tailored_audience_id", "no live tailored audience " + lowered);
@@ -76,7 +77,8 @@ class Normaliser {
                         "boolean_operator"},
                        {}};
     if (!op->is_string()) return wrong_type("boolean_operator", "a string");
-    if (op->get_string() != "AND" && op->get_string() != "OR") return invalid("boolean_operator", "boolean_operator must be AND or OR");
+    if (op->get_string() != "AND" && op->get_string() != "OR")
+      return invalid("boolean_operator", "boolean_operator must be AND or OR");
     out["boolean_operator"] = *op;
     if (const auto* lookback = segment.if_contains("lookback_window")) return lookback_window(*lookback, out);
     return std::nullopt;
@@ -100,8 +102,10 @@ class Normaliser {
     out["frequency_comparator"] = "NUM_GTE";
     if (const auto* comparator = segment.if_contains("frequency_comparator")) {
       if (!comparator->is_string()) return wrong_type("frequency_comparator", "a string");
-      if (std::find(comparators.begin(), comparators.end(), std::string_view(comparator->get_string())) == comparators.end())
-        return invalid("frequency_comparator", "frequency_comparator must be NUM_GTE, NUM_GT, NUM_EQ, NUM_LTE or NUM_LT");
+      if (std::find(comparators.begin(), comparators.end(), std::string_view(comparator->get_string())) ==
+          comparators.end())
+        return invalid("frequency_comparator",
+                       "frequency_comparator must be NUM_GTE, NUM_GT, NUM_EQ, NUM_LTE or NUM_LT");
       out["frequency_comparator"] = *comparator;
     }
     out["negate"] = false;

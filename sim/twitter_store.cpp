@@ -21,11 +21,13 @@ std::string base36(std::uint64_t number) {
 
 std::string lower_ascii(std::string_view text) {
   std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 
-Store::Store(std::string account_id, std::uint64_t first_id) : account_id_(std::move(account_id)), first_id_(first_id) {}
+Store::Store(std::string account_id, std::uint64_t first_id)
+    : account_id_(std::move(account_id)), first_id_(first_id) {}
 
 Audience& Store::add(Audience audience) {
   audience.sequence = audiences_.size();

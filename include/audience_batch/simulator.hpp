@@ -31,8 +31,8 @@ struct SimOptions {
   std::chrono::milliseconds tw_rate_window{15 * 60 * 1000};
   std::chrono::seconds token_ttl{14'400};             // neuroflash access tokens
   std::uint64_t seed = 1;
-  std::string tls_cert;                               // both set: serve HTTPS
-  std::string tls_key;
+  std::string tls_cert{};                             // both set: serve HTTPS
+  std::string tls_key{};
   unsigned threads = 1;
 };
 

@@ -40,8 +40,7 @@ class DeleteKind final : public TwitterKind {
     ApiRequest request = context().request(boost::beast::http::verb::delete_, context().paths.audience(id), {task.row});
     const ApiResponse response = co_await api.send(std::move(request));
     if (response.ok()) {
-      if (const auto* body = response.json.if_object(); body && body->contains("data"))
-        sink.respond(task.row, {{"data", body->at("data")}});
+      respond_with_data(sink, task.row, response);
       sink.finish(task.row, row_ok(response.status, id, response.attempts));
       co_return;
     }

@@ -20,6 +20,12 @@ RowResult row_unknown(unsigned http_status, std::string error, unsigned attempts
   return RowResult{RowStatus::unknown, http_status, {}, attempts, std::move(error)};
 }
 
+void respond_with_data(RowSink& sink, std::size_t row, const ApiResponse& response) {
+  const auto* body = response.json.if_object();
+  const auto* data = body ? body->if_contains("data") : nullptr;
+  if (data) sink.respond(row, {{"data", *data}});
+}
+
 std::string param(const boost::json::object& params, std::string_view key) {
   const auto* value = params.if_contains(key);
   return value && value->is_string() ? std::string(value->get_string()) : std::string{};

@@ -17,6 +17,9 @@ RowResult row_failed(unsigned http_status, std::string error, unsigned attempts)
 RowResult row_failed(const ApiResponse& response, unsigned attempts);
 RowResult row_unknown(unsigned http_status, std::string error, unsigned attempts);
 
+// The answer's "data" (the audience) as the row's --responses line, if it has one.
+void respond_with_data(RowSink& sink, std::size_t row, const ApiResponse& response);
+
 // A text value of Task::params ("" when absent).
 std::string param(const boost::json::object& params, std::string_view key);
 

@@ -52,9 +52,12 @@ class TreeCheck {
       return fail("boolean_operator", "required where child_segments is not empty (AND or OR)");
     }
     if (const auto* id = obj->if_contains("tailored_audience_id")) {
+      if (depth == 1) return fail("tailored_audience_id", "belongs in child_segments: segments itself is a group");
+      if (has_children) return fail("child_segments", "a segment with a tailored_audience_id has no child_segments");
       if (!id->is_string() || id->get_string().empty()) return fail("tailored_audience_id", "must be a non-empty string");
       if (++leaves_ > kMaxSegmentLeaves)
         return fail("tailored_audience_id", "more than " + std::to_string(kMaxSegmentLeaves) + " tailored audiences in one flexible audience");
+      if (!obj->contains("lookback_window")) return fail("lookback_window", "required on a tailored audience (1, 7, 14 or 30)");
     } else if (!has_children) {
       return here("needs a tailored_audience_id or child_segments");
     }

@@ -1,10 +1,12 @@
-// The segment tree of a flexible audience (B6), checked before it is sent:
-// inner nodes combine child_segments with boolean_operator AND|OR; leaves name
-// a tailored_audience_id, optionally with frequency (int >= 1, default 1),
-// frequency_comparator (NUM_GTE default, NUM_GT, NUM_EQ, NUM_LTE, NUM_LT),
-// lookback_window (1, 7, 14 or 30 days) and negate (bool). At most 10 leaves
-// in a tree (the API's limit), at most kMaxSegmentDepth levels. Unknown
-// fields are refused, so that a typo does not silently change an audience.
+// The segment tree of a flexible audience (B6), checked before it is sent.
+// `segments` itself is a group: boolean_operator AND|OR over non-empty
+// child_segments. A child is a group again or a leaf: a tailored_audience_id
+// (no children of its own) with lookback_window 1, 7, 14 or 30 (every leaf of
+// the seed has one; its "sometimes required" is read as "on leaves"). Any node
+// may carry frequency (int >= 1, default 1), frequency_comparator (NUM_GTE
+// default, NUM_GT, NUM_EQ, NUM_LTE, NUM_LT) and negate (bool). At most 10
+// leaves (the API's limit), at most kMaxSegmentDepth levels. Unknown fields
+// are refused, so that a typo does not silently change an audience.
 #pragma once
 
 #include <boost/json/value.hpp>

@@ -1,6 +1,5 @@
 // tw.update: B4, PUT .../tailored_audiences/:id?name=…&description=…. Setting
 // a name or description twice gives the same audience, so it is replay-safe.
-#include "jobs/twitter/audience_list.hpp"
 #include "jobs/twitter/kinds.hpp"
 #include "jobs/twitter/row_results.hpp"
 #include "jobs/twitter/task_builder.hpp"
@@ -40,8 +39,7 @@ class UpdateKind final : public TwitterKind {
         sink.finish(task.row, row_failed(response, response.attempts));
         continue;
       }
-      if (const auto* body = response.json.if_object(); body && body->contains("data"))
-        sink.respond(task.row, {{"data", body->at("data")}});
+      respond_with_data(sink, task.row, response);
       sink.finish(task.row, row_ok(response.status, id, response.attempts));
     }
   }

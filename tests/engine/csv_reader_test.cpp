@@ -343,6 +343,30 @@ TEST(CsvReader, ChunkBoundariesNeverChangeTheResult) {
     EXPECT_EQ(transcript(read_all(text, {.chunk_bytes = chunk})), reference) << "chunk " << chunk;
 }
 
+TEST(CsvReader, SpecialBytesAreFoundAtEveryOffsetOfALongRun) {
+  // Runs are scanned a word at a time: put each special byte at every offset
+  // of a word, after ASCII and after multi-byte UTF-8 text.
+  for (const std::string filler : {"x", "\xC3\xA9"}) {
+    for (std::size_t k = 1; k < 20; ++k) {
+      std::string text_run;
+      while (text_run.size() < k) text_run += filler;
+      SCOPED_TRACE("run of " + std::to_string(text_run.size()) + " bytes");
+      const std::string text = "a,b\n" +                                                   //
+                               text_run + "," + text_run + "\r\n" +                           // row 1, line 2
+                               "\"" + text_run + "\"\"" + text_run + "\"," + text_run + "\n" +  // row 2, line 3
+                               "\"" + text_run + "\n" + text_run + "\"," + text_run + "\n" +     // row 3, lines 4-5
+                               text_run + "\"," + text_run + "\n";                              // row 4, line 6
+      const auto records = read_all(text);
+      ASSERT_EQ(records.size(), 4u);
+      EXPECT_EQ(fields_of(row_of(records[0])), (std::vector<std::string>{text_run, text_run}));
+      EXPECT_EQ(fields_of(row_of(records[1])), (std::vector<std::string>{text_run + "\"" + text_run, text_run}));
+      EXPECT_EQ(fields_of(row_of(records[2])), (std::vector<std::string>{text_run + "\n" + text_run, text_run}));
+      EXPECT_EQ(problem_of(records[3]).message, "quote inside an unquoted field (quote the whole field and double the quote)");
+      EXPECT_EQ(problem_of(records[3]).line, 6u);
+    }
+  }
+}
+
 std::string generated_cell(std::size_t row, std::size_t column) {
   switch ((row + column) % 5) {
     case 0: return "plain" + std::to_string(row);

@@ -15,7 +15,7 @@ binary=$out/csv_reader_fuzz
 "$cxx" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
   -Wall -Wextra -Wpedantic -Wshadow -Werror \
   -I"$top" -I"$top/include" \
-  "$top/tests/fuzz/csv_reader_fuzz.cpp" "$top/engine/csv_reader.cpp" "$top/engine/cells.cpp" \
+  "$top/tests/fuzz/csv_reader_fuzz.cpp" "$top/engine/csv_reader.cpp" "$top/engine/utf8.cpp" "$top/engine/cells.cpp" \
   -lboost_json -lboost_url -o "$binary"
 
 # Seeds: every csv-spectrum case, behind a first byte (0xf0) that picks

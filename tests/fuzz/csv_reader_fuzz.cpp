@@ -1,9 +1,11 @@
 // libFuzzer target for the job-file reader and the cell parsers. Besides "no
 // crash, no sanitizer report", it checks what the reader promises: only the
 // constructor throws; rows are numbered 1, 2, 3... whatever the input; a parsed
-// row has the header's field count; and the chunk size never changes a result.
+// row has the header's field count and UTF-8 cells; and the chunk size never
+// changes a result.
 #include "engine/cells.hpp"
 #include "engine/csv_reader.hpp"
+#include "engine/utf8.hpp"
 
 #include <array>
 #include <cstdint>
@@ -62,6 +64,7 @@ std::string read_everything(const std::string& data, ab::CsvLimits limits, bool 
       last_line = row.line();
       transcript << "row " << row.number() << ' ' << row.line();
       for (std::size_t i = 0; i < row.size(); ++i) {
+        require(ab::invalid_utf8_offset(row.field(i)) == std::string_view::npos, "a row with a cell that is not UTF-8");
         transcript << " [" << row.field(i) << ']';
         if (parse_cells) parse_every_way(row.field(i));
       }

@@ -1,5 +1,6 @@
 // Workspaces, URL imports and the audience lifecycle of the simulated
 // neuroflash API (API.md §A2–§A6), at handler level.
+#include "sim/neuroflash_profile.hpp"
 #include "sim/neuroflash_store.hpp"
 #include "sim/support/neuroflash_fixture.hpp"
 
@@ -69,7 +70,7 @@ TEST_F(NeuroflashApiTest, CreateKeepsTheSeedBodyAndFillsOptionalFields) {
   auto full = create(seed_profile());
   ASSERT_EQ(full.status, 201u);
   for (const auto& [key, value] : seed_profile()) EXPECT_EQ(full.body.at(key), value) << key;
-  EXPECT_EQ(full.body.at("createdBy"), NeuroflashStore::client_user);
+  EXPECT_EQ(full.body.at("createdBy"), json::value(NeuroflashStore::client_user));
 
   auto minimal = create(json::object{{"name", "Only the required fields"},
                                      {"genderDistribution", seed_profile().at("genderDistribution")}});
@@ -166,7 +167,7 @@ TEST_F(NeuroflashApiTest, ForeignAudiencesCanBeReadButNotChanged) {
     ASSERT_EQ(read.status, 200u);
     EXPECT_TRUE(read.body.at("name").as_string().starts_with("Foreign "));
     EXPECT_EQ(read.body.at("permissions"), (json::object{{"canUpdate", false}, {"canDelete", false}}));
-    EXPECT_EQ(read.body.at("createdBy"), NeuroflashStore::foreign_user);
+    EXPECT_EQ(read.body.at("createdBy"), json::value(NeuroflashStore::foreign_user));
 
     auto put = call(http::verb::put, audience_path(id), read.body);
     EXPECT_EQ(put.status, 403u);

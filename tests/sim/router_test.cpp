@@ -27,6 +27,9 @@ class CountingApi final : public ApiHandler {
   }
   boost::json::object store_stats() const override { return {{"handled" + path_, handled}}; }
   int handled = 0;
+
+ private:
+  std::string path_;
 };
 
 struct Routed {

@@ -48,10 +48,11 @@ TEST(TwitterOAuth1Signature, Rfc5849Section1_2Example) {
                                {"oauth_timestamp", "137131202"},
                                {"oauth_nonce", "chapoH"}});
   const auto base = signature_base_string("GET", "http://photos.example.net/photos", params);
-  EXPECT_EQ(base,
-            "GET&http%3A%2F%2Fphotos.example.net%2Fphotos&file%3Dvacation.jpg%26oauth_consumer_key%3Ddpf43f3p2l4k3l03%26"
-            "oauth_nonce%3DchapoH%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D137131202%26"
-            "oauth_token%3Dnnch734d00sl2jdk%26size%3Doriginal");
+  EXPECT_EQ(
+      base,
+      "GET&http%3A%2F%2Fphotos.example.net%2Fphotos&file%3Dvacation.jpg%26oauth_consumer_key%3Ddpf43f3p2l4k3l03%26"
+      "oauth_nonce%3DchapoH%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D137131202%26"
+      "oauth_token%3Dnnch734d00sl2jdk%26size%3Doriginal");
   EXPECT_EQ(hmac_sha1_signature(base, "kd94hf93k423kf44", "pfkkdhi9sl3r4s00"), "MdpQcU8iPSUjWoN/UDMsK2sui9I=");
 }
 

@@ -69,7 +69,9 @@ TEST(UrlImport, CountryAndLanguageFollowACountryDomain) {
 }
 
 TEST(UrlImport, ALongHostStillGivesAValidName) {
-  const auto profile = profile_from_hosts({std::string(300, 'a') + ".com"});
+  std::string host(300, 'a');
+  host.append(".com");
+  const auto profile = profile_from_hosts({host});
   EXPECT_TRUE(check_profile(profile, ProfileUse::create).ok());
 }
 

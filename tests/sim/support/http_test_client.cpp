@@ -157,8 +157,12 @@ struct HttpTestClient::Impl {
   asio::awaitable<std::string> raw(std::string bytes) {
     drop();
     if (auto ec = co_await connect()) throw std::runtime_error("cannot connect: " + ec.message());
-    std::string received = plain ? co_await write_and_read_all(*plain, std::move(bytes))
-                                 : co_await write_and_read_all(*tls, std::move(bytes));
+    // Not a conditional expression: GCC 12 miscompiles co_await inside one.
+    std::string received;
+    if (plain)
+      received = co_await write_and_read_all(*plain, std::move(bytes));
+    else
+      received = co_await write_and_read_all(*tls, std::move(bytes));
     drop();
     co_return received;
   }

@@ -96,7 +96,8 @@ std::string NeuroflashApiTest::create_id(const boost::json::value& body) {
 
 std::vector<std::string> NeuroflashApiTest::foreign_ids() const {
   std::vector<std::string> ids;
-  for (const auto& id : api->store_stats().at("nf_foreign_ids").as_array()) ids.emplace_back(id.as_string());
+  const auto stats = api->store_stats();
+  for (const auto& id : stats.at("nf_foreign_ids").as_array()) ids.emplace_back(id.as_string());
   return ids;
 }
 

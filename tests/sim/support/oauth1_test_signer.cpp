@@ -18,7 +18,8 @@ std::string oauth1_header(std::string_view method, std::string_view url, const o
   all.insert(all.end(), form.begin(), form.end());
   all.insert(all.end(), protocol.begin(), protocol.end());
   const std::string base = oauth1::signature_base_string(method, oauth1::normalise_base_url(path_of(url)).value(), all);
-  const std::string signature = oauth1::hmac_sha1_signature(base, credentials.consumer_secret, credentials.token_secret);
+  const std::string signature =
+      oauth1::hmac_sha1_signature(base, credentials.consumer_secret, credentials.token_secret);
   std::string header = "OAuth ";
   for (const auto& [name, value] : protocol) header += name + "=\"" + oauth1::percent_encode(value) + "\", ";
   return header + "oauth_signature=\"" + oauth1::percent_encode(signature) + "\"";

@@ -23,6 +23,8 @@ std::string TwReply::error_code() const {
 
 std::string encode(std::string_view text) { return oauth1::percent_encode(text); }
 
+std::string str(const boost::json::value& value) { return std::string(value.as_string()); }
+
 TwitterApiTest::TwitterApiTest()
     : now(std::chrono::seconds(1'714'564'800)),  // 2024-05-01T12:00:00Z
       signer({"", "", "", ""}) {
@@ -60,7 +62,8 @@ TwReply TwitterApiTest::deliver(const Request& request) {
   return reply;
 }
 
-TwReply TwitterApiTest::send(http::verb verb, std::string_view target, std::string body, std::string_view content_type) {
+TwReply TwitterApiTest::send(http::verb verb, std::string_view target, std::string body,
+                             std::string_view content_type) {
   Request request = make_request(verb, target, std::move(body), content_type);
   signer.sign(request, config.api_base, config.public_base_url, now);
   return deliver(request);
@@ -75,16 +78,21 @@ TwReply TwitterApiTest::list(std::string_view query) {
 }
 
 TwReply TwitterApiTest::get(std::string_view id, std::string_view query) {
-  return send(http::verb::get, audiences_path() + "/" + std::string(id) + (query.empty() ? "" : "?" + std::string(query)));
+  return send(http::verb::get,
+              audiences_path() + "/" + std::string(id) + (query.empty() ? "" : "?" + std::string(query)));
 }
 
-TwReply TwitterApiTest::create(std::string_view query) { return send(http::verb::post, audiences_path() + "?" + std::string(query)); }
+TwReply TwitterApiTest::create(std::string_view query) {
+  return send(http::verb::post, audiences_path() + "?" + std::string(query));
+}
 
 TwReply TwitterApiTest::update(std::string_view id, std::string_view query) {
   return send(http::verb::put, audiences_path() + "/" + std::string(id) + "?" + std::string(query));
 }
 
-TwReply TwitterApiTest::remove(std::string_view id) { return send(http::verb::delete_, audiences_path() + "/" + std::string(id)); }
+TwReply TwitterApiTest::remove(std::string_view id) {
+  return send(http::verb::delete_, audiences_path() + "/" + std::string(id));
+}
 
 TwReply TwitterApiTest::batch(std::string body) {
   return send(http::verb::post, config.api_base + "/batch/accounts/" + config.account + "/tailored_audiences",
@@ -107,6 +115,13 @@ std::vector<boost::json::object> TwitterApiTest::list_all(std::string_view query
   }
   ADD_FAILURE() << "list never ended";
   return all;
+}
+
+std::vector<std::string> TwitterApiTest::ids_of(std::string_view query, std::string_view audience_type) {
+  std::vector<std::string> ids;
+  for (const auto& audience : list_all(query))
+    if (str(audience.at("audience_type")) == audience_type) ids.push_back(str(audience.at("id")));
+  return ids;
 }
 
 }  // namespace ab::sim::test

@@ -49,6 +49,10 @@ class TwitterApiTest : public ::testing::Test {
   // Every audience of a list query, over all pages (count per page as given).
   std::vector<boost::json::object> list_all(std::string_view query);
 
+  // Ids of seeded audiences, by kind (from the list endpoint).
+  std::vector<std::string> ids_of(std::string_view query, std::string_view audience_type = "CRM");
+  std::vector<std::string> owned_crm_ids() { return ids_of("count=1000"); }
+
   std::string audiences_path() const;  // {api_base}/accounts/{account}/tailored_audiences
   std::uint64_t violations(std::string_view rule) const { return referee.violations(rule); }
 
@@ -59,6 +63,7 @@ class TwitterApiTest : public ::testing::Test {
   std::unique_ptr<ApiHandler> api;
 };
 
-std::string encode(std::string_view text);  // percent-encoded for a query
+std::string encode(std::string_view text);         // percent-encoded for a query
+std::string str(const boost::json::value& value);  // a JSON string's text
 
 }  // namespace ab::sim::test

@@ -1,0 +1,280 @@
+#!/usr/bin/env python3
+"""Turns bench/run's raw figures into REPORT.md and its two plots.
+
+    report.py bench/results
+    report.py --sim-vs-nginx RAW.jsonl     (only the rows of bench/sim_vs_nginx.sh)
+
+Reads raw/figures.jsonl (one object per measured run), raw/environment.json,
+raw/micro.json (Google Benchmark) and raw/t4-run*.tsv (the simulator's counts
+every 250 ms). A figure is the median of its runs; a ratio is the median of
+the ratios of runs taken back to back in the same invocation (run i of the
+runner against run i of its reference), which cancels most of a noisy
+machine's drift.
+"""
+import json
+import math
+import statistics
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+PLOTS = Path(__file__).resolve().parent / "plots"
+NAMES = {"ours": "audience-batch", "wrk": "wrk", "node": "Node (undici)", "python": "Python (aiohttp)"}
+T3_CONCURRENCY, T3_LATENCY_S = 256, 0.05
+T4_BUDGET, T4_WINDOW_S = 200, 10
+
+
+class Figures:
+    def __init__(self, lines):
+        self.lines = lines
+        self.by_key = defaultdict(dict)
+        for figure in lines:
+            if figure["scenario"] != "sweep":  # one run per level: write_sweep_data reads those
+                self.by_key[(figure["scenario"], figure["runner"])][figure["run"]] = figure
+
+    def runs(self, scenario, runner):
+        return self.by_key.get((scenario, runner), {})
+
+    def median(self, scenario, runner, field="rows_per_s"):
+        values = [f[field] for f in self.runs(scenario, runner).values() if f.get(field) is not None]
+        return statistics.median(values) if values else None
+
+    def paired_ratio(self, scenario, runner, reference, field="rows_per_s", reference_scenario=None):
+        mine = self.runs(scenario, runner)
+        theirs = self.runs(reference_scenario or scenario, reference)
+        ratios = [mine[r][field] / theirs[r][field] for r in mine.keys() & theirs.keys()
+                  if mine[r].get(field) is not None and theirs[r].get(field)]
+        return statistics.median(ratios) if ratios else None
+
+    def incomplete(self, scenario, runner):
+        """Runs that did not finish every row ok: a rate over them would flatter the runner."""
+        return [f for f in self.runs(scenario, runner).values()
+                if f["rows"] and (f["ok"] != f["rows"] or f["exit"] not in (0, None))]
+
+
+def rate(value, unit="rows/s"):
+    return "—" if value is None else f"{value:,.0f} {unit}"
+
+
+def megabytes(value):
+    return "—" if value is None else f"{value:,.1f} MB"
+
+
+def ratio_text(value):
+    return "—" if value is None else f"{value:.2f}"
+
+
+def verdict(goal_text, figures, scenario, condition):
+    """The goal with ✅ or ❌; a runner that left rows not ok misses it whatever its figure."""
+    if not figures.runs(scenario, "ours"):
+        return goal_text
+    met = not figures.incomplete(scenario, "ours") and condition()
+    return f"{goal_text} {'✅' if met else '❌'}"
+
+
+def warn(figures, scenario, runner):
+    bad = figures.incomplete(scenario, runner)
+    if not bad:
+        return ""
+    worst = min(bad, key=lambda f: f["ok"])
+    return f" ⚠ {len(bad)} run(s) incomplete (worst: {worst['ok']:,}/{worst['rows']:,} ok, exit {worst['exit']})"
+
+
+def t1_rows(f):
+    ours = f.median("T1", "ours")
+    vs_wrk = f.paired_ratio("T1", "ours", "wrk")
+    vs_node = f.paired_ratio("T1", "ours", "node")
+    yield ("T1 throughput, against the ceiling", rate(ours) + warn(f, "T1", "ours"),
+           "wrk " + rate(f.median("T1", "wrk"), "req/s"), ratio_text(vs_wrk),
+           verdict("≥ 0.55", f, "T1", lambda: vs_wrk is not None and vs_wrk >= 0.55))
+    yield ("T1 throughput, against Node", rate(ours), "Node " + rate(f.median("T1", "node")) + warn(f, "T1", "node"),
+           ratio_text(vs_node), verdict("≥ 3", f, "T1", lambda: vs_node is not None and vs_node >= 3))
+    yield ("T1 throughput, against Python", rate(ours),
+           "Python " + rate(f.median("T1", "python")) + warn(f, "T1", "python"),
+           ratio_text(f.paired_ratio("T1", "ours", "python")), "—")
+
+
+def t2_rows(f):
+    ours = f.median("T1", "ours", "rss_mb")
+    for peer in ("node", "python"):
+        yield (f"T2 peak RSS, against {NAMES[peer]}", megabytes(ours), f"{NAMES[peer]} " +
+               megabytes(f.median("T1", peer, "rss_mb")),
+               ratio_text(f.paired_ratio("T1", "ours", peer, "rss_mb")),
+               verdict("≤ 48 MB", f, "T1", lambda: ours is not None and ours <= 48))
+
+
+def t3_rows(f):
+    bound = T3_CONCURRENCY / T3_LATENCY_S
+    ours = f.median("T3", "ours")
+    reference = f"Little's law {T3_CONCURRENCY} / {T3_LATENCY_S:g} s = {bound:,.0f} rows/s"
+    yield ("T3 latency-bound", rate(ours) + warn(f, "T3", "ours"), reference,
+           ratio_text(None if ours is None else ours / bound),
+           verdict("≥ 0.95", f, "T3", lambda: ours is not None and ours / bound >= 0.95))
+    for runner in ("wrk", "node", "python"):
+        value = f.median("T3", runner)
+        if value is not None:
+            yield (f"T3 latency-bound, {NAMES[runner]}", rate(value) + warn(f, "T3", runner), reference,
+                   ratio_text(value / bound), "—")
+
+
+def t4_optimum(rows):
+    # The first window's budget goes at once; each further window waits for its start.
+    return (math.ceil(rows / T4_BUDGET) - 1) * T4_WINDOW_S
+
+
+def t4_rows(f):
+    runs = f.runs("T4", "ours")
+    if not runs:
+        return
+    rows = next(iter(runs.values()))["rows"]
+    optimum = t4_optimum(rows)
+    makespan = f.median("T4", "ours", "seconds")
+    throttled = max((r.get("server_429") or 0) for r in runs.values())
+    ratio = makespan / optimum if optimum else None
+    yield ("T4 budget use (tw.count)", f"{makespan:.1f} s, {throttled} × 429 (worst run)" + warn(f, "T4", "ours"),
+           f"optimum {optimum} s + one round trip (< 1 ms here)", ratio_text(ratio),
+           verdict("≤ 1.03, zero 429", f, "T4", lambda: ratio is not None and ratio <= 1.03 and throttled == 0))
+
+
+def t5_rows(f):
+    for runner in ("ours", "node", "python"):
+        faulty = f.median("T5.faults", runner)
+        if faulty is None:
+            continue
+        yield (f"T5 goodput under faults, {NAMES[runner]}", rate(faulty) + warn(f, "T5.faults", runner),
+               "fault-free " + rate(f.median("T5.clean", runner)),
+               ratio_text(f.paired_ratio("T5.faults", runner, runner, reference_scenario="T5.clean")), "—")
+
+
+def sim_rows(f):
+    """Issue 3: the simulator next to nginx's canned answers, same endpoint, same wrk."""
+    for endpoint, label in (("get", "GET workspaces"), ("post", "POST create")):
+        sim, nginx = f.median(f"S.sim.{endpoint}", "wrk"), f.median(f"S.nginx.{endpoint}", "wrk")
+        if sim is not None:
+            yield (f"simulator against nginx, {label}", "simulator " + rate(sim, "req/s"), "nginx " + rate(nginx, "req/s"),
+                   ratio_text(f.paired_ratio(f"S.sim.{endpoint}", "wrk", "wrk", reference_scenario=f"S.nginx.{endpoint}")),
+                   "—")
+
+
+def t6_rows(micro):
+    for b in micro.get("benchmarks", []):
+        if b.get("run_type") == "aggregate":
+            continue
+        if "bytes_per_second" in b:
+            figure = f"{b['bytes_per_second'] / 1e6:,.0f} MB/s"
+            if "items_per_second" in b:
+                figure += f", {b['items_per_second']:,.0f} rows/s"
+        elif "items_per_second" in b:
+            figure = f"{b['items_per_second']:,.0f} /s"
+        else:
+            figure = f"{b['real_time']:,.1f} {b.get('time_unit', 'ns')} each"
+        yield (f"T6 {b['name']}", figure, "—", "—", "—")
+
+
+def load_jsonl(path):
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def load_json(path):
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def write_sweep_data(f, raw):
+    """concurrency, then rows/s of each runner; '?' where a runner has no figure."""
+    sweep = {(s["runner"], s["concurrency"]): s["rows_per_s"] for s in f.lines if s["scenario"] == "sweep"}
+    levels = sorted({level for _, level in sweep})
+    lines = ["# concurrency " + " ".join(NAMES)]
+    for level in levels:
+        lines.append(f"{level} " + " ".join(str(sweep.get((runner, level), "?")) for runner in NAMES))
+    (raw / "sweep.dat").write_text("\n".join(lines) + "\n")
+    return bool(levels)
+
+
+def write_budget_data(f, raw):
+    """t4-runN.dat: seconds since the runner started, requests so far, 429s so far."""
+    throttled = []
+    for run, figure in sorted(f.runs("T4", "ours").items()):
+        samples = raw / f"t4-run{run}.tsv"
+        if not samples.exists():
+            continue
+        start = figure["started_at"]
+        points = [line.split("\t") for line in samples.read_text().splitlines()]
+        base = next((int(p[1]) for p in points if float(p[0]) <= start), 0)
+        lines = [f"{float(t) - start:.3f} {int(n) - base} {int(k)}" for t, n, k in points if float(t) >= start]
+        (raw / f"t4-run{run}.dat").write_text("\n".join(lines) + "\n")
+        throttled.append(str(figure.get("server_429") or 0))
+    return throttled
+
+
+def plot(script, out, **variables):
+    settings = "; ".join(f"{k}='{v}'" if isinstance(v, str) else f"{k}={v}" for k, v in variables.items())
+    subprocess.run(["gnuplot", "-e", f"{settings}; outfile='{out}'", str(PLOTS / script)], check=True)
+
+
+def details(figures_list):
+    lines = ["| scenario | runner | run | concurrency | rows | seconds | rows/s | peak RSS | ok | exit | server 429s |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for fig in figures_list:
+        lines.append(f"| {fig['scenario']} | {NAMES[fig['runner']]} | {fig['run']} | {fig['concurrency']} | "
+                     f"{fig['rows']:,} | {fig['seconds']:.2f} | {fig['rows_per_s']:,.0f} | "
+                     f"{megabytes(fig.get('rss_mb'))} | {fig['ok']:,} | {fig['exit']} | "
+                     f"{fig.get('server_429', '—')} |")
+    return lines
+
+
+def main():
+    if sys.argv[1] == "--sim-vs-nginx":
+        for row in sim_rows(Figures(load_jsonl(Path(sys.argv[2])))):
+            print(f"| {' | '.join(row)} |")
+        return
+    results = Path(sys.argv[1])
+    raw = results / "raw"
+    figures_list = load_jsonl(raw / "figures.jsonl")
+    f = Figures(figures_list)
+    env = load_json(raw / "environment.json")
+    micro = load_json(raw / "micro.json")
+
+    table = [*t1_rows(f), *t2_rows(f), *t3_rows(f), *t4_rows(f), *t5_rows(f), *sim_rows(f), *t6_rows(micro)]
+    plots = []
+    if write_sweep_data(f, raw):
+        plot("throughput.gp", results / "throughput.png", datafile=str(raw / "sweep.dat"))
+        plots.append(("Throughput against concurrency (nginx, canned 201)", "throughput.png"))
+    throttled = write_budget_data(f, raw)
+    if throttled:
+        plot("budget.gp", results / "budget.png", datadir=str(raw), runs=len(throttled),
+             throttled=" ".join(throttled), budget=T4_BUDGET, window=T4_WINDOW_S)
+        plots.append(("T4: tw.count requests over time against the budget", "budget.png"))
+
+    mode = "quick (BENCH_QUICK=1: small sizes, a smoke run)" if env.get("quick") else "full"
+    out = [
+        "# audience-batch benchmarks",
+        "",
+        f"Written by `make bench` on {env.get('date', '?')}, commit {env.get('commit', '?')}"
+        f"{' (with uncommitted changes)' if env.get('dirty') else ''}; {mode}; {env.get('runs', '?')} runs per figure.",
+        f"Machine: {env.get('cpu', '?')}, {env.get('cores', '?')} cores, Linux {env.get('kernel', '?')}, "
+        f"load average {' / '.join(map(str, env.get('load', [])))} at the start; nginx {env.get('nginx', '?')}, "
+        f"wrk {env.get('wrk', '?')}, Node {env.get('node', '?')}, Python {env.get('python', '?')}.",
+        f"Rows: {', '.join(f'{k} {v:,}' for k, v in env.get('rows', {}).items())}.",
+        "",
+        "Figures are medians; a ratio is the median of per-run ratios, run i of each runner against run i of its",
+        "reference, taken back to back (orders alternate between runs). rows/s counts rows that ended `ok`,",
+        "over the whole command's wall time (start-up, login and the results file included).",
+        "",
+        "| scenario | figure | reference | ratio | goal |",
+        "|---|---|---|---|---|",
+        *(f"| {' | '.join(row)} |" for row in table),
+        "",
+        *[line for title, png in plots for line in (f"![{title}]({png})", "")],
+        "## Every run",
+        "",
+        *details(figures_list),
+        "",
+    ]
+    (results / "REPORT.md").write_text("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
