@@ -48,6 +48,41 @@ boost::asio::awaitable<bool> ApiClient::record_intent(const ApiRequest& request)
   co_return co_await await_callback(std::move(start));
 }
 
+// Waits until every budget the request is charged to lets it go, records the
+// intent of a request that must not be sent twice (so that a crash between
+// sending and recording the outcome is reconciled) and signs it. Signing may
+// suspend (a token fetch) and so may the journal, so the gate is passed again
+// after them; the caller counts the send with no suspension in between.
+// False when the run is stopping.
+boost::asio::awaitable<bool> ApiClient::wait_turn_and_sign(const ApiRequest& request, bool& intent_recorded,
+                                                           HeaderList& headers) {
+  for (;;) {
+    for (;;) {
+      if (p_.control.stopping()) co_return false;
+      const auto now = std::chrono::steady_clock::now();
+      const auto at = p_.budgets.next_allowed(request.budgets, now);
+      if (at <= now) break;
+      if (p_.deadline && at > *p_.deadline) {
+        p_.control.stop("deadline reached");
+        co_return false;
+      }
+      co_await sleep_until(at, p_.control);
+    }
+    if (!intent_recorded) {
+      if (!co_await record_intent(request)) {
+        p_.control.stop(p_.journal->error(), true);
+        co_return false;
+      }
+      intent_recorded = true;
+    }
+    headers.clear();
+    if (request.auth) headers.emplace_back("Authorization", co_await request.auth->authorization(request));
+    if (!request.body.empty()) headers.emplace_back("Content-Type", request.content_type);
+    const auto signed_at = std::chrono::steady_clock::now();
+    if (p_.budgets.next_allowed(request.budgets, signed_at) <= signed_at) co_return true;
+  }
+}
+
 boost::asio::awaitable<ApiResponse> ApiClient::send(ApiRequest request) {
   ApiResponse out;
   unsigned counted = 0;
@@ -56,32 +91,9 @@ boost::asio::awaitable<ApiResponse> ApiClient::send(ApiRequest request) {
   HeaderList headers;
 
   for (;;) {
-    // Pacing: every budget the request is charged to must let it go.
-    for (;;) {
-      if (p_.control.stopping()) co_return stopped(request, p_.control, out.attempts);
-      const auto now = std::chrono::steady_clock::now();
-      const auto at = p_.budgets.next_allowed(request.budgets, now);
-      if (at <= now) break;
-      if (p_.deadline && at > *p_.deadline) {
-        p_.control.stop("deadline reached");
-        co_return stopped(request, p_.control, out.attempts);
-      }
-      co_await sleep_until(at, p_.control);
+    if (!co_await wait_turn_and_sign(request, intent_recorded, headers)) {
+      co_return stopped(request, p_.control, out.attempts);
     }
-    // A request that must not be sent twice is on disk as an intent first, so
-    // that a crash between sending and recording the outcome is reconciled.
-    if (!intent_recorded) {
-      if (!co_await record_intent(request)) {
-        p_.control.stop(p_.journal->error(), true);
-        co_return stopped(request, p_.control, out.attempts);
-      }
-      intent_recorded = true;
-    }
-
-    headers.clear();
-    if (request.auth) headers.emplace_back("Authorization", co_await request.auth->authorization(request));
-    if (!request.body.empty()) headers.emplace_back("Content-Type", request.content_type);
-
     const auto sent_at = std::chrono::steady_clock::now();
     p_.budgets.on_send(request.budgets, sent_at);
     p_.metrics.request_sent();
@@ -93,10 +105,13 @@ boost::asio::awaitable<ApiResponse> ApiClient::send(ApiRequest request) {
     AttemptResult result{attempt.failure, attempt.status, std::nullopt};
     if (attempt.failure == AttemptFailure::none) {
       p_.metrics.answered(attempt.status, now - sent_at);
-      const auto feedback = parse_rate_feedback(attempt.headers, std::chrono::system_clock::now());
-      result.server_named = feedback.resume_at(now, std::chrono::system_clock::now());
-      p_.budgets.on_answer(request.budgets, now, attempt.status, result.server_named, feedback.exhausted());
+      const auto wall_now = std::chrono::system_clock::now();
+      const auto feedback = parse_rate_feedback(attempt.headers, wall_now);
+      result.server_named = feedback.resume_at(now, wall_now);
+      p_.budgets.on_answer(request.budgets, now, attempt.status, result.server_named, feedback.exhausted(),
+                           sent_at, feedback.standing(now, wall_now));
     } else {
+      p_.budgets.on_no_answer(request.budgets);
       p_.metrics.connection_failed();
     }
     if (p_.control.stopping() && attempt.failure != AttemptFailure::none) {

@@ -34,6 +34,8 @@ class ApiClient : public Api {
 
  private:
   boost::asio::awaitable<bool> record_intent(const ApiRequest& request);
+  boost::asio::awaitable<bool> wait_turn_and_sign(const ApiRequest& request, bool& intent_recorded,
+                                                  HeaderList& headers);
   ApiClientParts p_;
 };
 

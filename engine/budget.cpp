@@ -9,6 +9,10 @@ namespace {
 
 void keep_later(std::optional<SteadyTime>& slot, SteadyTime t) { slot = slot ? std::max(*slot, t) : t; }
 
+// How often a request waiting for another one's answer looks again: answers
+// wake nobody directly, and a few milliseconds are nothing next to a round trip.
+constexpr auto answer_poll = std::chrono::milliseconds(5);
+
 }  // namespace
 
 SlidingWindowLog::SlidingWindowLog(std::uint64_t limit, Millis window) : limit_(limit), window_(window) {
@@ -41,31 +45,66 @@ SteadyTime Budget::next_allowed(SteadyTime now) const {
   if (gap_ > gap_.zero() && last_send_) {
     at = std::max(at, *last_send_ + std::chrono::duration_cast<SteadyTime::duration>(gap_));
   }
+  const bool standing_known = published_ && now < server_reset_;
+  if (standing_known && server_remaining_ <= 0) {
+    at = std::max(at, server_reset_);
+  } else if (!standing_known && (!answered_ || published_) && in_flight_ > 0) {
+    at = std::max(at, now + answer_poll);  // one request alone until an answer says where we stand
+  }
   return at;
 }
 
 void Budget::on_send(SteadyTime now) {
+  ++in_flight_;
+  if (published_) --server_remaining_;
   if (fixed_) fixed_->record(now);
+  if (last_send_ && now >= *last_send_) {
+    const double gap = std::chrono::duration<double, std::nano>(now - *last_send_).count();
+    mean_send_gap_ns_ = mean_send_gap_ns_ < 0 ? gap : 0.9 * mean_send_gap_ns_ + 0.1 * gap;
+  }
   keep_later(last_send_, now);
   if (parked_until_ && now >= *parked_until_) parked_until_.reset();
 }
 
 void Budget::on_answer(SteadyTime now, unsigned status, const std::optional<SteadyTime>& resume_at,
-                       bool exhausted) {
+                       bool exhausted, std::optional<SteadyTime> sent_at) {
+  on_no_answer();
+  answered_ = true;
   if (resume_at) park(*resume_at);
   const bool throttled = status == 429 || exhausted;
   if (throttled && !resume_at) {
-    cut_pace();
+    const bool news = !sent_at || !last_cut_ || *sent_at >= *last_cut_;
+    if (news) cut_pace(now);
     park(now + std::chrono::duration_cast<SteadyTime::duration>(gap_));
   } else if (!throttled && status >= 200 && status < 500) {
     grow_pace();
   }
 }
 
+void Budget::on_no_answer() {
+  if (in_flight_ > 0) --in_flight_;
+}
+
+void Budget::on_standing(const RateStanding& standing) {
+  published_ = true;
+  // Requests still out may or may not be in the server's count: assume not.
+  server_remaining_ = standing.remaining - static_cast<std::int64_t>(in_flight_);
+  server_reset_ = standing.reset;
+}
+
 void Budget::park(SteadyTime until) { keep_later(parked_until_, until); }
 
-void Budget::cut_pace() {
-  gap_ = gap_ == gap_.zero() ? pacing_.first_gap : std::min(pacing_.max_gap, gap_ * 2);
+void Budget::cut_pace(SteadyTime now) {
+  last_cut_ = now;
+  if (gap_ == gap_.zero()) {
+    gap_ = pacing_.first_gap;
+    if (mean_send_gap_ns_ >= 0) {
+      const auto half_rate = std::chrono::nanoseconds(static_cast<std::int64_t>(2 * mean_send_gap_ns_));
+      gap_ = std::clamp(half_rate, pacing_.floor, pacing_.first_gap);
+    }
+  } else {
+    gap_ = std::min(pacing_.max_gap, gap_ * 2);
+  }
   successes_since_cut_ = 0;
 }
 
@@ -98,8 +137,17 @@ void Budgets::on_send(std::span<const std::string> names, SteadyTime now) {
 }
 
 void Budgets::on_answer(std::span<const std::string> names, SteadyTime now, unsigned status,
-                        const std::optional<SteadyTime>& resume_at, bool exhausted) {
-  for (const auto& name : names) get(name).on_answer(now, status, resume_at, exhausted);
+                        const std::optional<SteadyTime>& resume_at, bool exhausted,
+                        std::optional<SteadyTime> sent_at, const std::optional<RateStanding>& standing) {
+  for (const auto& name : names) {
+    auto& budget = get(name);
+    budget.on_answer(now, status, resume_at, exhausted, sent_at);
+    if (standing) budget.on_standing(*standing);
+  }
+}
+
+void Budgets::on_no_answer(std::span<const std::string> names) {
+  for (const auto& name : names) get(name).on_no_answer();
 }
 
 }  // namespace ab

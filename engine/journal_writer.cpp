@@ -69,13 +69,19 @@ class AppendFile {
     // Filesystems without locks (some network mounts): go on unlocked.
   }
 
-  // Appends all of `data` and syncs it; 0 or the errno that stopped it.
+  // Appends all of `data` and syncs it; 0 or the errno that stopped it. A
+  // write that stops half way (a full disk) is cut back off, so the file keeps
+  // ending with a whole line and stays a valid CSV for the user meanwhile.
   int append_and_sync(std::string_view data) {
+    const off_t start = ::lseek(fd_, 0, SEEK_END);
     while (!data.empty()) {
       const ssize_t n = ::write(fd_, data.data(), data.size());
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return errno;
-      if (n == 0) return ENOSPC;  // a regular file only takes nothing when it cannot grow
+      const int error = n < 0 ? errno : n == 0 ? ENOSPC : 0;  // a file only takes nothing when it cannot grow
+      if (error != 0) {
+        if (start >= 0) [[maybe_unused]] const int ignored = ::ftruncate(fd_, start);
+        return error;
+      }
       data.remove_prefix(static_cast<std::size_t>(n));
     }
     while (::fdatasync(fd_) != 0) {

@@ -130,6 +130,17 @@ std::optional<SteadyTime> RateFeedback::resume_at(SteadyTime steady_now, SystemT
   return steady_now + *wait;
 }
 
+std::optional<RateStanding> RateFeedback::standing(SteadyTime steady_now, SystemTime wall_now) const {
+  std::optional<RateStanding> tightest;
+  for (const RateFamily* family : {&account, &user}) {
+    if (!family->remaining || !family->reset_epoch) continue;
+    if (tightest && tightest->remaining <= *family->remaining) continue;
+    const auto reset_ms = std::min(*family->reset_epoch, max_epoch_seconds) * 1000;
+    tightest = RateStanding{*family->remaining, steady_now + wait_until_epoch_ms(reset_ms, wall_now)};
+  }
+  return tightest;
+}
+
 bool RateFeedback::exhausted() const { return user.exhausted() || account.exhausted(); }
 
 RateFeedback parse_rate_feedback(const std::vector<std::pair<std::string, std::string>>& headers,

@@ -30,6 +30,13 @@ struct RateFamily {
   bool exhausted() const { return remaining == 0; }
 };
 
+// Where a rate-limited family stands: how many more requests it allows
+// before its reset. Of several families, the tighter.
+struct RateStanding {
+  std::int64_t remaining = 0;
+  SteadyTime reset{};
+};
+
 struct RateFeedback {
   RateFamily user;      // x-rate-limit-*
   RateFamily account;   // x-account-rate-limit-*
@@ -39,6 +46,9 @@ struct RateFeedback {
   // the steady clock as steady_now + (reset - wall_now), never before steady_now.
   std::optional<SteadyTime> resume_at(SteadyTime steady_now, SystemTime wall_now) const;
   bool exhausted() const;  // some family says remaining 0
+  // The family with the fewest requests remaining among those that publish
+  // both remaining and reset; nullopt for an API that publishes no numbers.
+  std::optional<RateStanding> standing(SteadyTime steady_now, SystemTime wall_now) const;
 };
 
 // Headers as the HTTP layer gives them (names compared case-insensitively).

@@ -133,12 +133,13 @@ std::string create_job(std::size_t rows) {
   return job.str();
 }
 
-TEST(NeuroflashE2e, TenThousandCreatesOnABadNight) {
+// Throttled at random and slow: every valid row ends ok, exactly once. (Under
+// 5xx and dropped connections a create may have been applied and neuroflash
+// offers no look-up, so such rows end `unknown`: EngineE2e's bad night.)
+TEST(NeuroflashE2e, TenThousandCreatesOnAThrottlingNightEndExactlyOnce) {
   SimOptions night;
-  night.error_rate = 0.1;
-  night.throttle_rate = 0.05;
-  night.reset_rate = 0.02;
-  night.lost_reply_rate = 0.02;
+  night.throttle_rate = 0.10;
+  night.latency = std::chrono::milliseconds(2);
   night.seed = 11;
   Simulator sim(night);
   const auto where = sim.start();
@@ -146,29 +147,17 @@ TEST(NeuroflashE2e, TenThousandCreatesOnABadNight) {
   const auto job = dir.file("nf.create.csv");
   write_file(job, create_job(10'000));
   auto options = options_for(where, job, "nf.create");
-  options.max_attempts = 12;
   const auto summary = run_job(options, std::cerr);
 
   const auto results = read_results(dir.file("nf.create.results.csv"));
   ASSERT_EQ(results.size(), 10'000u);
-  const auto ok = count_status(results, "ok"), unknown = count_status(results, "unknown"),
-             invalid = count_status(results, "invalid");
-  EXPECT_EQ(invalid, 300u);
-  EXPECT_EQ(ok + unknown + invalid, 10'000u) << "no row failed";
   for (const auto& [row, r] : results) {
-    if (row % 100 < 3) {
-      EXPECT_EQ(r.status, "invalid") << row;
-    }
-    if (r.status == "unknown") {
-      EXPECT_NE(r.error.find("\"Night audience " + std::to_string(row) + "\""), std::string::npos) << r.error;
-    }
+    EXPECT_EQ(r.status, row % 100 < 3 ? "invalid" : "ok") << row << ": " << r.error;
   }
-  // A lost reply to a create may or may not have been applied: the store
-  // holds every ok row once, plus those of the unknown ones that were.
-  const auto stored = store_count(sim, "nf_creates");
-  EXPECT_GE(stored, ok);
-  EXPECT_LE(stored, ok + unknown);
-  EXPECT_EQ(stored, store_count(sim, "nf_audiences"));
+  EXPECT_EQ(count_status(results, "invalid"), 300u);
+  EXPECT_GT(answers(sim, 429), 0u);
+  EXPECT_EQ(store_count(sim, "nf_creates"), 9'700u) << "each valid audience once";
+  EXPECT_EQ(store_count(sim, "nf_audiences"), 9'700u);
   EXPECT_EQ(violations(sim), 0u) << sim.stats_json();
   EXPECT_EQ(summary.exit_code, 1);
 }
