@@ -32,7 +32,7 @@ std::string nf_create_job(std::size_t rows, std::size_t invalid_every = 0) {
 
 SimOptions bad_night() {
   SimOptions s;
-  s.error_rate = 0.10;
+  s.error_rate = 0.20;
   s.throttle_rate = 0.10;
   s.reset_rate = 0.05;
   s.lost_reply_rate = 0.02;
@@ -46,18 +46,18 @@ TEST(EngineE2e, BadNightEndsEveryTwCreateOnceWithoutDuplicates) {
   ScratchDir dir;
   write_file(dir.file("job.csv"), tw_create_job(400, "Night"));
   auto options = options_for(where, dir.file("job.csv"), "tw.create");
-  options.max_attempts = 30;  // 27 % of attempts fail: 8 could run out by chance
+  options.max_attempts = 30;  // 37 % of attempts fail: 8 could run out by chance
   options.concurrency = 16;
   const auto summary = run_job(options, std::cerr);
 
   const auto results = read_results(dir.file("job.results.csv"));
   EXPECT_EQ(results.size(), 400u);
   // A row whose create stayed unclear three times (looked up and not found
-  // each time) ends unknown rather than risk a fourth send: with one send in
-  // five unclear tonight, a handful at most.
+  // each time) ends unknown rather than risk a fourth send: with about one
+  // send in four unclear tonight, a handful at most.
   const auto ok = count_status(results, "ok"), unknown = count_status(results, "unknown");
   EXPECT_EQ(ok + unknown, 400u);
-  EXPECT_LE(unknown, 4u);
+  EXPECT_LE(unknown, 12u);
   EXPECT_EQ(summary.exit_code, unknown == 0 ? 0 : 1);
   EXPECT_GT(summary.retries, 0u);
   // The referee counts a second create of the same name as a violation.
