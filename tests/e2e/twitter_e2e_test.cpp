@@ -231,10 +231,10 @@ TEST(TwitterE2e, CountToldTooHighARateLearnsTheRealPaceAndLosesNoRow) {
   const auto run = count_600_rows(400, concurrency);
   EXPECT_EQ(run.job.summary.exit_code, 0) << run.job.summary.error;
   EXPECT_EQ(count_status(run.job.results, "ok"), 600u);
-  // Only what was already in flight when a window ran out is refused: after
-  // the first 429 (remaining 0, reset named) the budget waits for the reset.
-  EXPECT_LE(run.throttled, 3u * concurrency) << run.stats;
-  EXPECT_EQ(run.violations.if_contains("total_count_with_cursor"), nullptr);
+  // The server's x-rate-limit-remaining caps what is in flight, so even told
+  // twice the real rate the engine never runs into the server's limit.
+  EXPECT_EQ(run.throttled, 0u) << run.stats;
+  EXPECT_EQ(run.total_violations, 0u) << run.stats;
 }
 
 TEST(TwitterE2e, RefusedCredentialsEndTheRunBeforeAnyRow) {
