@@ -9,12 +9,15 @@
 peak RSS from /usr/bin/time -v, and reads its results file: a runner is judged
 by the rows it finished `ok`, not by the requests it sent. With --stats-url it
 also keeps the simulator's own count of requests and 429s. `wrk` reads the
-WRK line that bench/wrk/post_body.lua prints.
+WRK line that bench/wrk/request.lua prints.
+With --timeout SECONDS the command is stopped (SIGTERM) when it runs longer:
+its figure is then the rows ok so far over the time it ran.
 """
 import argparse
 import collections
 import csv
 import json
+import os
 import re
 import signal
 import subprocess
@@ -50,21 +53,67 @@ def simulator_counts(url):
     return stats["total_requests"], throttled, stats["total_violations"]
 
 
-def run_command(command, log_path):
-    """(exit code, wall seconds, epoch start, /usr/bin/time -v report)"""
+def stop_measured(child, grace=10.0):
+    """SIGTERM the runner under /usr/bin/time (so that time still writes its
+    report), then, if it lingers, the whole group."""
+    try:
+        children = open(f"/proc/{child.pid}/task/{child.pid}/children").read().split()
+    except OSError:
+        children = []
+    for pid in children:
+        try:
+            os.kill(int(pid), signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    try:
+        child.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+
+
+def run_command(command, log_path, timeout=None):
+    """(exit code, wall seconds, epoch start, /usr/bin/time -v report, timed out)
+
+    The command runs in its own process group; past `timeout` seconds it is
+    stopped, and so it is when this script is (bench/run stops our group)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report, open(log_path, "ab") as log:
         started_at = time.time()
         start = time.monotonic()
-        code = subprocess.call(["/usr/bin/time", "-v", "-o", report.name, *command], stdout=log, stderr=log)
+        child = subprocess.Popen(["/usr/bin/time", "-v", "-o", report.name, *command], stdout=log, stderr=log,
+                                 stdin=subprocess.DEVNULL, start_new_session=True)
+        timed_out = False
+        try:
+            child.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            stop_measured(child)
+        finally:
+            if child.poll() is None:  # this script is being stopped
+                stop_measured(child, grace=2.0)
         seconds = time.monotonic() - start
-        return code, seconds, started_at, report.read()
+        return child.returncode, seconds, started_at, report.read(), timed_out
+
+
+def log_failures(results_path, log_path, limit=20):
+    """Copies the first rows that did not end ok into the log: what to look at first."""
+    try:
+        with open(results_path, newline="") as results, open(log_path, "a") as log:
+            bad = [line for line in results if line.split(",", 2)[1:2] not in (["ok"], ["status"])]
+            if bad:
+                log.write(f"--- measure.py: first of {len(bad)} result lines not ok\n")
+                log.writelines(bad[:limit])
+    except (FileNotFoundError, IndexError):
+        pass
 
 
 def measure_run(args):
-    code, seconds, started_at, report = run_command(args.command, args.log)
+    code, seconds, started_at, report, timed_out = run_command(args.command, args.log, args.timeout)
     statuses, attempts = count_results(args.results)
+    if code != 0 or timed_out or (args.rows and statuses["ok"] != args.rows):
+        log_failures(args.results, args.log)
     figure = {
-        "exit": code, "seconds": round(seconds, 3), "started_at": round(started_at, 3),
+        "exit": code, "seconds": round(seconds, 3), "started_at": round(started_at, 3), "timed_out": timed_out,
         "rss_mb": peak_rss_mb(report), "ok": statuses["ok"], "statuses": dict(statuses), "attempts": attempts,
         "rows_per_s": round(statuses["ok"] / seconds, 1) if seconds > 0 else 0.0,
     }
@@ -74,7 +123,7 @@ def measure_run(args):
 
 
 def measure_wrk(args):
-    code, seconds, started_at, report = run_command(args.command, args.log)
+    code, seconds, started_at, report, _ = run_command(args.command, args.log, args.timeout)
     with open(args.log) as log:
         lines = [line for line in log if line.startswith("WRK ")]
     if not lines:
@@ -100,6 +149,7 @@ def main():
     parser.add_argument("--results", help="the runner's results file (run mode)")
     parser.add_argument("--stats-url", help="the simulator's /__stats")
     parser.add_argument("--log", default="/dev/null", help="where the command's output goes")
+    parser.add_argument("--timeout", type=float, help="stop the command after this many seconds")
     argv = sys.argv[1:]
     if "--" not in argv or argv.index("--") == len(argv) - 1:
         parser.error("a command to measure is required after --")
@@ -117,7 +167,8 @@ def main():
     rss = f", {figure['rss_mb']} MB" if figure.get("rss_mb") else ""
     print(f"  {args.scenario} {args.runner:<7} run {args.run} c={args.concurrency}: "
           f"{figure['rows_per_s']:>9.1f}/s in {figure['seconds']:.2f} s{rss}{lost}"
-          f"{'' if figure['exit'] == 0 else ', exit ' + str(figure['exit'])}", file=sys.stderr)
+          f"{'' if figure['exit'] == 0 else ', exit ' + str(figure['exit'])}"
+          f"{', stopped after --timeout' if figure.get('timed_out') else ''}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -45,6 +45,8 @@ class HttpPool {
 
   // One attempt of `method url` with `headers` and `body`. Never throws for
   // network failures; a connection whose exchange failed is closed, never reused.
+  // `url`, `headers` and `body` are referenced until the attempt ends: keep
+  // them alive in the awaiting coroutine (never pass temporaries to co_spawn).
   boost::asio::awaitable<HttpAttempt> send(boost::beast::http::verb method, std::string_view url,
                                            const HeaderList& headers, std::string_view body,
                                            std::chrono::milliseconds timeout);

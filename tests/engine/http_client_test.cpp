@@ -74,8 +74,11 @@ void answer(tcp::socket& socket, const std::string& extra_headers = "") {
 struct Client {
   asio::io_context io;
   HttpPool pool{io.get_executor(), TlsSettings{}};
+  // The coroutine holds a reference to its headers until it ends: not a temporary.
+  const HeaderList no_headers;
   HttpAttempt get(const std::string& url, std::chrono::milliseconds timeout = std::chrono::seconds(2)) {
-    auto f = asio::co_spawn(io, pool.send(boost::beast::http::verb::get, url, {}, "", timeout), asio::use_future);
+    auto f = asio::co_spawn(io, pool.send(boost::beast::http::verb::get, url, no_headers, "", timeout),
+                            asio::use_future);
     io.restart();
     io.run();
     return f.get();

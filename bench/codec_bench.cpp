@@ -1,0 +1,102 @@
+// T6 of issue 7, the per-request work apart from the wire: building an
+// nf.create body from a row (column checks, cell parsing, the decimal gender
+// split, JSON serialisation), parsing the answer the API sends back and taking
+// its id, and signing one X Ads request with OAuth 1.0a (HMAC-SHA1).
+#include "engine/columns.hpp"
+#include "engine/csv_reader.hpp"
+#include "jobs/neuroflash/answers.hpp"
+#include "jobs/neuroflash/audience_fields.hpp"
+#include "jobs/twitter/oauth1_signer.hpp"
+
+#include <benchmark/benchmark.h>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace {
+
+// Rows like bench/gen_job.py's: lists, optional cells empty, decimal splits.
+std::vector<ab::Row> create_rows() {
+  std::string text =
+      "name,female,male,nonBinary,preferNotToSay,country,minAge,maxAge,interests,needs,painPoints,"
+      "nativeLanguage,residence,shared\n"
+      "Bench audience 1,0.7,0.1,0.1,0.1,FR,38,55,AI|finance|fitness,scale content production,manual workflows,it,"
+      "Hamburg,true\n"
+      "Bench audience 2,0.35,0.35,0.21,0.09,NL,23,41,e-commerce,scale content production,"
+      "slow approvals|manual workflows,it,Berlin,true\n"
+      "Bench audience 3,0.25,0.25,0.25,0.25,,30,47,SEO|travel,save time,,de,,false\n"
+      "\"Bench audience 4, \"\"quoted\"\"\",0.48,0.47,0.03,0.02,US,19,33,gaming,reach new markets,"
+      "small team|tight budget,en,New York,true\n";
+  std::vector<ab::Row> rows;
+  ab::CsvReader reader = ab::CsvReader::from_string(std::move(text));
+  while (auto record = reader.next())
+    if (auto* row = std::get_if<ab::Row>(&*record)) rows.push_back(std::move(*row));
+  return rows;
+}
+
+void BM_BuildCreateBody(benchmark::State& state) {
+  const std::vector<ab::Row> rows = create_rows();
+  if (rows.size() != 4) state.SkipWithError("the rows did not parse");
+  std::size_t i = 0, bytes = 0;
+  for (auto _ : state) {
+    const ab::Row& row = rows[i++ % rows.size()];
+    if (ab::check_columns(row, ab::nf::create_columns())) state.SkipWithError("a row failed its column checks");
+    auto fields = ab::nf::audience_fields(row, ab::nf::FieldMode::create);
+    auto* body = std::get_if<boost::json::object>(&fields);
+    if (!body) {
+      state.SkipWithError("a row was refused");
+      break;
+    }
+    std::string text = boost::json::serialize(*body);
+    bytes += text.size();
+    benchmark::DoNotOptimize(text);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+}
+BENCHMARK(BM_BuildCreateBody);
+
+// What the simulator answers to an nf.create (API.md §A4): the stored audience.
+constexpr std::string_view kCreateAnswer =
+    R"({"id":"16e6678d-39fe-4f00-8e61-bd8674b6331b","name":"Bench audience 1","country":"FR",)"
+    R"("genderDistribution":{"female":7E-1,"male":1E-1,"nonBinary":1E-1,"preferNotToSay":1E-1},)"
+    R"("interests":["AI","finance","fitness"],"maxAge":55,"minAge":38,"nativeLanguage":"it",)"
+    R"("needs":["scale content production"],"painPoints":["manual workflows"],"residence":"Hamburg",)"
+    R"("shared":true,"workspaceId":"2245bd5f-bb68-4f68-a2eb-92502318fa4e","createdBy":"user-sim-client",)"
+    R"("createdAt":"2026-11-30T04:15:51Z","updatedAt":"2026-11-30T04:15:51Z",)"
+    R"("permissions":{"canUpdate":true,"canDelete":true}})";
+
+void BM_ParseCreateAnswer(benchmark::State& state) {
+  for (auto _ : state) {
+    boost::json::value answer = boost::json::parse(kCreateAnswer);
+    auto id = ab::nf::text_field(answer, "id");
+    if (!id) state.SkipWithError("no id in the answer");
+    benchmark::DoNotOptimize(id);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kCreateAnswer.size()));
+}
+BENCHMARK(BM_ParseCreateAnswer);
+
+// One tw.count request (B1 with with_total_count) signed as the engine signs it.
+void BM_OAuth1Sign(benchmark::State& state) {
+  const ab::tw::OAuth1Credentials credentials{"sim-consumer-key", "sim-consumer-secret", "sim-access-token",
+                                              "sim-access-token-secret"};
+  const std::string url =
+      "https://ads-api.twitter.com/8/accounts/18ce54d4x5t/custom_audiences?q=bench-00042&with_total_count=true"
+      "&permission_scope=OWNER&count=1";
+  std::int64_t n = 0;
+  for (auto _ : state) {
+    ab::tw::OAuth1Stamp stamp{"bench-nonce-" + std::to_string(n), 1'796'000'000 + n};
+    ++n;
+    std::string header = ab::tw::oauth1_authorization(credentials, "GET", url, "", stamp);
+    benchmark::DoNotOptimize(header);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_OAuth1Sign);
+
+}  // namespace
