@@ -127,7 +127,25 @@ def t4_optimum(rows):
     return (math.ceil(rows / T4_BUDGET) - 1) * T4_WINDOW_S
 
 
-def t4_rows(f):
+def t4_batch_period(raw):
+    """The median time between one budget's worth of requests and the next, as
+    the simulator counted them (from the t4-run*.tsv samples, 250 ms apart)."""
+    gaps = []
+    for samples in sorted(raw.glob("t4-run*.tsv")):
+        points = [(float(t), int(n)) for t, n, _ in (line.split("\t") for line in samples.read_text().splitlines())]
+        if not points:
+            continue
+        base = points[0][1]
+        crossings, k = [], 1
+        for t, n in points:
+            while n - base > k * T4_BUDGET:  # the first request of window k + 1 is in
+                crossings.append(t)
+                k += 1
+        gaps += [b - a for a, b in zip(crossings, crossings[1:])]
+    return statistics.median(gaps) if gaps else None
+
+
+def t4_rows(f, raw):
     runs = f.runs("T4", "ours")
     if not runs:
         return
@@ -136,9 +154,19 @@ def t4_rows(f):
     makespan = f.median("T4", "ours", "seconds")
     throttled = max((r.get("server_429") or 0) for r in runs.values())
     ratio = makespan / optimum if optimum else None
+    period = t4_batch_period(raw)
     yield ("T4 budget use (tw.count)", f"{makespan:.1f} s, {throttled} × 429 (worst run)" + warn(f, "T4", "ours"),
-           f"optimum {optimum} s + one round trip (x-rate-limit-reset has 1 s resolution: up to +1 s)", ratio_text(ratio),
+           f"optimum {optimum} s + one round trip", ratio_text(ratio),
            verdict("≤ 1.03, zero 429", f, "T4", lambda: ratio is not None and ratio <= 1.03 and throttled == 0))
+    if period is not None and rows > 2 * T4_BUDGET:
+        # The simulator ends a window on the whole epoch second after start + window (x-rate-limit-reset
+        # has 1 s resolution); a window opened by a request just after a whole second lasts window + 1 s.
+        windows = math.ceil(rows / T4_BUDGET) - 1
+        yield ("T4 budget windows as the simulator ran them", f"a new {T4_BUDGET} every {period:.2f} s",
+               f"{T4_WINDOW_S} s windows; the simulator's reset is rounded up to a whole second, so at best "
+               f"{T4_WINDOW_S}–{T4_WINDOW_S + 1} s + {windows - 1} × {T4_WINDOW_S + 1} s = "
+               f"{T4_WINDOW_S + (windows - 1) * (T4_WINDOW_S + 1)}–{windows * (T4_WINDOW_S + 1)} s",
+               ratio_text(period / T4_WINDOW_S), "—")
 
 
 def t5_rows(f):
@@ -252,7 +280,7 @@ def main():
     env = load_json(raw / "environment.json")
     micro = load_json(raw / "micro.json")
 
-    table = [*t1_rows(f), *t2_rows(f), *t3_rows(f), *t4_rows(f), *t5_rows(f), *sim_rows(f), *t6_rows(micro)]
+    table = [*t1_rows(f), *t2_rows(f), *t3_rows(f), *t4_rows(f, raw), *t5_rows(f), *sim_rows(f), *t6_rows(micro)]
     plots = []
     if write_sweep_data(f, raw):
         plot("throughput.gp", results / "throughput.png", datafile=str(raw / "sweep.dat"))
@@ -263,7 +291,13 @@ def main():
              throttled=" ".join(throttled), budget=T4_BUDGET, window=T4_WINDOW_S)
         plots.append(("T4: tw.count requests over time against the budget", "budget.png"))
 
-    mode = "quick (BENCH_QUICK=1: small sizes, a smoke run)" if env.get("quick") else "full"
+    full_sizes = {"T1": 1_000_000, "T3": 20_000, "T4": 1_000, "T5": 20_000, "sweep": 50_000}
+    if env.get("quick"):
+        mode = "quick (BENCH_QUICK=1: small sizes, a smoke run)"
+    elif env.get("rows", full_sizes) != full_sizes:
+        mode = "medium (full scenarios, sizes set by BENCH_*_ROWS: see Sizes)"
+    else:
+        mode = "full"
     out = [
         "# audience-batch benchmarks",
         "",

@@ -37,6 +37,10 @@ void ResultRecorder::respond(std::size_t row, boost::json::object fields) {
   responses_buffer_ += '\n';
 }
 
+void ResultRecorder::forget(std::span<const std::size_t> rows) {
+  for (auto row : rows) done_.erase(row);
+}
+
 void ResultRecorder::finish(std::size_t row, RowResult result) {
   // A row whose request the stop cut short stays for the next run.
   if (result.status != RowStatus::ok && control_.unfinished(row)) return;

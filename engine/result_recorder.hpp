@@ -14,6 +14,7 @@
 
 #include <filesystem>
 #include <string>
+#include <span>
 #include <unordered_set>
 #include <vector>
 
@@ -34,6 +35,10 @@ class ResultRecorder : public RowSink {
   // the journal. The runner calls it on a short period and at the end.
   boost::asio::awaitable<void> flush();
   bool finished(std::size_t row) const { return done_.contains(row); }
+  // The runner is done with these rows (their batch has returned, so no
+  // report of them can come any more): forgotten, so memory stays flat
+  // however long the file.
+  void forget(std::span<const std::size_t> rows);
   std::uint64_t pending_rows() const { return pending_finals_.size(); }
 
  private:

@@ -100,6 +100,7 @@ struct Run {
         recorder.finish(row, RowResult{RowStatus::failed, 0, {}, 0,
                                        failure.empty() ? "the job kind did not report this row" : failure});
       }
+      recorder.forget(rows);
     }
   }
 

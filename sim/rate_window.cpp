@@ -26,12 +26,15 @@ RateWindow::RateWindow(std::uint64_t limit, std::chrono::milliseconds window) : 
 
 WindowDecision RateWindow::take(SystemTime now) {
   // A window opens with the first request after the previous one ended (as
-  // X counts its 15-minute windows), not on a fixed grid.
+  // X counts its 15-minute windows), not on a fixed grid. It opens at that
+  // request's whole second, so that it lasts exactly its length and still
+  // ends on a whole second: opening at the request itself would stretch every
+  // window by up to a second for a client that obeys the reset to the letter.
   SystemTime window_end = end_on_whole_second(window_start_ + window_);
   if (now >= window_end) {
-    window_start_ = now;
+    window_start_ = std::chrono::floor<seconds>(now);
     used_ = 0;
-    window_end = end_on_whole_second(now + window_);
+    window_end = end_on_whole_second(window_start_ + window_);
   }
   WindowDecision decision;
   decision.limit = limit_;

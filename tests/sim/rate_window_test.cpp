@@ -26,9 +26,9 @@ TEST(RateWindow, AllowsTheLimitThenRefusesUntilTheWindowEnds) {
   auto refused = window.take(t0 + minutes(14));
   EXPECT_FALSE(refused.allowed);
   EXPECT_EQ(refused.remaining, 0u);
-  // The window opened at t0 and ends on the next whole second after t0 + 15 min.
-  EXPECT_EQ(refused.reset_epoch, epoch(t0 + minutes(15)) + 1);
-  EXPECT_EQ(refused.retry_after, seconds(61));
+  // The window opened at t0's whole second and lasts exactly 15 minutes.
+  EXPECT_EQ(refused.reset_epoch, epoch(t0) + 15 * 60);
+  EXPECT_EQ(refused.retry_after, seconds(60));
   EXPECT_TRUE(window.take(SystemTime(seconds(refused.reset_epoch))).allowed);
 }
 
@@ -46,7 +46,7 @@ TEST(RateWindow, RefusedRequestsDoNotUseTheNextWindow) {
 TEST(RateWindow, RetryAfterIsAtLeastOneSecond) {
   RateWindow window(1, seconds(1));
   window.take(t0);
-  auto refused = window.take(SystemTime(seconds(epoch(t0) + 2)) - milliseconds(1));
+  auto refused = window.take(SystemTime(seconds(epoch(t0) + 1)) - milliseconds(1));
   EXPECT_FALSE(refused.allowed);
   EXPECT_EQ(refused.retry_after, seconds(1));
 }
@@ -69,13 +69,13 @@ TEST(RateHeaders, CarryLimitRemainingResetAndRetryAfterWhenRefused) {
   set_rate_headers(allowed, window.take(t0), "x-account-rate-limit");
   EXPECT_EQ(allowed["x-account-rate-limit-limit"], "1");
   EXPECT_EQ(allowed["x-account-rate-limit-remaining"], "0");
-  EXPECT_EQ(allowed["x-account-rate-limit-reset"], std::to_string(epoch(t0) + 61));
+  EXPECT_EQ(allowed["x-account-rate-limit-reset"], std::to_string(epoch(t0) + 60));
   EXPECT_EQ(allowed.count(boost::beast::http::field::retry_after), 0u);
 
   Response refused;
   set_rate_headers(refused, window.take(t0 + seconds(30)));
   EXPECT_EQ(refused["x-rate-limit-remaining"], "0");
-  EXPECT_EQ(refused[boost::beast::http::field::retry_after], "31");
+  EXPECT_EQ(refused[boost::beast::http::field::retry_after], "30");
 }
 
 }  // namespace
