@@ -52,19 +52,27 @@ TEST(EngineE2e, BadNightEndsEveryTwCreateOnceWithoutDuplicates) {
 
   const auto results = read_results(dir.file("job.results.csv"));
   EXPECT_EQ(results.size(), 400u);
-  // A row whose create stayed unclear three times (looked up and not found
-  // each time) ends unknown rather than risk a fourth send: with about one
-  // send in four unclear tonight, a handful at most.
   const auto ok = count_status(results, "ok"), unknown = count_status(results, "unknown");
   EXPECT_EQ(ok + unknown, 400u);
-  EXPECT_LE(unknown, 12u);
   EXPECT_EQ(summary.exit_code, unknown == 0 ? 0 : 1);
   EXPECT_GT(summary.retries, 0u);
+  // A row ends unknown only after three sends that were each unclear and
+  // then looked up and not found. The simulator applies nothing it answers
+  // 5xx to or resets before answering, and lists at once what it applied
+  // before dropping a reply, so such a row was never created: the store
+  // holds exactly the ok rows, each once.
+  for (const auto& [row, r] : results)
+    if (r.status == "unknown") {
+      EXPECT_NE(r.error.find("sent 3 times"), std::string::npos) << "row " << row << ": " << r.error;
+      EXPECT_NE(r.error.find("q=Night audience " + std::to_string(row) + " "), std::string::npos) << r.error;
+    }
+  // About a quarter of the sends are unclear tonight, so roughly 400 x 0.25^3
+  // rows (6, more when the draws cluster) end unknown. The bound only catches
+  // a reconciler that gives up on the first unclear send (about 100 rows).
+  EXPECT_LE(unknown, 40u);
   // The referee counts a second create of the same name as a violation.
   EXPECT_EQ(violations(sim), 0u) << sim.stats_json();
-  const auto stored = store_count(sim, "tw_creates");
-  EXPECT_GE(stored, ok);
-  EXPECT_LE(stored, 400u) << "a lost reply must be reconciled, never created twice";
+  EXPECT_EQ(store_count(sim, "tw_creates"), ok) << "a lost reply must be reconciled, never created twice";
 }
 
 TEST(EngineE2e, BadNightEndsEveryNfCreateFinalAndNeverCreatesTwice) {
