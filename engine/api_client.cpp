@@ -50,12 +50,13 @@ boost::asio::awaitable<bool> ApiClient::record_intent(const ApiRequest& request)
 
 // Waits until every budget the request is charged to lets it go, records the
 // intent of a request that must not be sent twice (so that a crash between
-// sending and recording the outcome is reconciled) and signs it. Signing may
-// suspend (a token fetch) and so may the journal, so the gate is passed again
-// after them; the caller counts the send with no suspension in between.
-// False when the run is stopping.
+// sending and recording the outcome is reconciled), signs it and takes a
+// slot of --concurrency. Signing may suspend (a token fetch, itself a request
+// needing a slot: so it comes before ours is taken), and so may the journal
+// and the slot, so the gate is passed again at the end; the caller counts
+// the send with no suspension in between. False when the run is stopping.
 boost::asio::awaitable<bool> ApiClient::wait_turn_and_sign(const ApiRequest& request, bool& intent_recorded,
-                                                           HeaderList& headers) {
+                                                           HeaderList& headers, InFlightLimit::Permit& slot) {
   for (;;) {
     for (;;) {
       if (p_.control.stopping()) co_return false;
@@ -78,8 +79,13 @@ boost::asio::awaitable<bool> ApiClient::wait_turn_and_sign(const ApiRequest& req
     headers.clear();
     if (request.auth) headers.emplace_back("Authorization", co_await request.auth->authorization(request));
     if (!request.body.empty()) headers.emplace_back("Content-Type", request.content_type);
+    if (p_.in_flight) {
+      slot = co_await p_.in_flight->acquire(p_.control);
+      if (!slot) co_return false;
+    }
     const auto signed_at = std::chrono::steady_clock::now();
     if (p_.budgets.next_allowed(request.budgets, signed_at) <= signed_at) co_return true;
+    slot.reset();
   }
 }
 
@@ -91,7 +97,8 @@ boost::asio::awaitable<ApiResponse> ApiClient::send(ApiRequest request) {
   HeaderList headers;
 
   for (;;) {
-    if (!co_await wait_turn_and_sign(request, intent_recorded, headers)) {
+    InFlightLimit::Permit slot;
+    if (!co_await wait_turn_and_sign(request, intent_recorded, headers, slot)) {
       co_return stopped(request, p_.control, out.attempts);
     }
     const auto sent_at = std::chrono::steady_clock::now();
@@ -100,6 +107,7 @@ boost::asio::awaitable<ApiResponse> ApiClient::send(ApiRequest request) {
     ++out.attempts;
     ++counted;
     HttpAttempt attempt = co_await p_.pool.send(request.method, request.url, headers, request.body, p_.timeout);
+    slot.reset();  // a back-off or a token renewal holds no slot
 
     const auto now = std::chrono::steady_clock::now();
     AttemptResult result{attempt.failure, attempt.status, std::nullopt};

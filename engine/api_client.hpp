@@ -6,6 +6,7 @@
 #include "engine/api.hpp"
 #include "engine/budget.hpp"
 #include "engine/http_client.hpp"
+#include "engine/in_flight_limit.hpp"
 #include "engine/journal.hpp"
 #include "engine/metrics.hpp"
 #include "engine/retry_policy.hpp"
@@ -23,6 +24,7 @@ struct ApiClientParts {
   RunControl& control;
   Metrics& metrics;
   JournalWriter* journal = nullptr;  // null: intents are not recorded (tests)
+  InFlightLimit* in_flight = nullptr;  // null: no limit but the callers' own (tests)
   std::chrono::milliseconds timeout{30'000};
   std::optional<SteadyTime> deadline;
 };
@@ -35,7 +37,7 @@ class ApiClient : public Api {
  private:
   boost::asio::awaitable<bool> record_intent(const ApiRequest& request);
   boost::asio::awaitable<bool> wait_turn_and_sign(const ApiRequest& request, bool& intent_recorded,
-                                                  HeaderList& headers);
+                                                  HeaderList& headers, InFlightLimit::Permit& slot);
   ApiClientParts p_;
 };
 

@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace ab {
@@ -35,6 +36,11 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t header_limit = 64 * 1024;
 constexpr std::uint64_t body_limit = 64ull * 1024 * 1024;  // a tw.list page of 1000 audiences is < 1 MiB
 constexpr std::size_t idle_per_origin = 256;
+// A connection back from an answer this recently is taken as still open
+// without asking the kernel (one syscall less per request at full speed):
+// servers close idle keep-alive connections after seconds, not milliseconds,
+// and one closing sooner says so with `Connection: close`.
+constexpr auto surely_open_for = std::chrono::milliseconds(50);
 
 struct Target {
   bool tls = false;
@@ -87,6 +93,7 @@ struct HttpPool::Impl {
     std::unique_ptr<beast::tcp_stream> plain;
     std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
     beast::flat_buffer buffer;
+    std::chrono::steady_clock::time_point idle_since;
 
     beast::tcp_stream& lowest() { return plain ? *plain : tls->next_layer(); }
 
@@ -106,7 +113,10 @@ struct HttpPool::Impl {
   };
 
   asio::any_io_executor executor;
-  asio::ssl::context tls_context{asio::ssl::context::tls_client};
+  // Made at the first https connection: loading the system's CA store takes
+  // tens of milliseconds that a run against http:// (the simulator) need not
+  // wait for. A --ca-file is loaded at once, so that a bad one stops the start.
+  std::optional<asio::ssl::context> tls;
   std::map<std::string, std::vector<std::unique_ptr<Connection>>, std::less<>> idle;
   std::map<std::string, tcp::resolver::results_type, std::less<>> resolved;
   std::set<Connection*> in_flight;
@@ -114,11 +124,22 @@ struct HttpPool::Impl {
   bool closed = false;
 
   Impl(asio::any_io_executor ex, const TlsSettings& settings) : executor(std::move(ex)) {
-    tls_context.set_verify_mode(asio::ssl::verify_peer);
-    if (settings.ca_file.empty())
-      tls_context.set_default_verify_paths();
+    if (!settings.ca_file.empty()) make_tls(settings.ca_file);
+  }
+
+  asio::ssl::context& tls_context() {
+    if (!tls) make_tls({});
+    return *tls;
+  }
+
+  // Verifies peers against `ca_file`, or the system's store when it is empty.
+  void make_tls(const std::string& ca_file) {
+    tls.emplace(asio::ssl::context::tls_client);
+    tls->set_verify_mode(asio::ssl::verify_peer);
+    if (ca_file.empty())
+      tls->set_default_verify_paths();
     else
-      tls_context.load_verify_file(settings.ca_file);
+      tls->load_verify_file(ca_file);
   }
 
   std::unique_ptr<Connection> take_idle(const std::string& origin) {
@@ -126,13 +147,14 @@ struct HttpPool::Impl {
     while (it != idle.end() && !it->second.empty()) {
       auto c = std::move(it->second.back());
       it->second.pop_back();
-      if (c->still_open()) return c;
+      if (std::chrono::steady_clock::now() - c->idle_since < surely_open_for || c->still_open()) return c;
     }
     return nullptr;
   }
 
   void give_back(std::unique_ptr<Connection> c) {
     if (closed) return;
+    c->idle_since = std::chrono::steady_clock::now();
     auto& list = idle[c->origin];
     if (list.size() < idle_per_origin) list.push_back(std::move(c));
   }
@@ -152,7 +174,15 @@ struct HttpPool::Impl {
     auto c = std::make_unique<Connection>();
     c->origin = t.origin;
     if (t.tls) {
-      c->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(executor, tls_context);
+      asio::ssl::context* context = nullptr;
+      try {
+        context = &tls_context();
+      } catch (const std::exception& e) {
+        tls.reset();
+        error = std::string("TLS: cannot load the system's CA certificates: ") + e.what();
+        co_return nullptr;
+      }
+      c->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(executor, *context);
     } else {
       c->plain = std::make_unique<beast::tcp_stream>(executor);
     }

@@ -170,8 +170,9 @@ bool apply_sidecar_line(std::string_view line, JournalState& state) {
   throw std::runtime_error(file.string() + why);
 }
 
-// Calls `on_line(text, number)` for every '\n'-terminated line and returns
-// the bytes they span; a last line without '\n' is torn and left in `torn`.
+// Calls `on_line(text, number)` for every '\n'-terminated line before the
+// first NUL byte and returns the bytes they span; a last line without '\n'
+// is torn and left in `torn`.
 template <typename OnLine>
 std::uint64_t read_complete_lines(const std::filesystem::path& file, std::string& torn, OnLine on_line) {
   std::ifstream in(file, std::ios::binary);
@@ -180,6 +181,13 @@ std::uint64_t read_complete_lines(const std::filesystem::path& file, std::string
   std::size_t number = 0;
   std::string line;
   while (std::getline(in, line)) {
+    // A crash can leave zeros where a write had not landed, and the sidecar
+    // keeps zeros ahead of its lines: the first NUL ends what was written.
+    if (const auto nul = line.find('\0'); nul != std::string::npos) {
+      line.resize(nul);
+      torn = std::move(line);
+      break;
+    }
     if (in.eof()) {
       torn = std::move(line);
       break;

@@ -2,6 +2,7 @@
 // sidecar (see journal.hpp for the cadence and why).
 #include "engine/journal.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -17,14 +18,24 @@ namespace ab {
 
 namespace {
 
-// An append-only file descriptor that knows its name for error messages.
+// An append-only file that knows its name for error messages.
+//
+// A preallocating one (the sidecar, synced once per intent batch) writes its
+// zeros ahead in chunks and its lines over them: an fdatasync then has only
+// data to write, not a new file size, which costs about a third less CPU and
+// wall time per sync on ext4 (and no journal commit on a journaled one). A
+// crash may leave the zeros; the loader takes the first NUL byte as the end,
+// and a clean close cuts them off.
 class AppendFile {
  public:
-  explicit AppendFile(std::filesystem::path path) : path_(std::move(path)) {}
+  explicit AppendFile(std::filesystem::path path, std::uint64_t preallocate_chunk = 0)
+      : path_(std::move(path)), chunk_(preallocate_chunk) {}
   AppendFile(const AppendFile&) = delete;
   AppendFile& operator=(const AppendFile&) = delete;
   ~AppendFile() {
-    if (fd_ >= 0) ::close(fd_);
+    if (fd_ < 0) return;
+    if (allocated_ > end_) [[maybe_unused]] const int ignored = ::ftruncate(fd_, static_cast<off_t>(end_));
+    ::close(fd_);
   }
 
   const std::filesystem::path& path() const { return path_; }
@@ -35,9 +46,12 @@ class AppendFile {
   bool open() {
     std::error_code ignored;
     const bool existed = std::filesystem::exists(path_, ignored);
-    fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    // pwrite on an O_APPEND descriptor appends wherever it is told to write.
+    const int append = chunk_ ? 0 : O_APPEND;
+    fd_ = ::open(path_.c_str(), O_WRONLY | append | O_CREAT | O_CLOEXEC, 0644);
     if (fd_ < 0) return false;
     if (!existed) sync_directory();
+    end_ = allocated_ = size();
     return true;
   }
 
@@ -61,6 +75,7 @@ class AppendFile {
       throw std::runtime_error(path_.string() + " changed since it was read (is another run using it?)");
     }
     if (current > valid_length && ::ftruncate(fd_, static_cast<off_t>(valid_length)) != 0) throw_errno(errno);
+    end_ = allocated_ = valid_length;
   }
 
   void lock_exclusive() {
@@ -70,20 +85,16 @@ class AppendFile {
   }
 
   // Appends all of `data` and syncs it; 0 or the errno that stopped it. A
-  // write that stops half way (a full disk) is cut back off, so the file keeps
+  // write that stops half way (a full disk) is undone, so the file keeps
   // ending with a whole line and stays a valid CSV for the user meanwhile.
   int append_and_sync(std::string_view data) {
-    const off_t start = ::lseek(fd_, 0, SEEK_END);
-    while (!data.empty()) {
-      const ssize_t n = ::write(fd_, data.data(), data.size());
-      if (n < 0 && errno == EINTR) continue;
-      const int error = n < 0 ? errno : n == 0 ? ENOSPC : 0;  // a file only takes nothing when it cannot grow
-      if (error != 0) {
-        if (start >= 0) [[maybe_unused]] const int ignored = ::ftruncate(fd_, start);
-        return error;
-      }
-      data.remove_prefix(static_cast<std::size_t>(n));
+    const std::uint64_t start = end_;
+    if (const int e = chunk_ ? reserve(start + data.size()) : 0) return e;
+    if (const int e = write_at(start, data)) {
+      undo(start, data.size());
+      return e;
     }
+    end_ = start + data.size();
     while (::fdatasync(fd_) != 0) {
       if (errno != EINTR) return errno;
     }
@@ -92,7 +103,56 @@ class AppendFile {
 
  private:
   std::filesystem::path path_;
+  std::uint64_t chunk_;          // 0: plain appends
   int fd_ = -1;
+  std::uint64_t end_ = 0;        // where the next line goes
+  std::uint64_t allocated_ = 0;  // zeros written ahead up to here (== end_ without preallocation)
+
+  int write_at(std::uint64_t offset, std::string_view data) {
+    while (!data.empty()) {
+      const ssize_t n = chunk_ ? ::pwrite(fd_, data.data(), data.size(), static_cast<off_t>(offset))
+                               : ::write(fd_, data.data(), data.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return n < 0 ? errno : ENOSPC;  // a file only takes nothing when it cannot grow
+      data.remove_prefix(static_cast<std::size_t>(n));
+      offset += static_cast<std::uint64_t>(n);
+    }
+    return 0;
+  }
+
+  // Zeros up to at least `length`: a chunk ahead, or on a nearly full disk
+  // just what this write needs, so that preallocating never stops a run
+  // that plain appends would have carried on.
+  int reserve(std::uint64_t length) {
+    if (length <= allocated_) return 0;
+    const int e = zero_fill(std::max(length, allocated_ + chunk_));
+    return e == 0 || length >= allocated_ + chunk_ ? e : zero_fill(length);
+  }
+
+  int zero_fill(std::uint64_t target) {
+    static const std::string zeros(64 * 1024, '\0');
+    for (std::uint64_t at = allocated_; at < target;) {
+      const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(zeros.size(), target - at));
+      if (const int e = write_at(at, std::string_view(zeros).substr(0, n))) {
+        [[maybe_unused]] const int ignored = ::ftruncate(fd_, static_cast<off_t>(allocated_));
+        return e;
+      }
+      at += n;
+    }
+    allocated_ = target;
+    return 0;
+  }
+
+  // After a failed write of `length` bytes at `start`: no part of it may
+  // stay to be read as a line. Best effort: the load ignores a torn tail too.
+  void undo(std::uint64_t start, std::size_t length) {
+    if (!chunk_) {
+      [[maybe_unused]] const int ignored = ::ftruncate(fd_, static_cast<off_t>(start));
+      return;
+    }
+    const std::string zeros(length, '\0');
+    [[maybe_unused]] const int ignored = write_at(start, zeros);
+  }
 
   void sync_directory() const {
     const auto parent = path_.has_parent_path() ? path_.parent_path() : std::filesystem::path(".");
@@ -102,6 +162,10 @@ class AppendFile {
     ::close(dir);
   }
 };
+
+// The sidecar's zeros are written ahead this much at a time: a million
+// intents of one row take about 15 MB.
+constexpr std::uint64_t sidecar_chunk = 1024 * 1024;
 
 // What one group commit takes from the queue.
 struct Batch {
@@ -130,7 +194,7 @@ struct JournalWriter::Impl {
   std::thread thread;
 
   Impl(const std::filesystem::path& results_path, std::chrono::milliseconds commit_interval)
-      : results(results_path), journal(sidecar_path(results_path)), interval(commit_interval) {}
+      : results(results_path), journal(sidecar_path(results_path), sidecar_chunk), interval(commit_interval) {}
 
   bool commit_wanted() const { return stopping || urgent || commits_requested > commits_done; }
 

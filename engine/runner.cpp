@@ -29,6 +29,11 @@ constexpr auto flush_period = std::chrono::milliseconds(50);
 // After a stop, in-flight requests get this long to bring their answers home.
 constexpr auto stop_grace = std::chrono::seconds(10);
 
+// Rows worked on at once. --concurrency bounds the requests in flight (see
+// in_flight_limit.hpp); as many rows again may meanwhile wait for their
+// intent's sync or a back-off, so that those waits do not empty the wire.
+unsigned row_workers(unsigned concurrency) { return 2 * std::max(1u, concurrency); }
+
 Summary cannot_start(std::string error) {
   Summary s;
   s.exit_code = 2;
@@ -48,8 +53,9 @@ struct Run {
         retry(RetryConfig{o.max_attempts, Millis{200}, Millis{30'000}}),
         random(std::random_device{}()),
         pool(io.get_executor(), TlsSettings{o.ca_file}),
+        in_flight(o.concurrency),
         started(std::chrono::steady_clock::now()),
-        api(ApiClientParts{pool, budgets, retry, random, control, metrics, &journal, o.timeout,
+        api(ApiClientParts{pool, budgets, retry, random, control, metrics, &journal, &in_flight, o.timeout,
                            o.deadline ? std::optional<SteadyTime>(started + *o.deadline) : std::nullopt}),
         recorder(journal, metrics, control, o.responses),
         source(r, k, st, [this](std::size_t row, RowResult result) { recorder.finish(row, std::move(result)); }) {}
@@ -66,6 +72,7 @@ struct Run {
   RetryPolicy retry;
   Random random;
   HttpPool pool;
+  InFlightLimit in_flight;
   SteadyTime started;
   ApiClient api;
   ResultRecorder recorder;
@@ -73,6 +80,7 @@ struct Run {
   StartResult start_result;
   unsigned active_workers = 0;
   bool workers_done = false;
+  asio::steady_timer housekeeping_timer{io};
   std::optional<SteadyTime> stop_seen;
 
   double seconds() const {
@@ -111,10 +119,10 @@ struct Run {
       start_result = StartResult{false, e.what()};
     }
     if (!start_result.ok) {
-      workers_done = true;
+      all_workers_done();
       co_return;
     }
-    active_workers = std::max(1u, options.concurrency);
+    active_workers = row_workers(options.concurrency);
     for (unsigned i = 0; i < active_workers; ++i) {
       asio::co_spawn(io, worker(), [this](std::exception_ptr e) {
         if (e) {
@@ -124,13 +132,19 @@ struct Run {
             control.stop(std::string("internal error: ") + ex.what(), true);
           }
         }
-        if (--active_workers == 0) workers_done = true;
+        if (--active_workers == 0) all_workers_done();
       });
     }
   }
 
+  // The run ends now, not at housekeeping's next tick.
+  void all_workers_done() {
+    workers_done = true;
+    housekeeping_timer.cancel();
+  }
+
   asio::awaitable<void> housekeeping(ProgressDisplay* progress) {
-    asio::steady_timer timer(io);
+    auto& timer = housekeeping_timer;
     auto next_progress = std::chrono::steady_clock::now() + (progress ? progress->period() : std::chrono::hours(24));
     for (;;) {
       timer.expires_after(flush_period);

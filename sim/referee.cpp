@@ -1,5 +1,7 @@
 #include "sim/referee.hpp"
 
+#include <algorithm>
+
 namespace ab::sim {
 
 void Referee::count(std::string_view endpoint, unsigned status) {
@@ -38,6 +40,16 @@ std::uint64_t Referee::requests(std::string_view endpoint) const {
   return total;
 }
 
+void Referee::request_began() {
+  std::lock_guard lock(mutex_);
+  max_in_flight_ = std::max(max_in_flight_, ++in_flight_);
+}
+
+void Referee::request_ended() {
+  std::lock_guard lock(mutex_);
+  if (in_flight_ > 0) --in_flight_;
+}
+
 boost::json::object Referee::stats() const {
   std::lock_guard lock(mutex_);
   boost::json::object requests;
@@ -59,13 +71,15 @@ boost::json::object Referee::stats() const {
   return {{"requests", std::move(requests)},
           {"violations", std::move(violations)},
           {"total_requests", total_requests},
-          {"total_violations", total_violations}};
+          {"total_violations", total_violations},
+          {"max_in_flight", max_in_flight_}};
 }
 
 void Referee::reset() {
   std::lock_guard lock(mutex_);
   requests_.clear();
   violations_.clear();
+  max_in_flight_ = in_flight_;
 }
 
 }  // namespace ab::sim

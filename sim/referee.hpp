@@ -35,7 +35,12 @@ class Referee {
   std::uint64_t violations(std::string_view rule_name) const;
   std::uint64_t total_violations() const;
   std::uint64_t requests(std::string_view endpoint) const;
-  // {"requests": {endpoint: {status: n}}, "violations": {rule: n}, "total_requests": n, "total_violations": n}
+  // A request is in flight from when it has been read to when its answer is
+  // written or its connection dropped: the client's --concurrency as seen here.
+  void request_began();
+  void request_ended();
+  // {"requests": {endpoint: {status: n}}, "violations": {rule: n}, "total_requests": n,
+  //  "total_violations": n, "max_in_flight": n}
   boost::json::object stats() const;
   void reset();
 
@@ -43,6 +48,8 @@ class Referee {
   mutable std::mutex mutex_;
   std::map<std::string, std::map<unsigned, std::uint64_t>, std::less<>> requests_;
   std::map<std::string, std::uint64_t, std::less<>> violations_;
+  std::uint64_t in_flight_ = 0;
+  std::uint64_t max_in_flight_ = 0;
 };
 
 }  // namespace ab::sim

@@ -114,6 +114,11 @@ asio::awaitable<Ending> serve_requests(Stream& stream, const Shared& shared) {
       co_return Ending::drain;
     }
 
+    struct InFlight {
+      Referee& referee;
+      explicit InFlight(Referee& r) : referee(r) { referee.request_began(); }
+      ~InFlight() { referee.request_ended(); }
+    } in_flight(shared.router->referee());
     Reply reply = shared.router->route(parser.get(), std::chrono::system_clock::now());
     if (reply.delay.count() > 0) {
       asio::steady_timer timer(co_await asio::this_coro::executor, reply.delay);

@@ -113,6 +113,22 @@ TEST(EngineE2e, ExitCodeZeroWhenEveryRowIsOk) {
   EXPECT_NE(metrics.find("audience_batch_request_duration_seconds_count"), std::string::npos);
 }
 
+TEST(EngineE2e, ConcurrencyBoundsRequestsInFlightAndTheWireStaysFull) {
+  // Each create waits for its intent's sync before it goes out; those waits
+  // must not take slots from --concurrency, nor add to them.
+  SimOptions slow;
+  slow.latency = std::chrono::milliseconds(20);
+  Simulator sim(slow);
+  ScratchDir dir;
+  write_file(dir.file("job.csv"), nf_create_job(200));
+  auto options = options_for(sim.start(), dir.file("job.csv"), "nf.create");
+  options.concurrency = 8;
+  const auto summary = run_job(options, std::cerr);
+  EXPECT_EQ(summary.exit_code, 0);
+  EXPECT_EQ(summary.rows_ok, 200u);
+  EXPECT_EQ(stats(sim).at("max_in_flight").to_number<std::uint64_t>(), 8u) << sim.stats_json();
+}
+
 TEST(EngineE2e, ExitCodeOneWhenSomeRowsAreInvalidAndTheyAreNeverSent) {
   Simulator sim({});
   ScratchDir dir;

@@ -76,7 +76,7 @@ fs::path temp_file(const std::string& name, const std::string& content) {
 // --- csv-spectrum: every case of the public conformance suite, field by field
 
 TEST(CsvSpectrum, EveryCaseParsesToItsExpectedObjects) {
-  const fs::path root = fs::path(AB_SHARED_DIR) / "testdata" / "csv-spectrum";
+  const fs::path root = fs::path(AB_SOURCE_DIR) / "tests" / "data" / "csv-spectrum";
   std::size_t cases = 0;
   for (const auto& entry : fs::directory_iterator(root / "csvs")) {
     const std::string name = entry.path().stem().string();

@@ -148,7 +148,9 @@ TEST(HttpPool, AnIdleConnectionTheServerClosedIsNotUsedForTheNextRequest) {
   });
   Client client;
   ASSERT_EQ(client.get(server.url()).failure, AttemptFailure::none);
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // Idle longer than the pool trusts a connection unasked (50 ms), as a
+  // server's keep-alive timeout is.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
   auto second = client.get(server.url());
   EXPECT_EQ(second.failure, AttemptFailure::none) << "a stale connection would make this look maybe-applied: "
                                                   << second.error;

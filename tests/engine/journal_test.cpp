@@ -297,6 +297,32 @@ TEST_F(JournalTest, CommitWritesFinalLinesWithoutWaitingForTheInterval) {
   EXPECT_EQ(slurp(results), header + "9,ok,200,z,1,\n");
 }
 
+// The sidecar writes its zeros ahead of its lines. A crash leaves them, or
+// leaves zeros where a write had not landed: the first NUL ends the journal,
+// since nothing after it was ever synced, and the next writer cuts it off.
+TEST_F(JournalTest, ZerosLeftByACrashEndTheSidecarAndAreCutAway) {
+  spit(results, header);
+  spit(sidecar, "intent 7\n" + std::string(4096, '\0'));
+  auto state = load_journal(results);
+  EXPECT_EQ(state.intents, (std::unordered_set<std::size_t>{7}));
+  EXPECT_EQ(state.journal_bytes, std::string("intent 7\n").size());
+
+  spit(sidecar, "intent 7\n" + std::string(100, '\0') + "intent 8\n" + std::string(10, '\0'));
+  state = load_journal(results);
+  EXPECT_EQ(state.intents, (std::unordered_set<std::size_t>{7})) << "an intent past a hole was never synced";
+  Durability durability;
+  {
+    JournalWriter writer(results, state);
+    const std::vector<std::size_t> rows{10};
+    writer.intent(rows, durability.callback());
+    EXPECT_TRUE(writer.commit());
+    EXPECT_GT(fs::file_size(sidecar), 1000u) << "zeros are written ahead while the run goes on";
+    EXPECT_EQ(load_journal(results).intents, (std::unordered_set<std::size_t>{7, 10}));
+  }
+  EXPECT_EQ(durability.ok, 1);
+  EXPECT_EQ(slurp(sidecar), "intent 7\nintent 10\n") << "a clean close cuts the zeros off";
+}
+
 TEST_F(JournalTest, TheDestructorWritesWhatIsPending) {
   {
     JournalWriter writer(results, load_journal(results), std::chrono::hours(1));

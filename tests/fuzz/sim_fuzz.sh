@@ -9,7 +9,7 @@ set -euo pipefail
 out=${1:?usage: sim_fuzz.sh OUTDIR SECONDS}
 seconds=${2:-20}
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cxx=${CXX_FUZZ:-$(command -v clang++-14 || command -v clang++)}
+source "$top/tests/fuzz/lib.sh"
 
 corpus=$out/sim_corpus
 mkdir -p "$corpus"
@@ -20,11 +20,8 @@ for name in router faults referee json_answer json_text iso_time rate_window oau
   sources+=("$top/sim/$name.cpp")
 done
 # Asio and Beast header-only here: no separately compiled library to link.
-"$cxx" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-  -Wall -Wextra -Wpedantic -Wshadow -Werror \
-  -I"$top" -I"$top/include" \
-  "$top/tests/fuzz/sim_request_fuzz.cpp" "${sources[@]}" \
-  -lboost_json -lboost_url -lssl -lcrypto -pthread -o "$binary"
+fuzz_build "$binary" "$top/tests/fuzz/sim_request_fuzz.cpp" "${sources[@]}" -- \
+  -lboost_json -lboost_url -lssl -lcrypto -pthread
 
 # Seeds: well-formed requests of each kind. request HEAD [BODY]: the head's
 # lines end in CRLF, then an empty line, then the body as is.
@@ -92,14 +89,4 @@ cat > "$out/sim.dict" <<'DICT'
 "DELETE "
 DICT
 
-echo "sim_fuzz: running $binary for ${seconds}s"
-"$binary" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
-  -dict="$out/sim.dict" -artifact_prefix="$out/" -print_final_stats=1 \
-  "$corpus" 2> "$out/sim_fuzz.log" || {
-  status=$?
-  tail -n 40 "$out/sim_fuzz.log" >&2
-  echo "sim_fuzz: FAILED (exit $status); see $out/sim_fuzz.log" >&2
-  exit "$status"
-}
-grep -E '^(stat::number_of_executed_units|#[0-9]+.*DONE)' "$out/sim_fuzz.log" || true
-echo "sim_fuzz: no findings"
+fuzz_run sim_fuzz "$binary" "$corpus" "$out/sim.dict" 8192 2048

@@ -1,0 +1,33 @@
+# Sourced by the *_fuzz.sh scripts: the one way a fuzz target is built and run.
+# Needs: top (the checkout), out (the output folder), seconds.
+
+cxx=${CXX_FUZZ:-$(command -v clang++-14 || command -v clang++)}
+
+# fuzz_build BINARY SOURCE... [-- LINK FLAGS...]: clang with libFuzzer,
+# address and undefined sanitizers, every warning an error.
+fuzz_build() {
+  local binary=$1 sources=() links=()
+  shift
+  while (($#)) && [ "$1" != "--" ]; do sources+=("$1"); shift; done
+  (($#)) && shift && links=("$@")
+  "$cxx" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+    -Wall -Wextra -Wpedantic -Wshadow -Werror -I"$top" -I"$top/include" \
+    "${sources[@]}" "${links[@]}" -o "$binary"
+}
+
+# fuzz_run NAME BINARY CORPUS DICT MAX_LEN RSS_MB: runs for $seconds; on a
+# finding prints the log's end and exits with libFuzzer's status, leaving the
+# input that found it in $out as crash-* / leak-* / timeout-*.
+fuzz_run() {
+  local name=$1 binary=$2 corpus=$3 dict=$4 max_len=$5 rss=$6 log=$out/$1.log status
+  echo "$name: running $binary for ${seconds}s"
+  "$binary" -max_total_time="$seconds" -max_len="$max_len" -timeout=10 -rss_limit_mb="$rss" \
+    -dict="$dict" -artifact_prefix="$out/" -print_final_stats=1 "$corpus" 2> "$log" || {
+    status=$?
+    tail -n 40 "$log" >&2
+    echo "$name: FAILED (exit $status); see $log" >&2
+    exit "$status"
+  }
+  grep -E '^(stat::number_of_executed_units|#[0-9]+.*DONE)' "$log" || true
+  echo "$name: no findings"
+}
