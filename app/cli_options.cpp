@@ -97,6 +97,8 @@ po::options_description sim_options() {
       ("host", po::value<std::string>()->value_name("ADDR"), "address to bind (default 127.0.0.1)")
       ("latency", po::value<std::string>()->value_name("DURATION"), "added to every answer, with jitter")
       ("error-rate", po::value<double>()->value_name("P"), "share of requests answered 5xx, nothing changed")
+      ("retry-after-share", po::value<double>()->value_name("P"),
+       "share of those 5xx that are 503 with Retry-After: 1, a refusal that parks the client's whole budget (default 0.2)")
       ("throttle-rate", po::value<double>()->value_name("P"), "share of requests answered 429, nothing changed")
       ("reset-rate", po::value<double>()->value_name("P"), "share of connections dropped before answering")
       ("lost-reply-rate", po::value<double>()->value_name("P"), "share of requests carried out, then the connection dropped")
@@ -247,6 +249,7 @@ SimOptions sim_command_options(const po::variables_map& vm) {
   if (auto v = get<std::string>(vm, "host")) o.host = *v;
   o.latency = duration_flag(vm, "latency", o.latency);
   o.error_rate = probability_flag(vm, "error-rate");
+  if (vm.count("retry-after-share")) o.retry_after_share = probability_flag(vm, "retry-after-share");
   o.throttle_rate = probability_flag(vm, "throttle-rate");
   o.reset_rate = probability_flag(vm, "reset-rate");
   o.lost_reply_rate = probability_flag(vm, "lost-reply-rate");

@@ -14,6 +14,7 @@ namespace {
 constexpr double jitter = 0.2;
 
 // 503 is what a real overloaded gateway says most; the others show up too.
+// These are the errors that name no time; 503 with Retry-After is drawn apart.
 constexpr std::array<unsigned, 5> error_statuses{500, 502, 503, 503, 504};
 
 double clamp_share(double p) { return std::clamp(p, 0.0, 1.0); }
@@ -23,6 +24,7 @@ double clamp_share(double p) { return std::clamp(p, 0.0, 1.0); }
 Faults::Faults(FaultRates rates, std::uint64_t seed) : rates_(rates), random_(seed) {
   rates_.reset = clamp_share(rates_.reset);
   rates_.error = clamp_share(rates_.error);
+  rates_.retry_after_share = clamp_share(rates_.retry_after_share);
   rates_.throttle = clamp_share(rates_.throttle);
   rates_.lost_reply = clamp_share(rates_.lost_reply);
 }
@@ -36,7 +38,7 @@ FaultDecision Faults::decide(bool fault_free) {
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   const double fate = unit(random_);
   const auto status_pick = std::uniform_int_distribution<std::size_t>(0, error_statuses.size() - 1)(random_);
-  const bool retry_after = unit(random_) < 0.5;
+  const bool retry_after = unit(random_) < rates_.retry_after_share;
   const double stretch = std::uniform_real_distribution<double>(1.0 - jitter, 1.0 + jitter)(random_);
 
   FaultDecision decision;
@@ -52,8 +54,8 @@ FaultDecision Faults::decide(bool fault_free) {
   bound += rates_.error;
   if (fate < bound) {
     decision.kind = FaultKind::error;
-    decision.status = error_statuses[status_pick];
-    decision.retry_after = decision.status == 503 && retry_after;
+    decision.status = retry_after ? 503 : error_statuses[status_pick];
+    decision.retry_after = retry_after;
     return decision;
   }
   bound += rates_.throttle;

@@ -26,6 +26,7 @@ namespace ab::sim {
 struct FaultRates {
   double reset = 0;
   double error = 0;
+  double retry_after_share = 0.2;  // of the errors: 503 with Retry-After: 1
   double throttle = 0;
   double lost_reply = 0;
   std::chrono::milliseconds latency{0};

@@ -113,6 +113,7 @@ SimEndpoints Simulator::start() {
   sim::RouterConfig routing;
   routing.faults = {.reset = o.reset_rate,
                     .error = o.error_rate,
+                    .retry_after_share = o.retry_after_share,
                     .throttle = o.throttle_rate,
                     .lost_reply = o.lost_reply_rate,
                     .latency = o.latency};

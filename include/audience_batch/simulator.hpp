@@ -20,6 +20,7 @@ struct SimOptions {
   std::uint16_t port = 0;                             // 0: a free port
   std::chrono::milliseconds latency{0};               // added to every answer (with jitter)
   double error_rate = 0;                              // 5xx, nothing changed
+  double retry_after_share = 0.2;                     // of those: 503 with Retry-After: 1
   double throttle_rate = 0;                           // 429, nothing changed
   double reset_rate = 0;                              // connection dropped before handling
   double lost_reply_rate = 0;                         // handled, then the connection dropped

@@ -74,8 +74,19 @@ TEST(Faults, ErrorsAre5xxAndOnlySome503sNameARetryTime) {
   }
   EXPECT_EQ(statuses.size(), 4u);
   for (unsigned s : {500u, 502u, 503u, 504u}) EXPECT_GT(statuses[s], 200) << s;
+  // 2000 x 0.2 = 400 by default.
   EXPECT_GT(with_retry_after, 300);
+  EXPECT_LT(with_retry_after, 500);
   EXPECT_LT(with_retry_after, statuses[503]);
+}
+
+TEST(Faults, TheRetryAfterShareIsTheUsers) {
+  for (const double share : {0.0, 1.0}) {
+    Faults faults({.error = 1, .retry_after_share = share}, 5);
+    int with_retry_after = 0;
+    for (int i = 0; i < 500; ++i) with_retry_after += faults.decide().retry_after ? 1 : 0;
+    EXPECT_EQ(with_retry_after, share == 0 ? 0 : 500) << share;
+  }
 }
 
 TEST(Faults, LatencyHasAJitterOfTwentyPercent) {
