@@ -81,7 +81,7 @@ boost::asio::awaitable<bool> ApiClient::wait_turn_and_sign(const ApiRequest& req
     if (!request.body.empty()) headers.emplace_back("Content-Type", request.content_type);
     if (p_.in_flight) {
       slot = co_await p_.in_flight->acquire(p_.control);
-      if (!slot) co_return false;
+      if (!slot || p_.control.stopping()) co_return false;
     }
     const auto signed_at = std::chrono::steady_clock::now();
     if (p_.budgets.next_allowed(request.budgets, signed_at) <= signed_at) co_return true;

@@ -87,9 +87,9 @@ struct Run {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   }
 
-  asio::awaitable<void> worker() {
+  asio::awaitable<void> worker(std::optional<std::vector<Task>> first = std::nullopt) {
     while (!control.stopping()) {
-      auto batch = source.next_batch();
+      auto batch = first ? std::exchange(first, std::nullopt) : source.next_batch();
       if (!batch) break;
       std::vector<std::size_t> rows;
       rows.reserve(batch->size());
@@ -113,6 +113,13 @@ struct Run {
   }
 
   asio::awaitable<void> main() {
+    // A rerun with every row already final (or only invalid rows left) ends
+    // here, without a login or any other request.
+    auto first = source.next_batch();
+    if (!first) {
+      all_workers_done();
+      co_return;
+    }
     try {
       start_result = co_await kind.start(api);
     } catch (const std::exception& e) {
@@ -124,7 +131,7 @@ struct Run {
     }
     active_workers = row_workers(options.concurrency);
     for (unsigned i = 0; i < active_workers; ++i) {
-      asio::co_spawn(io, worker(), [this](std::exception_ptr e) {
+      asio::co_spawn(io, worker(i == 0 ? std::move(first) : std::nullopt), [this](std::exception_ptr e) {
         if (e) {
           try {
             std::rethrow_exception(e);

@@ -49,7 +49,10 @@ bool TokenLifetime::fresh(SteadyTime now) const { return issued_at_ && now < ref
 bool TokenLifetime::just_issued(SteadyTime now) const { return issued_at_ && now - *issued_at_ < grace_; }
 
 OAuth2ClientCredentials::OAuth2ClientCredentials(ClientCredentials credentials, Clock clock)
-    : credentials_(std::move(credentials)), clock_(std::move(clock)), fetch_work_([this] { return fetch(); }) {}
+    : credentials_(std::move(credentials)),
+      clock_(std::move(clock)),
+      refresh_work_([this] { return fetch_unless_fresh(); }),
+      renew_work_([this] { return fetch_unless_just_issued(); }) {}
 
 unsigned OAuth2ClientCredentials::fetches() const {
   std::lock_guard lock(mutex_);
@@ -66,7 +69,23 @@ boost::asio::awaitable<TokenFetch> OAuth2ClientCredentials::ensure_token() {
     std::lock_guard lock(mutex_);
     if (lifetime_.fresh(clock_())) co_return TokenFetch{.ok = true, .refused = false, .status = 0, .error = {}};
   }
-  co_return co_await flight_.run(fetch_work_);
+  co_return co_await flight_.run(refresh_work_);
+}
+
+boost::asio::awaitable<TokenFetch> OAuth2ClientCredentials::fetch_unless_fresh() {
+  {
+    std::lock_guard lock(mutex_);
+    if (lifetime_.fresh(clock_())) co_return TokenFetch{.ok = true, .refused = false, .status = 0, .error = {}};
+  }
+  co_return co_await fetch();
+}
+
+boost::asio::awaitable<TokenFetch> OAuth2ClientCredentials::fetch_unless_just_issued() {
+  {
+    std::lock_guard lock(mutex_);
+    if (lifetime_.just_issued(clock_())) co_return TokenFetch{.ok = true, .refused = false, .status = 0, .error = {}};
+  }
+  co_return co_await fetch();
 }
 
 boost::asio::awaitable<std::string> OAuth2ClientCredentials::authorization(const ApiRequest&) {
@@ -81,7 +100,7 @@ boost::asio::awaitable<bool> OAuth2ClientCredentials::renew() {
     std::lock_guard lock(mutex_);
     if (lifetime_.just_issued(clock_())) co_return true;
   }
-  auto fetched = co_await flight_.run(fetch_work_);
+  auto fetched = co_await flight_.run(renew_work_);
   co_return fetched.ok;
 }
 

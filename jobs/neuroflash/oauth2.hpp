@@ -86,13 +86,19 @@ class OAuth2ClientCredentials final : public Authenticator {
 
  private:
   boost::asio::awaitable<TokenFetch> fetch();
+  // The flight's work, which looks again before fetching: a caller that saw
+  // no fresh token may lead the next flight just after another flight landed
+  // one, and must then not fetch a second.
+  boost::asio::awaitable<TokenFetch> fetch_unless_fresh();
+  boost::asio::awaitable<TokenFetch> fetch_unless_just_issued();
   std::string bearer() const;
 
   ClientCredentials credentials_;
   Clock clock_;
   Api* api_ = nullptr;
   // Named once: GCC 12 mishandles lambdas built inside a co_await expression.
-  const SingleFlight<TokenFetch>::Work fetch_work_;
+  const SingleFlight<TokenFetch>::Work refresh_work_;
+  const SingleFlight<TokenFetch>::Work renew_work_;
   SingleFlight<TokenFetch> flight_;
   mutable std::mutex mutex_;
   std::string token_;

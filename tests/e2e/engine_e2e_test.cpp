@@ -129,6 +129,20 @@ TEST(EngineE2e, ConcurrencyBoundsRequestsInFlightAndTheWireStaysFull) {
   EXPECT_EQ(stats(sim).at("max_in_flight").to_number<std::uint64_t>(), 8u) << sim.stats_json();
 }
 
+TEST(EngineE2e, ARerunWithEveryRowFinalSendsNothingAtAll) {
+  Simulator sim({});
+  ScratchDir dir;
+  write_file(dir.file("job.csv"), nf_create_job(20, 10));
+  const auto options = options_for(sim.start(), dir.file("job.csv"), "nf.create");
+  EXPECT_EQ(run_job(options, std::cerr).exit_code, 1);  // rows 10 and 20 are invalid
+  const auto sent = answers(sim);
+  const auto rerun = run_job(options, std::cerr);
+  EXPECT_EQ(answers(sim), sent) << "no login, no workspace, no create: nothing was left";
+  EXPECT_EQ(rerun.rows_skipped, 20u);
+  EXPECT_EQ(rerun.exit_code, 1) << "the invalid rows of the first run still count";
+  EXPECT_EQ(read_results(dir.file("job.results.csv")).size(), 20u);
+}
+
 TEST(EngineE2e, ExitCodeOneWhenSomeRowsAreInvalidAndTheyAreNeverSent) {
   Simulator sim({});
   ScratchDir dir;

@@ -1,6 +1,7 @@
 // nf.create: every column rule of SPEC.md §4 / API.md §A4, the body sent, and
 // what a create whose answer was lost becomes (SPEC.md §5).
 #include "neuroflash_support.hpp"
+#include "support/neuroflash_seed.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -17,18 +18,7 @@ constexpr const char* header =
     "nativeLanguage,residence,shared\n";
 
 // The seed's create body (Schritt 4), verbatim.
-constexpr const char* seed_body = R"({
-  "country": "US",
-  "genderDistribution": {"female": 0.5, "male": 0.4, "nonBinary": 0.07, "preferNotToSay": 0.03},
-  "interests": ["AI", "content marketing"],
-  "maxAge": 45, "minAge": 25,
-  "name": "Marketing leaders",
-  "nativeLanguage": "en",
-  "needs": ["scale content production"],
-  "painPoints": ["manual workflows"],
-  "residence": "Berlin",
-  "shared": true
-})";
+constexpr const char* seed_body = ab::testing::neuroflash_seed_profile;
 
 class NfCreate : public ::testing::Test {
  protected:

@@ -1,5 +1,7 @@
 #include "sim/support/neuroflash_fixture.hpp"
 
+#include "support/neuroflash_seed.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -13,18 +15,7 @@ std::string NfReply::header(std::string_view name) const {
 }
 
 boost::json::object seed_profile() {
-  return boost::json::parse(R"({
-    "country": "US",
-    "genderDistribution": {"female": 0.5, "male": 0.4, "nonBinary": 0.07, "preferNotToSay": 0.03},
-    "interests": ["AI", "content marketing"],
-    "maxAge": 45, "minAge": 25,
-    "name": "Marketing leaders",
-    "nativeLanguage": "en",
-    "needs": ["scale content production"],
-    "painPoints": ["manual workflows"],
-    "residence": "Berlin",
-    "shared": true})")
-      .as_object();
+  return boost::json::parse(ab::testing::neuroflash_seed_profile).as_object();
 }
 
 NeuroflashApiTest::NeuroflashApiTest() : api(make_neuroflash_api(config)) {}
