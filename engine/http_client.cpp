@@ -6,11 +6,11 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/url/parse.hpp>
 
@@ -19,7 +19,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 
@@ -76,6 +78,33 @@ std::optional<Target> parse_target(std::string_view url, std::string& error) {
   return t;
 }
 
+// The request line, our fixed fields, the caller's and Content-Length,
+// as Beast's prepare_payload would set it: for a body, and for POST, PUT and
+// OPTIONS even without one. HTTP/1.1 keeps the connection open by default.
+void write_request(std::string& out, http::verb method, const Target& t, const HeaderList& headers,
+                   std::string_view body) {
+  out.clear();
+  out += http::to_string(method);
+  out += ' ';
+  out += t.path;
+  out += " HTTP/1.1\r\nHost: ";
+  out += t.host_header;
+  out += "\r\nUser-Agent: audience-batch\r\nAccept: application/json\r\n";
+  for (const auto& [name, value] : headers) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  if (!body.empty() || method == http::verb::post || method == http::verb::put || method == http::verb::options) {
+    char length[32];
+    const auto n = std::snprintf(length, sizeof length, "Content-Length: %zu\r\n", body.size());
+    out.append(length, static_cast<std::size_t>(n));
+  }
+  out += "\r\n";
+  out += body;
+}
+
 }  // namespace
 
 bool is_loopback_host(std::string_view host) {
@@ -93,6 +122,7 @@ struct HttpPool::Impl {
     std::unique_ptr<beast::tcp_stream> plain;
     std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
     beast::flat_buffer buffer;
+    std::string out;  // the request being sent, reused
     std::chrono::steady_clock::time_point idle_since;
 
     beast::tcp_stream& lowest() { return plain ? *plain : tls->next_layer(); }
@@ -120,8 +150,21 @@ struct HttpPool::Impl {
   std::map<std::string, std::vector<std::unique_ptr<Connection>>, std::less<>> idle;
   std::map<std::string, tcp::resolver::results_type, std::less<>> resolved;
   std::set<Connection*> in_flight;
+  // The last URL parsed: a job sends most requests to one URL, and a shared
+  // Target survives a newer one replacing it while a send still uses it.
+  std::string last_url;
+  std::shared_ptr<const Target> last_target;
   std::size_t opened = 0;
   bool closed = false;
+
+  std::shared_ptr<const Target> target_of(std::string_view url, std::string& error) {
+    if (last_target && url == last_url) return last_target;
+    auto parsed = parse_target(url, error);
+    if (!parsed) return nullptr;
+    last_url = url;
+    last_target = std::make_shared<const Target>(std::move(*parsed));
+    return last_target;
+  }
 
   Impl(asio::any_io_executor ex, const TlsSettings& settings) : executor(std::move(ex)) {
     if (!settings.ca_file.empty()) make_tls(settings.ca_file);
@@ -236,7 +279,7 @@ void HttpPool::close_all() {
 asio::awaitable<HttpAttempt> HttpPool::send(http::verb method, std::string_view url, const HeaderList& headers,
                                             std::string_view body, std::chrono::milliseconds timeout) {
   HttpAttempt attempt;
-  auto target = parse_target(url, attempt.error);
+  const auto target = impl_->target_of(url, attempt.error);
   if (!target || impl_->closed) {
     attempt.failure = target ? AttemptFailure::cancelled : AttemptFailure::not_sent;
     if (impl_->closed) attempt.error = "stopping";
@@ -260,17 +303,13 @@ asio::awaitable<HttpAttempt> HttpPool::send(http::verb method, std::string_view 
     ~Untrack() { set.erase(c); }
   } untrack{impl_->in_flight, &c};
 
-  http::request<http::string_body> request{method, target->path, 11};
-  request.set(http::field::host, target->host_header);
-  request.set(http::field::user_agent, "audience-batch");
-  request.set(http::field::accept, "application/json");
-  for (const auto& [name, value] : headers) request.set(name, value);
-  request.body() = std::string(body);
-  request.prepare_payload();
-  request.keep_alive(true);
-
-  auto [write_error, written] =
-      co_await c.with_stream([&](auto& s) { return http::async_write(s, request, use_tuple); });
+  // The request goes out as one buffer built in the connection's own string
+  // (no allocation once it has grown): Beast's serializer walks a
+  // buffers_cat_view of every field for each write, which cost about a
+  // tenth of the io thread at full speed.
+  write_request(c.out, method, *target, headers, body);
+  auto [write_error, written] = co_await c.with_stream(
+      [&](auto& s) { return asio::async_write(s, asio::buffer(c.out), use_tuple); });
   if (write_error) {
     // An incomplete request cannot be carried out by the server.
     attempt.failure = AttemptFailure::not_sent;

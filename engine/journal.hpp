@@ -11,12 +11,13 @@
 // so that N concurrent intents cost one sync, not N.
 //
 // Cadence: an intent or checkpoint wakes the writer at once, and whatever
-// arrives while it writes and syncs joins the next batch; final lines wait up
-// to `commit_interval` (50 ms) for company. Intents are synced before their
-// request is sent (the caller awaits on_durable); a final line is synced
-// within 50 ms, and commit() (at shutdown, and in the destructor) syncs what
-// is left, so a final line is never dropped silently: if it cannot be
-// written, error() says so.
+// arrives while it writes and syncs joins the next batch. Intents are synced
+// before their request is sent (the caller awaits on_durable). Final lines
+// are written with the next batch but synced on their own clock, within
+// `commit_interval` (50 ms): an intent never waits for the results file's
+// sync. commit() (at shutdown, and in the destructor) syncs what is left, so
+// a final line is never dropped silently: if it cannot be written, error()
+// says so.
 //
 // Files: results lines `row,status,http_status,id,attempts,error` (RFC 4180
 // quoting of id and error, line breaks in them turned to spaces: one result,

@@ -84,10 +84,11 @@ class AppendFile {
     // Filesystems without locks (some network mounts): go on unlocked.
   }
 
-  // Appends all of `data` and syncs it; 0 or the errno that stopped it. A
-  // write that stops half way (a full disk) is undone, so the file keeps
-  // ending with a whole line and stays a valid CSV for the user meanwhile.
-  int append_and_sync(std::string_view data) {
+  // Appends all of `data`; 0 or the errno that stopped it. A write that
+  // stops half way (a full disk) is undone, so the file keeps ending with a
+  // whole line and stays a valid CSV for the user meanwhile.
+  int append(std::string_view data) {
+    if (data.empty()) return 0;
     const std::uint64_t start = end_;
     if (const int e = chunk_ ? reserve(start + data.size()) : 0) return e;
     if (const int e = write_at(start, data)) {
@@ -95,10 +96,19 @@ class AppendFile {
       return e;
     }
     end_ = start + data.size();
+    return 0;
+  }
+
+  int sync() {
     while (::fdatasync(fd_) != 0) {
       if (errno != EINTR) return errno;
     }
     return 0;
+  }
+
+  int append_and_sync(std::string_view data) {
+    const int e = append(data);
+    return e ? e : sync();
   }
 
  private:
@@ -167,6 +177,8 @@ class AppendFile {
 // intents of one row take about 15 MB.
 constexpr std::uint64_t sidecar_chunk = 1024 * 1024;
 
+using Clock = std::chrono::steady_clock;
+
 // What one group commit takes from the queue.
 struct Batch {
   std::string results;
@@ -186,6 +198,8 @@ struct JournalWriter::Impl {
   std::condition_variable committed;  // to commit(): a batch is on disk
   Batch pending;
   bool urgent = false;                // an intent or checkpoint waits
+  bool results_unsynced = false;      // final lines queued or written, not yet synced
+  Clock::time_point results_since;    // when the oldest of them came
   bool stopping = false;
   std::uint64_t commits_requested = 0;
   std::uint64_t commits_done = 0;
@@ -196,7 +210,7 @@ struct JournalWriter::Impl {
   Impl(const std::filesystem::path& results_path, std::chrono::milliseconds commit_interval)
       : results(results_path), journal(sidecar_path(results_path), sidecar_chunk), interval(commit_interval) {}
 
-  bool commit_wanted() const { return stopping || urgent || commits_requested > commits_done; }
+  bool commit_wanted() const { return stopping || commits_requested > commits_done; }
 
   // Queues a line that its caller awaits; after an error only the callback.
   void queue_durable(std::string line, std::function<void(bool)> on_durable) {
@@ -209,46 +223,70 @@ struct JournalWriter::Impl {
     wake.notify_one();
   }
 
-  // Writes one batch, sidecar first (an intent precedes any later result);
-  // returns the error, empty when all of it is on disk. Runs unlocked.
-  std::string write(const Batch& batch, std::uint64_t& synced) {
-    if (!batch.journal.empty()) {
-      if (!journal.is_open() && !journal.open()) return journal.describe(errno);
-      if (const int e = journal.append_and_sync(batch.journal)) return journal.describe(e);
-      ++synced;
-    }
-    if (!batch.results.empty()) {
-      if (const int e = results.append_and_sync(batch.results)) return results.describe(e);
-      ++synced;
-    }
+  // Appends `lines` to `file`, opening it first if needed, and with
+  // `and_sync` syncs it (also what earlier calls appended); returns the
+  // error, empty when done. Runs unlocked.
+  static std::string write(AppendFile& file, const std::string& lines, bool and_sync, std::uint64_t& synced) {
+    if (lines.empty() && !(and_sync && file.is_open())) return {};
+    if (!file.is_open() && !file.open()) return file.describe(errno);
+    if (const int e = file.append(lines)) return file.describe(e);
+    if (!and_sync) return {};
+    if (const int e = file.sync()) return file.describe(e);
+    ++synced;
     return {};
+  }
+
+  // One group commit. The sidecar's lines are synced and their callbacks
+  // called before the results file is synced: an intent's sync is on a
+  // request's path, a final line's is not. Final lines are written at every
+  // commit, so that they claim their disk space as they come (a full disk
+  // must not leave finished rows unrecorded because intents took the room),
+  // but synced only when due: syncing a growing file writes its inode too,
+  // the costlier half of a cycle, and a final line lost in a crash only means
+  // its row is looked at again. Called and returns locked.
+  void commit_once(std::unique_lock<std::mutex>& lock) {
+    Batch batch = std::exchange(pending, Batch{});
+    urgent = false;
+    const bool sync_results = results_unsynced && (commit_wanted() || Clock::now() >= results_since + interval);
+    if (sync_results) results_unsynced = false;
+    const std::uint64_t generation = commits_requested;
+    const bool failed_before = !error.empty();
+    lock.unlock();
+
+    std::uint64_t synced = 0;
+    std::string problem =
+        failed_before || batch.journal.empty() ? std::string() : write(journal, batch.journal, true, synced);
+    std::string results_problem = failed_before ? std::string() : write(results, batch.results, false, synced);
+    if (!batch.callbacks.empty()) {
+      lock.lock();
+      if (error.empty()) error = problem;
+      const bool ok = error.empty();
+      lock.unlock();
+      for (auto& callback : batch.callbacks) callback(ok);
+    }
+    // After an error nothing more is written: what was written is synced now.
+    if (!failed_before && results_problem.empty() && (sync_results || !problem.empty()))
+      results_problem = write(results, {}, true, synced);
+    if (problem.empty()) problem = results_problem;
+
+    lock.lock();
+    if (error.empty()) error = problem;
+    syncs += synced;
+    commits_done = generation;
+    lock.unlock();
+    committed.notify_all();
+    lock.lock();
   }
 
   void run() {
     std::unique_lock lock(mutex);
     for (;;) {
-      wake.wait(lock, [&] { return commit_wanted() || !pending.results.empty(); });
-      // Only final lines so far: let more join them for one interval.
-      if (!commit_wanted()) wake.wait_for(lock, interval, [&] { return commit_wanted(); });
-      Batch batch = std::exchange(pending, Batch{});
-      const std::uint64_t generation = commits_requested;
+      wake.wait(lock, [&] { return urgent || commit_wanted() || results_unsynced; });
+      // Only final lines so far: let more join them until they are due.
+      if (!urgent && !commit_wanted())
+        wake.wait_until(lock, results_since + interval, [&] { return urgent || commit_wanted(); });
       const bool stop = stopping;
-      const bool failed_before = !error.empty();
-      urgent = false;
-      lock.unlock();
-
-      std::uint64_t synced = 0;
-      const std::string problem = failed_before ? std::string() : write(batch, synced);
-
-      lock.lock();
-      if (error.empty()) error = problem;
-      syncs += synced;
-      commits_done = generation;
-      const bool ok = error.empty();
-      lock.unlock();
-      committed.notify_all();
-      for (auto& callback : batch.callbacks) callback(ok);
-      lock.lock();
+      commit_once(lock);
       if (stop && pending.results.empty() && pending.journal.empty() && pending.callbacks.empty()) return;
     }
   }
@@ -284,12 +322,19 @@ JournalWriter::~JournalWriter() {
 }
 
 void JournalWriter::final_line(std::size_t row, const RowResult& result) {
+  bool first = false;
   {
     std::lock_guard lock(impl_->mutex);
     if (!impl_->error.empty()) return;  // error() already tells why nothing more is written
+    first = !impl_->results_unsynced;
+    if (first) {
+      impl_->results_unsynced = true;
+      impl_->results_since = Clock::now();
+    }
     impl_->pending.results += format_result_line(row, result);
   }
-  impl_->wake.notify_one();
+  // Later lines join the first one's wait: no wake-up per row.
+  if (first) impl_->wake.notify_one();
 }
 
 void JournalWriter::intent(std::span<const std::size_t> rows, std::function<void(bool)> on_durable) {
