@@ -258,8 +258,10 @@ struct JournalWriter::Impl {
         failed_before || batch.journal.empty() ? std::string() : write(journal, batch.journal, true, synced);
     std::string results_problem = failed_before ? std::string() : write(results, batch.results, false, synced);
     if (!batch.callbacks.empty()) {
+      // Counted before the callbacks: whoever they wake sees syncs() include theirs.
       lock.lock();
       if (error.empty()) error = problem;
+      syncs += std::exchange(synced, 0);
       const bool ok = error.empty();
       lock.unlock();
       for (auto& callback : batch.callbacks) callback(ok);
