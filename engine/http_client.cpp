@@ -78,6 +78,19 @@ std::optional<Target> parse_target(std::string_view url, std::string& error) {
   return t;
 }
 
+// A line break in a field would end it and start another on the wire (an
+// access token from a server is a field value too): such a request is
+// refused before anything is written. Empty when the fields are sound.
+std::string header_problem(const HeaderList& headers) {
+  constexpr std::string_view breaks = "\r\n";
+  for (const auto& [name, value] : headers) {
+    if (name.empty() || name.find_first_of(": \t\r\n") != std::string::npos)
+      return "header name \"" + name + "\" is not a token";
+    if (value.find_first_of(breaks) != std::string::npos) return "header " + name + " has a line break in its value";
+  }
+  return {};
+}
+
 // The request line, our fixed fields, the caller's and Content-Length,
 // as Beast's prepare_payload would set it: for a body, and for POST, PUT and
 // OPTIONS even without one. HTTP/1.1 keeps the connection open by default.
@@ -279,6 +292,10 @@ void HttpPool::close_all() {
 asio::awaitable<HttpAttempt> HttpPool::send(http::verb method, std::string_view url, const HeaderList& headers,
                                             std::string_view body, std::chrono::milliseconds timeout) {
   HttpAttempt attempt;
+  if (attempt.error = header_problem(headers); !attempt.error.empty()) {
+    attempt.failure = AttemptFailure::not_sent;
+    co_return attempt;
+  }
   const auto target = impl_->target_of(url, attempt.error);
   if (!target || impl_->closed) {
     attempt.failure = target ? AttemptFailure::cancelled : AttemptFailure::not_sent;

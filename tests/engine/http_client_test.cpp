@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <functional>
+#include <mutex>
 #include <thread>
 
 namespace ab {
@@ -101,6 +102,70 @@ TEST(HttpPool, AnAnswerComesBackWithLowerCaseHeadersAndTheConnectionIsReused) {
   }
   EXPECT_EQ(server.connections.load(), 1);
   EXPECT_EQ(client.pool.connections_opened(), 1u);
+}
+
+// The request as it reaches the server, byte for byte: the caller's fields
+// after ours, Content-Length for a body and for a POST without one (as
+// Beast's prepare_payload sets it), none for a GET.
+TEST(HttpPool, TheRequestOnTheWire) {
+  std::vector<std::string> seen;
+  std::mutex mutex;
+  ScriptedServer server([&](tcp::socket& s) {
+    for (;;) {
+      asio::streambuf buffer;
+      boost::system::error_code ec;
+      const auto head = asio::read_until(s, buffer, "\r\n\r\n", ec);
+      if (ec) return;
+      std::string text(asio::buffers_begin(buffer.data()), asio::buffers_end(buffer.data()));
+      const auto at = text.find("Content-Length: ");
+      const std::size_t length = at == std::string::npos ? 0 : std::stoul(text.substr(at + 16));
+      if (text.size() < head + length) asio::read(s, buffer, asio::transfer_exactly(head + length - text.size()), ec);
+      text.assign(asio::buffers_begin(buffer.data()), asio::buffers_end(buffer.data()));
+      {
+        std::lock_guard lock(mutex);
+        seen.push_back(text);
+      }
+      answer(s);
+    }
+  });
+  Client client;
+  const HeaderList headers{{"Authorization", "Bearer t0k"}, {"Content-Type", "application/json"}};
+  const std::string url = server.url("/a/b?q=1");  // referenced by the coroutine: not a temporary
+  auto send = [&](boost::beast::http::verb method, std::string_view body) {
+    auto f = asio::co_spawn(client.io, client.pool.send(method, url, headers, body, std::chrono::seconds(2)),
+                            asio::use_future);
+    client.io.restart();
+    client.io.run();
+    return f.get();
+  };
+  ASSERT_EQ(send(boost::beast::http::verb::post, R"({"name":"x"})").status, 200u);
+  ASSERT_EQ(send(boost::beast::http::verb::post, "").status, 200u);
+  ASSERT_EQ(client.get(server.url("/c")).status, 200u);
+  const std::string host = server.url("").substr(7);
+  const std::string fixed = "Host: " + host + "\r\nUser-Agent: audience-batch\r\nAccept: application/json\r\n";
+  const std::string theirs = "Authorization: Bearer t0k\r\nContent-Type: application/json\r\n";
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0], "POST /a/b?q=1 HTTP/1.1\r\n" + fixed + theirs + "Content-Length: 12\r\n\r\n{\"name\":\"x\"}");
+  EXPECT_EQ(seen[1], "POST /a/b?q=1 HTTP/1.1\r\n" + fixed + theirs + "Content-Length: 0\r\n\r\n");
+  EXPECT_EQ(seen[2], "GET /c HTTP/1.1\r\n" + fixed + "\r\n");
+}
+
+TEST(HttpPool, AFieldWithALineBreakIsNotSent) {
+  ScriptedServer server([](tcp::socket& s) {
+    while (read_request(s)) answer(s);
+  });
+  Client client;
+  const HeaderList injected{{"Authorization", "Bearer x\r\nX-Admin: 1"}};
+  const std::string url = server.url();
+  auto f = asio::co_spawn(client.io,
+                          client.pool.send(boost::beast::http::verb::get, url, injected, "", std::chrono::seconds(2)),
+                          asio::use_future);
+  client.io.run();
+  const auto a = f.get();
+  EXPECT_EQ(a.failure, AttemptFailure::not_sent);
+  EXPECT_EQ(a.error, "header Authorization has a line break in its value");
+  EXPECT_EQ(server.connections.load(), 0);
 }
 
 TEST(HttpPool, NoListenerIsNotSent) {
