@@ -1,6 +1,8 @@
 #include "engine/http_client.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -271,7 +273,23 @@ struct HttpPool::Impl {
     ++opened;
     co_return c;
   }
+
+  // The target is held by value in the frame: the caller's may be replaced.
+  asio::awaitable<void> open_idle(std::shared_ptr<const Target> target, std::chrono::milliseconds timeout) {
+    std::string error;
+    if (auto c = co_await connect(*target, timeout, error)) give_back(std::move(c));
+  }
 };
+
+void HttpPool::open_ahead(std::string_view url, std::size_t count, std::chrono::milliseconds timeout) {
+  std::string error;
+  auto target = impl_->target_of(url, error);
+  if (!target) return;
+  auto& waiting = impl_->idle[target->origin];
+  count = std::min(count, idle_per_origin - std::min(idle_per_origin, waiting.size()));
+  for (std::size_t i = 0; i < count; ++i)
+    asio::co_spawn(impl_->executor, impl_->open_idle(target, timeout), asio::detached);
+}
 
 HttpPool::HttpPool(asio::any_io_executor executor, const TlsSettings& tls)
     : impl_(std::make_unique<Impl>(std::move(executor), tls)) {}

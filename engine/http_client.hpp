@@ -51,6 +51,11 @@ class HttpPool {
                                            const HeaderList& headers, std::string_view body,
                                            std::chrono::milliseconds timeout);
 
+  // Opens up to `count` connections to the server of `url` in the background
+  // and keeps them idle for the sends to come. Failures are left for those
+  // sends to meet and report.
+  void open_ahead(std::string_view url, std::size_t count, std::chrono::milliseconds timeout);
+
   // Closes every idle connection and makes in-flight ones fail (shutdown).
   void close_all();
   std::size_t connections_opened() const;

@@ -81,6 +81,10 @@ class JobKind {
   // Cross-field checks and building the task; cells already type-checked.
   virtual Validation validate(const Row& row) const = 0;
   virtual BatchPolicy batching() const { return {}; }
+  // A URL on the server the rows' requests go to: the engine opens connections
+  // to it while start() runs, so that the first rows need not each wait for
+  // one. Empty: nothing is opened ahead.
+  virtual std::string rows_server() const { return {}; }
   // Before any row: credentials, workspace look-up. Failure ends the run with exit 2.
   virtual boost::asio::awaitable<StartResult> start(Api& api) = 0;
   // Sends the tasks (at most batching().max_rows) and finishes each of them.

@@ -78,8 +78,10 @@ std::filesystem::path sidecar_path(const std::filesystem::path& results);
 class JournalWriter {
  public:
   // Opens (creates) the results file, truncates torn tails to the lengths in
-  // `state`, writes and syncs the results header when the file is new or
-  // empty. The sidecar is created on the first intent or checkpoint. Throws
+  // `state`, writes the results header when the file is new or empty (the
+  // writer thread syncs it at once). The sidecar is created on the first
+  // intent or checkpoint, or by prepare_sidecar(); one this run created and
+  // left empty is removed when the writer goes. Throws
   // std::system_error / std::runtime_error with the file named, also when a
   // file changed since `state` was loaded or another run holds the results
   // file (an exclusive flock, released when the writer goes).
@@ -87,6 +89,9 @@ class JournalWriter {
                 std::chrono::milliseconds commit_interval = std::chrono::milliseconds(50));
   ~JournalWriter();  // commits what is pending, joins the writer thread
 
+  // Creates the sidecar ahead of the first intent, on the writer thread (a
+  // new file's first sync costs milliseconds that no request should wait for).
+  void prepare_sidecar();
   // Buffered; written and synced at the next group commit.
   void final_line(std::size_t row, const RowResult& result);
   // Durable intents/checkpoints: `on_durable(ok)` is called (on the writer

@@ -26,6 +26,9 @@ namespace {
 // wall time per sync on ext4 (and no journal commit on a journaled one). A
 // crash may leave the zeros; the loader takes the first NUL byte as the end,
 // and a clean close cuts them off.
+// The first chunk of zeros a preallocating file writes ahead (see reserve()).
+constexpr std::uint64_t first_chunk = 16 * 1024;
+
 class AppendFile {
  public:
   explicit AppendFile(std::filesystem::path path, std::uint64_t preallocate_chunk = 0)
@@ -42,17 +45,32 @@ class AppendFile {
   bool is_open() const { return fd_ >= 0; }
 
   // Opens (creating) for appending; errno is kept on failure. A new file's
-  // directory entry is synced too, or a crash could lose the whole file.
+  // directory entry is synced with its first sync(), or a crash could lose
+  // the whole file.
   bool open() {
     std::error_code ignored;
-    const bool existed = std::filesystem::exists(path_, ignored);
+    created_ = !std::filesystem::exists(path_, ignored);
     // pwrite on an O_APPEND descriptor appends wherever it is told to write.
     const int append = chunk_ ? 0 : O_APPEND;
     fd_ = ::open(path_.c_str(), O_WRONLY | append | O_CREAT | O_CLOEXEC, 0644);
     if (fd_ < 0) return false;
-    if (!existed) sync_directory();
+    entry_unsynced_ = created_;
     end_ = allocated_ = size();
     return true;
+  }
+
+  // Opens the file and syncs it with its first zeros written ahead, so that
+  // the first lines' sync is as cheap as the later ones: creating a file
+  // makes its first sync a journal commit of the filesystem, milliseconds.
+  int prepare() {
+    if (!is_open() && !open()) return errno;
+    if (const int e = chunk_ ? reserve(end_ + 1) : 0) return e;
+    return sync();
+  }
+
+  // A file this run created and never wrote a line to is removed.
+  void remove_if_unused() {
+    if (fd_ >= 0 && created_ && end_ == 0) ::unlink(path_.c_str());
   }
 
   // "FILE: strerror(errno)".
@@ -103,6 +121,7 @@ class AppendFile {
     while (::fdatasync(fd_) != 0) {
       if (errno != EINTR) return errno;
     }
+    if (std::exchange(entry_unsynced_, false)) sync_directory();
     return 0;
   }
 
@@ -115,6 +134,8 @@ class AppendFile {
   std::filesystem::path path_;
   std::uint64_t chunk_;          // 0: plain appends
   int fd_ = -1;
+  bool created_ = false;         // by this open()
+  bool entry_unsynced_ = false;  // created, directory not synced since
   std::uint64_t end_ = 0;        // where the next line goes
   std::uint64_t allocated_ = 0;  // zeros written ahead up to here (== end_ without preallocation)
 
@@ -132,11 +153,14 @@ class AppendFile {
 
   // Zeros up to at least `length`: a chunk ahead, or on a nearly full disk
   // just what this write needs, so that preallocating never stops a run
-  // that plain appends would have carried on.
+  // that plain appends would have carried on. The chunks start small and
+  // double: the first sync is on the first requests' path, and a whole
+  // chunk of fresh zeros to write made it take milliseconds.
   int reserve(std::uint64_t length) {
     if (length <= allocated_) return 0;
-    const int e = zero_fill(std::max(length, allocated_ + chunk_));
-    return e == 0 || length >= allocated_ + chunk_ ? e : zero_fill(length);
+    const std::uint64_t ahead = std::clamp<std::uint64_t>(allocated_, std::min(first_chunk, chunk_), chunk_);
+    const int e = zero_fill(std::max(length, allocated_ + ahead));
+    return e == 0 || length >= allocated_ + ahead ? e : zero_fill(length);
   }
 
   int zero_fill(std::uint64_t target) {
@@ -173,7 +197,7 @@ class AppendFile {
   }
 };
 
-// The sidecar's zeros are written ahead this much at a time: a million
+// The sidecar's zeros are written ahead up to this much at a time: a million
 // intents of one row take about 15 MB.
 constexpr std::uint64_t sidecar_chunk = 1024 * 1024;
 
@@ -201,6 +225,7 @@ struct JournalWriter::Impl {
   bool results_unsynced = false;      // final lines queued or written, not yet synced
   Clock::time_point results_since;    // when the oldest of them came
   bool stopping = false;
+  bool prepare_sidecar = false;
   std::uint64_t commits_requested = 0;
   std::uint64_t commits_done = 0;
   std::string error;
@@ -251,7 +276,11 @@ struct JournalWriter::Impl {
     if (sync_results) results_unsynced = false;
     const std::uint64_t generation = commits_requested;
     const bool failed_before = !error.empty();
+    const bool prepare = std::exchange(prepare_sidecar, false);
     lock.unlock();
+
+    // Best effort: an intent's own write meets and reports any error.
+    if (prepare && !failed_before) [[maybe_unused]] const int ignored = journal.prepare();
 
     std::uint64_t synced = 0;
     std::string problem =
@@ -302,7 +331,10 @@ JournalWriter::JournalWriter(const std::filesystem::path& results, const Journal
   file.lock_exclusive();
   file.truncate_to(state.results_exists, state.results_bytes);
   if (state.results_bytes == 0) {
-    if (const int e = file.append_and_sync(std::string(results_header) + '\n')) file.throw_errno(e);
+    // Synced by the writer at once, off the path to the first request.
+    if (const int e = file.append(std::string(results_header) + '\n')) file.throw_errno(e);
+    impl_->results_unsynced = true;
+    impl_->results_since = Clock::time_point{};
   }
   // An existing sidecar must lose its torn tail before anything is appended.
   auto& sidecar = impl_->journal;
@@ -321,6 +353,16 @@ JournalWriter::~JournalWriter() {
   }
   impl_->wake.notify_one();
   impl_->thread.join();
+  impl_->journal.remove_if_unused();
+}
+
+void JournalWriter::prepare_sidecar() {
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->prepare_sidecar = true;
+    impl_->urgent = true;
+  }
+  impl_->wake.notify_one();
 }
 
 void JournalWriter::final_line(std::size_t row, const RowResult& result) {

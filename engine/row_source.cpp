@@ -28,6 +28,22 @@ RowSource::RowSource(CsvReader& reader, const JobKind& kind, const JournalState&
       batcher_(kind.batching()) {}
 
 std::optional<std::vector<Task>> RowSource::next_batch() {
+  if (ready_.empty()) return read_batch();
+  auto batch = std::move(ready_.front());
+  ready_.pop_front();
+  return batch;
+}
+
+std::size_t RowSource::read_ahead(std::size_t batches) {
+  while (ready_.size() < batches) {
+    auto batch = read_batch();
+    if (!batch) break;
+    ready_.push_back(std::move(*batch));
+  }
+  return ready_.size();
+}
+
+std::optional<std::vector<Task>> RowSource::read_batch() {
   while (auto record = reader_.next()) {
     ++rows_read_;
     const std::size_t row = row_number(*record);

@@ -10,6 +10,7 @@
 #include "engine/job_kind.hpp"
 #include "engine/journal.hpp"
 
+#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
@@ -24,6 +25,10 @@ class RowSource {
 
   // The next batch to send, or nullopt at end of input.
   std::optional<std::vector<Task>> next_batch();
+  // Reads and validates up to `batches` batches now, for next_batch() to give
+  // out later (the run does this while the job kind logs in); returns how
+  // many are waiting.
+  std::size_t read_ahead(std::size_t batches);
   // Rows of the rest of the file without a final line (for "rows left" after a stop).
   std::uint64_t count_remaining();
 
@@ -35,8 +40,11 @@ class RowSource {
   const JobKind& kind_;
   const JournalState& state_;
   InvalidRow on_invalid_;
+  std::optional<std::vector<Task>> read_batch();
+
   std::optional<std::string> header_error_;
   Batcher batcher_;
+  std::deque<std::vector<Task>> ready_;
   std::uint64_t skipped_ = 0;
   std::uint64_t rows_read_ = 0;
 };

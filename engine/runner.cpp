@@ -9,6 +9,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -80,6 +81,7 @@ struct Run {
   StartResult start_result;
   unsigned active_workers = 0;
   bool workers_done = false;
+  bool logged_in = false;
   asio::steady_timer housekeeping_timer{io};
   std::optional<SteadyTime> stop_seen;
 
@@ -120,17 +122,25 @@ struct Run {
       all_workers_done();
       co_return;
     }
+    const unsigned workers = row_workers(options.concurrency);
+    asio::co_spawn(io, prepare_ahead(workers), asio::detached);
     try {
       start_result = co_await kind.start(api);
     } catch (const std::exception& e) {
       start_result = StartResult{false, e.what()};
     }
+    logged_in = true;
     if (!start_result.ok) {
       all_workers_done();
       co_return;
     }
-    active_workers = row_workers(options.concurrency);
-    for (unsigned i = 0; i < active_workers; ++i) {
+    for (unsigned i = 0; i < workers; ++i) {
+      // One start per turn of the loop: a start posted behind everything
+      // already queued lets the first rows' intent syncs and sends go ahead
+      // of the hundreds of starts still to come.
+      if (i > 0) co_await asio::post(io, asio::use_awaitable);
+      if (control.stopping() || workers_done) break;
+      ++active_workers;
       asio::co_spawn(io, worker(i == 0 ? std::move(first) : std::nullopt), [this](std::exception_ptr e) {
         if (e) {
           try {
@@ -141,6 +151,30 @@ struct Run {
         }
         if (--active_workers == 0) all_workers_done();
       });
+    }
+  }
+
+  // While the kind logs in, the io thread would idle: it reads the rows the
+  // workers will start with and opens a connection for each, up to
+  // --concurrency, and the journal creates its sidecar. In slices, each followed by a turn of the loop, so that
+  // the login's own steps never wait behind more than one.
+  asio::awaitable<void> prepare_ahead(unsigned workers) {
+    constexpr std::size_t slice = 16;
+    journal.prepare_sidecar();
+    const std::string server = kind.rows_server();
+    std::size_t ready = 1;  // the first batch, read before the login
+    std::size_t connections = 0;
+    while (!logged_in && !control.stopping()) {
+      const std::size_t before = ready;
+      ready = 1 + source.read_ahead(std::min<std::size_t>(workers - 1, ready - 1 + slice));
+      const std::size_t wanted = std::min<std::size_t>(ready, options.concurrency);
+      if (!server.empty() && wanted > connections) {
+        pool.open_ahead(server, std::min(slice, wanted - connections), options.timeout);
+        connections += std::min(slice, wanted - connections);
+      } else if (ready == before) {
+        break;
+      }
+      co_await asio::post(io, asio::use_awaitable);
     }
   }
 

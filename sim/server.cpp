@@ -20,6 +20,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <array>
+#include <chrono>
 #include <stdexcept>
 
 namespace ab::sim {
@@ -104,6 +105,9 @@ asio::awaitable<Ending> serve_requests(Stream& stream, const Shared& shared) {
       }
       if (!ec) std::tie(ec, n) = co_await http::async_read(stream, buffer, parser, use_tuple);
     }
+    // --latency is the time from a request's arrival to its answer, the
+    // simulator's own work included, as a real server's response time is.
+    const auto arrived = std::chrono::steady_clock::now();
     if (ec) {
       const unsigned status = status_for_read_error(ec);
       if (status == 0) co_return Ending::close;
@@ -121,7 +125,7 @@ asio::awaitable<Ending> serve_requests(Stream& stream, const Shared& shared) {
     } in_flight(shared.router->referee());
     Reply reply = shared.router->route(parser.get(), std::chrono::system_clock::now());
     if (reply.delay.count() > 0) {
-      asio::steady_timer timer(co_await asio::this_coro::executor, reply.delay);
+      asio::steady_timer timer(co_await asio::this_coro::executor, arrived + reply.delay);
       co_await timer.async_wait(use_tuple);
     }
     if (reply.drop) co_return Ending::drop;

@@ -15,6 +15,7 @@ class NeuroflashKind : public JobKind {
  public:
   NeuroflashKind(const JobConfig& config, Clock clock) : session_(config, std::move(clock)) {}
 
+  std::string rows_server() const final { return config().nf.api; }
   boost::asio::awaitable<StartResult> start(Api& api) final { return session_.start(api); }
   boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) final;
 

@@ -11,6 +11,7 @@ namespace ab::tw {
 class TwitterKind : public JobKind {
  public:
   explicit TwitterKind(Context context) : context_(std::move(context)) {}
+  std::string rows_server() const final { return context_.endpoints.api; }
   boost::asio::awaitable<StartResult> start(Api& api) override;
 
  protected:

@@ -180,6 +180,42 @@ TEST(HttpPool, NoListenerIsNotSent) {
   EXPECT_NE(a.error.find("connect"), std::string::npos) << a.error;
 }
 
+// The run opens connections while it logs in; the rows' requests then find
+// them idle and open none of their own.
+TEST(HttpPool, AConnectionOpenedAheadCarriesTheNextRequests) {
+  ScriptedServer server([](tcp::socket& s) {
+    while (read_request(s)) answer(s);
+  });
+  Client client;
+  client.pool.open_ahead(server.url("/other/path"), 1, std::chrono::seconds(2));
+  client.io.run();  // until it is open
+  EXPECT_EQ(client.pool.connections_opened(), 1u);
+  for (int i = 0; i < 2; ++i) {
+    auto a = client.get(server.url());
+    ASSERT_EQ(a.failure, AttemptFailure::none) << a.error;
+  }
+  EXPECT_EQ(server.connections.load(), 1);
+  EXPECT_EQ(client.pool.connections_opened(), 1u);
+}
+
+// Opening ahead is best effort: a server that is not there is met, and
+// reported, by the request itself.
+TEST(HttpPool, OpeningAheadToNoListenerLeavesTheRequestToReportIt) {
+  std::string url;
+  {
+    ScriptedServer server([](tcp::socket&) {});
+    url = server.url();
+  }
+  Client client;
+  client.pool.open_ahead(url, 4, std::chrono::seconds(2));
+  client.pool.open_ahead("not a url", 4, std::chrono::seconds(2));
+  client.io.run();
+  EXPECT_EQ(client.pool.connections_opened(), 0u);
+  auto a = client.get(url);
+  EXPECT_EQ(a.failure, AttemptFailure::not_sent);
+  EXPECT_NE(a.error.find("connect"), std::string::npos) << a.error;
+}
+
 TEST(HttpPool, AConnectionDroppedAfterTheRequestMayHaveBeenApplied) {
   ScriptedServer server([](tcp::socket& s) { read_request(s); });  // reads, then closes without answering
   Client client;
