@@ -3,7 +3,10 @@
 #include "engine/durable.hpp"
 #include "engine/rate_headers.hpp"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
+
+#include <memory>
 
 namespace ab {
 
@@ -24,9 +27,15 @@ void take_answer(ApiResponse& out, HttpAttempt& attempt) {
   out.headers = std::move(attempt.headers);
   out.json = nullptr;
   if (!out.body.empty() && (out.body.front() == '{' || out.body.front() == '[')) {
+    // One arena per answer: its nodes cost one allocation, and are freed at
+    // once, without walking the tree. Constructed in place: a json::value
+    // keeps its storage on assignment, and would copy the answer back out.
     boost::system::error_code ec;
-    auto parsed = boost::json::parse(out.body, ec);
-    if (!ec) out.json = std::move(parsed);
+    auto parsed = boost::json::parse(out.body, ec, boost::json::make_shared_resource<boost::json::monotonic_resource>());
+    if (!ec) {
+      std::destroy_at(&out.json);
+      std::construct_at(&out.json, std::move(parsed));
+    }
   }
 }
 

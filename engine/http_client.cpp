@@ -12,7 +12,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/url/parse.hpp>
 
@@ -119,6 +119,41 @@ void write_request(std::string& out, http::verb method, const Target& t, const H
   out += "\r\n";
   out += body;
 }
+
+// Reads an answer straight into the attempt: the status, each field (its
+// name lower-cased) and the body. Beast's own response parser would first
+// build its field list, one allocation per field, for us to copy out of.
+// Framing (Content-Length, chunked, keep-alive, limits) is basic_parser's.
+class AnswerParser final : public http::basic_parser<false> {
+ public:
+  explicit AnswerParser(HttpAttempt& out) : out_(out) {}
+
+ private:
+  void on_request_impl(http::verb, beast::string_view, beast::string_view, int, beast::error_code&) override {}
+  void on_response_impl(int code, beast::string_view, int, beast::error_code&) override {
+    out_.status = static_cast<unsigned>(code);
+  }
+  void on_field_impl(http::field, beast::string_view name, beast::string_view value, beast::error_code&) override {
+    auto& [lower, text] = out_.headers.emplace_back(std::string(name), std::string(value));
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  }
+  void on_header_impl(beast::error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>& length, beast::error_code&) override {
+    if (length) out_.body.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(*length, ab::body_limit)));
+  }
+  std::size_t on_body_impl(beast::string_view piece, beast::error_code&) override {
+    out_.body.append(piece.data(), piece.size());
+    return piece.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view piece, beast::error_code&) override {
+    out_.body.append(piece.data(), piece.size());
+    return piece.size();
+  }
+  void on_finish_impl(beast::error_code&) override {}
+
+  HttpAttempt& out_;
+};
 
 }  // namespace
 
@@ -352,29 +387,23 @@ asio::awaitable<HttpAttempt> HttpPool::send(http::verb method, std::string_view 
     co_return attempt;
   }
 
-  http::response_parser<http::string_body> parser;
+  attempt.headers.reserve(8);
+  AnswerParser parser(attempt);
   parser.header_limit(header_limit);
   parser.body_limit(body_limit);
   auto [read_error, read] =
       co_await c.with_stream([&](auto& s) { return http::async_read(s, c.buffer, parser, use_tuple); });
   if (read_error) {
+    attempt.status = 0;
+    attempt.headers.clear();
+    attempt.body.clear();
     attempt.failure = AttemptFailure::maybe_applied;
     attempt.error = (read_error == beast::error::timeout ? "timed out waiting for " : "no answer from ") +
                     target->origin + (read_error == beast::error::timeout ? "" : ": " + read_error.message());
     co_return attempt;
   }
 
-  auto& response = parser.get();
-  attempt.status = response.result_int();
-  attempt.headers.reserve(8);
-  for (const auto& field : response.base()) {
-    std::string name(field.name_string());
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char ch) { return std::tolower(ch); });
-    attempt.headers.emplace_back(std::move(name), std::string(field.value()));
-  }
-  const bool keep = response.keep_alive();
-  attempt.body = std::move(response.body());
-  if (keep) impl_->give_back(std::move(connection));
+  if (parser.keep_alive()) impl_->give_back(std::move(connection));
   co_return attempt;
 }
 

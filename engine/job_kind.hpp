@@ -56,6 +56,9 @@ class RowSink {
   virtual ~RowSink() = default;
   // One line of --responses: {"row": row, ...fields}. Written before the row's final line.
   virtual void respond(std::size_t row, boost::json::object fields) = 0;
+  // Whether respond() writes anything (a --responses file was given): a kind
+  // need not gather what nobody will read.
+  virtual bool responding() const = 0;
   // The row's one final line. Every task given to run() must be finished exactly once.
   virtual void finish(std::size_t row, RowResult result) = 0;
   // Durable progress inside a long row (tw.list cursor); given back in Task::checkpoint on resume.

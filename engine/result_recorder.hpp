@@ -28,6 +28,7 @@ class ResultRecorder : public RowSink {
   ~ResultRecorder() override;
 
   void respond(std::size_t row, boost::json::object fields) override;
+  bool responding() const override { return responses_fd_ >= 0; }
   void finish(std::size_t row, RowResult result) override;
   boost::asio::awaitable<void> checkpoint(std::size_t row, std::string value) override;
 

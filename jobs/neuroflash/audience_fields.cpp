@@ -57,31 +57,34 @@ bool above_one(const Decimal& d) {
 }
 
 // One cell of a non-gender column as its JSON value.
-std::variant<json::value, RowError> cell_value(const Column& column, std::string_view cell) {
+std::variant<json::value, RowError> cell_value(const Column& column, std::string_view cell,
+                                               const json::storage_ptr& storage) {
   std::string why;
   switch (column.type) {
     case CellType::integer:
-      if (auto n = parse_integer(cell, &why)) return json::value(*n);
+      if (auto n = parse_integer(cell, &why)) return json::value(*n, storage);
       break;
     case CellType::boolean:
-      if (auto b = parse_boolean(cell, &why)) return json::value(*b);
+      if (auto b = parse_boolean(cell, &why)) return json::value(*b, storage);
       break;
     case CellType::list:
       if (auto items = parse_list(cell, &why)) {
-        json::array array;
-        for (auto& item : *items) array.emplace_back(json::string(item));
+        json::array array(storage);
+        array.reserve(items->size());
+        for (auto& item : *items) array.emplace_back(item);
         return json::value(std::move(array));
       }
       break;
     default:
-      return json::value(json::string(cell));
+      return json::value(json::string(cell, storage));
   }
   return RowError{std::string(column.name), why.empty() ? "not a valid value" : why};
 }
 
 // The genderDistribution object a row gives: all four shares, none (update
 // only: keep the current ones), or an error.
-std::variant<std::optional<json::object>, RowError> gender_distribution(const Row& row, FieldMode mode) {
+std::variant<std::optional<json::object>, RowError> gender_distribution(const Row& row, FieldMode mode,
+                                                                       const json::storage_ptr& storage) {
   std::array<Decimal, 4> shares{};
   std::vector<std::string_view> given;
   std::vector<std::string_view> absent;
@@ -105,7 +108,8 @@ std::variant<std::optional<json::object>, RowError> gender_distribution(const Ro
     return RowError{std::string(absent.front()), "give all four gender shares or none (only " + listed + " given)"};
   }
   if (auto error = check_gender_split(shares)) return *error;
-  json::object distribution;
+  json::object distribution(storage);
+  distribution.reserve(gender_keys.size());
   for (std::size_t i = 0; i < gender_keys.size(); ++i) distribution[gender_keys[i]] = shares[i].to_double();
   return std::optional<json::object>(std::move(distribution));
 }
@@ -144,22 +148,23 @@ std::optional<RowError> check_gender_split(std::span<const Decimal, 4> shares) {
                   "female + male + nonBinary + preferNotToSay = " + sum.to_string() + ", must be exactly 1"};
 }
 
-std::variant<json::object, RowError> audience_fields(const Row& row, FieldMode mode) {
-  json::object fields;
+std::variant<json::object, RowError> audience_fields(const Row& row, FieldMode mode, json::storage_ptr storage) {
+  json::object fields(storage);
+  fields.reserve(create_table.size());
   for (const Column& column : create_table) {
     if (is_gender(column.name)) continue;  // gathered into genderDistribution below
     auto cell = row.get(column.name);
     if (!cell || cell->empty()) {
       if (mode == FieldMode::create && column.required) return missing(column.name);
       // An empty list cell clears the list in a create; in an update it keeps the current one.
-      if (cell && mode == FieldMode::create && column.type == CellType::list) fields[column.name] = json::array();
+      if (cell && mode == FieldMode::create && column.type == CellType::list) fields[column.name] = json::array(storage);
       continue;
     }
-    auto value = cell_value(column, *cell);
+    auto value = cell_value(column, *cell, storage);
     if (auto* error = std::get_if<RowError>(&value)) return std::move(*error);
     fields[column.name] = std::move(std::get<json::value>(value));
   }
-  auto distribution = gender_distribution(row, mode);
+  auto distribution = gender_distribution(row, mode, storage);
   if (auto* error = std::get_if<RowError>(&distribution)) return std::move(*error);
   if (auto& given = std::get<std::optional<json::object>>(distribution)) fields["genderDistribution"] = std::move(*given);
   if (auto error = check_ages(fields)) return std::move(*error);

@@ -44,7 +44,9 @@ enum class FieldMode {
 // four summing to exactly 1, ages in 0..150 with minAge <= maxAge. Empty
 // optional cells are left out. Cells are expected to be type-checked already
 // (check_columns), but a cell that does not parse is still an error here.
-std::variant<boost::json::object, RowError> audience_fields(const Row& row, FieldMode mode);
+// Every value is allocated from `storage` (a row's arena, see create.cpp).
+std::variant<boost::json::object, RowError> audience_fields(const Row& row, FieldMode mode,
+                                                            boost::json::storage_ptr storage = {});
 
 // nullopt when the four shares are each in [0, 1] and sum to exactly 1, else
 // the error, e.g. "female + male + nonBinary + preferNotToSay = 1.1, must be exactly 1".

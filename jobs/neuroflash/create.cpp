@@ -5,6 +5,8 @@
 #include "jobs/neuroflash/audience_fields.hpp"
 #include "jobs/neuroflash/neuroflash_kind.hpp"
 
+#include <boost/json/monotonic_resource.hpp>
+
 namespace ab::nf {
 
 namespace json = boost::json;
@@ -38,17 +40,22 @@ boost::asio::awaitable<RowResult> create_audience(Session& session, Api& api, st
 
 namespace {
 
+// A row's body takes about 1.5 KB of nodes.
+constexpr std::size_t arena_size = 2048;
+
 class CreateKind final : public NeuroflashKind {
  public:
   using NeuroflashKind::NeuroflashKind;
   std::string_view name() const override { return "nf.create"; }
   std::span<const Column> columns() const override { return create_columns(); }
 
+  // The task's JSON lives in one arena per row: two allocations instead of
+  // one per object, array and long string, and freed without walking it.
   Validation validate(const Row& row) const override {
-    auto fields = audience_fields(row, FieldMode::create);
+    auto arena = json::make_shared_resource<json::monotonic_resource>(arena_size);
+    auto fields = audience_fields(row, FieldMode::create, arena);
     if (auto* error = std::get_if<RowError>(&fields)) return std::move(*error);
-    Task task;
-    task.row = row.number();
+    Task task{.row = row.number(), .params = json::object(arena), .maybe_sent = false, .checkpoint = {}};
     task.params["body"] = std::move(std::get<json::object>(fields));
     return task;
   }
@@ -57,6 +64,7 @@ class CreateKind final : public NeuroflashKind {
   boost::asio::awaitable<RowResult> perform(Task task, Api& api, RowSink& sink) override {
     json::object& body = task.params["body"].as_object();
     if (task.maybe_sent) co_return unknown_create(text_field(body, "name").value_or(""), session().workspace());
+    if (!sink.responding()) co_return co_await create_audience(session(), api, task.row, std::move(body), nullptr);
     json::value created;
     RowResult result = co_await create_audience(session(), api, task.row, std::move(body), &created);
     if (created.is_object()) sink.respond(task.row, {{"data", std::move(created)}});

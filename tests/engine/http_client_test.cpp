@@ -104,6 +104,46 @@ TEST(HttpPool, AnAnswerComesBackWithLowerCaseHeadersAndTheConnectionIsReused) {
   EXPECT_EQ(client.pool.connections_opened(), 1u);
 }
 
+// A chunked answer is put together, its fields kept in order, and the
+// connection is kept for the next request.
+TEST(HttpPool, AChunkedAnswerComesBackWhole) {
+  ScriptedServer server([](tcp::socket& s) {
+    while (read_request(s)) {
+      const std::string response =
+          "HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n"
+          "Retry-After: 3\r\n\r\n4\r\n{\"id\r\n7\r\n\":\"a-1\"\r\n1\r\n}\r\n0\r\n\r\n";
+      asio::write(s, asio::buffer(response));
+    }
+  });
+  Client client;
+  for (int i = 0; i < 2; ++i) {
+    auto a = client.get(server.url());
+    ASSERT_EQ(a.failure, AttemptFailure::none) << a.error;
+    EXPECT_EQ(a.status, 201u);
+    EXPECT_EQ(a.body, R"({"id":"a-1"})");
+    const HeaderList expected{{"transfer-encoding", "chunked"}, {"content-type", "application/json"},
+                              {"retry-after", "3"}};
+    EXPECT_EQ(a.headers, expected);
+  }
+  EXPECT_EQ(server.connections.load(), 1);
+}
+
+// An answer cut off in its body may have been applied, and tells nothing
+// else: no status, fields or half a body are passed on.
+TEST(HttpPool, AnAnswerCutOffInItsBodyReportsNothingOfIt) {
+  ScriptedServer server([](tcp::socket& s) {
+    if (!read_request(s)) return;
+    const std::string response = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\nX-A: b\r\n\r\n{\"id\"";
+    asio::write(s, asio::buffer(response));
+  });
+  Client client;
+  auto a = client.get(server.url());
+  EXPECT_EQ(a.failure, AttemptFailure::maybe_applied);
+  EXPECT_EQ(a.status, 0u);
+  EXPECT_TRUE(a.headers.empty());
+  EXPECT_TRUE(a.body.empty());
+}
+
 // The request as it reaches the server, byte for byte: the caller's fields
 // after ours, Content-Length for a body and for a POST without one (as
 // Beast's prepare_payload sets it), none for a GET.

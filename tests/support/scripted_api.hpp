@@ -65,6 +65,7 @@ class ScriptedApi : public Api {
 class RecordingSink : public RowSink {
  public:
   void respond(std::size_t row, boost::json::object fields) override { responses.emplace_back(row, std::move(fields)); }
+  bool responding() const override { return wants_responses; }
   void finish(std::size_t row, RowResult result) override {
     if (!finished.emplace(row, result).second) throw std::logic_error("row finished twice: " + std::to_string(row));
   }
@@ -72,6 +73,7 @@ class RecordingSink : public RowSink {
     checkpoints.emplace_back(row, std::move(value));
     co_return;
   }
+  bool wants_responses = true;
   std::vector<std::pair<std::size_t, boost::json::object>> responses;
   std::map<std::size_t, RowResult> finished;
   std::vector<std::pair<std::size_t, std::string>> checkpoints;
