@@ -71,9 +71,7 @@ int main(int argc, char** argv) {
             const std::size_t row = next_row++;
             if (journal) {
               const std::vector<std::size_t> rows{row};
-              std::function<void(std::function<void(bool)>)> start = [&journal, rows](auto done) {
-                journal->intent(rows, std::move(done));
-              };
+              auto start = [&journal, &rows](std::function<void(bool)> done) { journal->intent(rows, std::move(done)); };
               co_await ab::await_callback(std::move(start));
             }
             auto attempt =

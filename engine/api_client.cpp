@@ -48,12 +48,9 @@ std::string describe(const HttpAttempt& attempt) {
 boost::asio::awaitable<bool> ApiClient::record_intent(const ApiRequest& request) {
   if (!p_.journal) co_return true;
   JournalWriter& journal = *p_.journal;
-  std::vector<std::size_t> rows = request.rows;
   // Named, not a temporary inside the co_await: GCC 12 destroys such a
-  // lambda's captures twice (STYLE.md §3).
-  std::function<void(std::function<void(bool)>)> start = [&journal, rows](std::function<void(bool)> done) {
-    journal.intent(rows, std::move(done));
-  };
+  // lambda's captures twice (STYLE.md §3). Called before the first suspension.
+  auto start = [&journal, &request](std::function<void(bool)> done) { journal.intent(request.rows, std::move(done)); };
   co_return co_await await_callback(std::move(start));
 }
 

@@ -63,44 +63,45 @@ Decimal truncated(Decimal d, unsigned places) {
   return d;
 }
 
-std::optional<std::vector<std::string>> parse_json_list(std::string_view cell, std::string* error) {
+// The list parsers fill `items` when it is given; check_columns only asks
+// whether the cell is a list, and need not build it.
+bool parse_json_list(std::string_view cell, std::vector<std::string>* items, std::string* error) {
   boost::system::error_code ec;
   const boost::json::value json = boost::json::parse(cell, ec);
-  if (ec || !json.is_array()) {
-    fail(error, "not a JSON array of strings (a list that starts with '[' is read as JSON): " + quoted(cell));
-    return std::nullopt;
-  }
-  std::vector<std::string> items;
-  items.reserve(json.get_array().size());
+  if (ec || !json.is_array())
+    return fail(error, "not a JSON array of strings (a list that starts with '[' is read as JSON): " + quoted(cell));
+  if (items) items->reserve(json.get_array().size());
+  std::size_t position = 0;
   for (const boost::json::value& item : json.get_array()) {
-    const std::string position = "item " + std::to_string(items.size() + 1);
-    if (!item.is_string()) {
-      fail(error, position + " of the JSON list is not a string: " + quoted(cell));
-      return std::nullopt;
-    }
-    if (item.get_string().empty()) {
-      fail(error, position + " of the JSON list is empty: " + quoted(cell));
-      return std::nullopt;
-    }
-    items.emplace_back(item.get_string());
+    ++position;
+    if (!item.is_string())
+      return fail(error, "item " + std::to_string(position) + " of the JSON list is not a string: " + quoted(cell));
+    if (item.get_string().empty())
+      return fail(error, "item " + std::to_string(position) + " of the JSON list is empty: " + quoted(cell));
+    if (items) items->emplace_back(item.get_string());
   }
-  return items;
+  return true;
 }
 
-std::optional<std::vector<std::string>> parse_pipe_list(std::string_view cell, std::string* error) {
-  std::vector<std::string> items;
+bool parse_pipe_list(std::string_view cell, std::vector<std::string>* items, std::string* error) {
   std::size_t begin = 0;
-  for (;;) {
+  for (std::size_t position = 1;; ++position) {
     const std::size_t bar = cell.find('|', begin);
     const std::string_view item = trimmed(cell.substr(begin, bar == std::string_view::npos ? bar : bar - begin));
-    if (item.empty()) {
-      fail(error, "item " + std::to_string(items.size() + 1) + " of the list is empty: " + quoted(cell));
-      return std::nullopt;
-    }
-    items.emplace_back(item);
-    if (bar == std::string_view::npos) return items;
+    if (item.empty())
+      return fail(error, "item " + std::to_string(position) + " of the list is empty: " + quoted(cell));
+    if (items) items->emplace_back(item);
+    if (bar == std::string_view::npos) return true;
     begin = bar + 1;
   }
+}
+
+bool parse_list_into(std::string_view cell, std::vector<std::string>* items, std::string* error) {
+  // A cell of blanks is as empty as an empty one: an empty list.
+  const std::string_view content = trimmed(cell);
+  if (content.empty()) return true;
+  if (content.front() == '[') return parse_json_list(content, items, error);
+  return parse_pipe_list(cell, items, error);
 }
 
 }  // namespace
@@ -191,12 +192,12 @@ std::optional<bool> parse_boolean(std::string_view cell, std::string* error) {
 }
 
 std::optional<std::vector<std::string>> parse_list(std::string_view cell, std::string* error) {
-  // A cell of blanks is as empty as an empty one: an empty list.
-  const std::string_view content = trimmed(cell);
-  if (content.empty()) return std::vector<std::string>{};
-  if (content.front() == '[') return parse_json_list(content, error);
-  return parse_pipe_list(cell, error);
+  std::vector<std::string> items;
+  if (!parse_list_into(cell, &items, error)) return std::nullopt;
+  return items;
 }
+
+bool is_list(std::string_view cell, std::string* error) { return parse_list_into(cell, nullptr, error); }
 
 bool is_http_url(std::string_view cell, std::string* error) {
   const auto parsed = boost::urls::parse_uri(cell);

@@ -30,6 +30,8 @@ std::optional<bool> parse_boolean(std::string_view cell, std::string* error = nu
 // "a|b|c" (items trimmed, empty items an error) or a JSON array of strings.
 // An empty cell is the empty list.
 std::optional<std::vector<std::string>> parse_list(std::string_view cell, std::string* error = nullptr);
+// parse_list's checks, without building the list.
+bool is_list(std::string_view cell, std::string* error = nullptr);
 // One absolute http:// or https:// URL with a host.
 bool is_http_url(std::string_view cell, std::string* error = nullptr);
 // One or more such URLs separated by blanks.

@@ -30,7 +30,7 @@ std::optional<std::string> type_error(CellType type, std::string_view cell) {
       if (parse_boolean(cell, &error)) return std::nullopt;
       break;
     case CellType::list:
-      if (parse_list(cell, &error)) return std::nullopt;
+      if (is_list(cell, &error)) return std::nullopt;
       break;
     case CellType::url:
       if (is_http_url(cell, &error)) return std::nullopt;

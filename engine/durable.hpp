@@ -12,16 +12,26 @@
 
 namespace ab {
 
-// `start` receives the callback to hand to the other thread; the coroutine
-// resumes with the bool that callback is called with.
-inline boost::asio::awaitable<bool> await_callback(std::function<void(std::function<void(bool)>)> start) {
+// `start` (called at once, on this thread) receives the callback to hand to
+// the other thread; the coroutine resumes with the bool that callback is
+// called with. One allocation per wait (an intent's, on every create's
+// path): the handler and its executor share one block, and the callback
+// holds only a pointer to it, which std::function keeps without allocating.
+template <class Start>
+boost::asio::awaitable<bool> await_callback(Start start) {
   return boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(bool)>(
-      [start = std::move(start)](auto handler) {
+      [start = std::move(start)](auto handler) mutable {
+        using Handler = decltype(handler);
+        using Executor = boost::asio::associated_executor_t<Handler>;
+        struct Waiting {
+          Executor executor;
+          Handler handler;
+        };
         auto executor = boost::asio::get_associated_executor(handler);
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        start([shared, executor](bool ok) {
-          boost::asio::post(executor, [shared, ok]() mutable { (*shared)(ok); });
-        });
+        auto waiting = std::make_shared<Waiting>(Waiting{std::move(executor), std::move(handler)});
+        start(std::function<void(bool)>([waiting](bool ok) {
+          boost::asio::post(waiting->executor, [waiting, ok] { waiting->handler(ok); });
+        }));
       },
       boost::asio::use_awaitable);
 }

@@ -58,9 +58,7 @@ boost::asio::awaitable<void> ResultRecorder::checkpoint(std::size_t row, std::st
   JournalWriter& journal = journal_;
   // Named, not a temporary inside the co_await: GCC 12 destroys such a
   // lambda's captures twice (STYLE.md §3).
-  std::function<void(std::function<void(bool)>)> start = [&journal, row, value](std::function<void(bool)> done) {
-    journal.checkpoint(row, value, std::move(done));
-  };
+  auto start = [&journal, row, &value](std::function<void(bool)> done) { journal.checkpoint(row, value, std::move(done)); };
   const bool ok = co_await await_callback(std::move(start));
   if (!ok) control_.stop(journal_.error(), true);
 }

@@ -24,12 +24,11 @@ RowResult unknown_create(std::string_view name, std::string_view workspace, unsi
 
 boost::asio::awaitable<RowResult> create_audience(Session& session, Api& api, std::size_t row, json::object body,
                                                   json::value* created) {
-  const std::string name = text_field(body, "name").value_or("");
-  auto request = session.request(verb::post, session.paths().audiences(session.workspace()), &body,
-                                 /*replay_safe=*/false, row);
+  auto request = session.request(verb::post, session.audiences_url(), &body, /*replay_safe=*/false, row);
   ApiResponse answer = co_await session.send(api, std::move(request));
   if (answer.outcome == ApiOutcome::ambiguous)
-    co_return unknown_create(name, session.workspace(), answer.status, answer.attempts);
+    co_return unknown_create(text_field(body, "name").value_or(""), session.workspace(), answer.status,
+                             answer.attempts);
   if (!answer.ok()) co_return failed_row(answer);
   auto id = text_field(answer.json, "id");
   RowResult result = ok_row(answer, id.value_or(""));

@@ -23,7 +23,7 @@ class DeleteKind final : public NeuroflashKind {
  protected:
   boost::asio::awaitable<RowResult> perform(Task task, Api& api, RowSink&) override {
     const std::string id = text_field(task.params, "id").value_or("");
-    auto request = session().request(verb::delete_, session().paths().audience(session().workspace(), id),
+    auto request = session().request(verb::delete_, session().audience_url(id),
                                      nullptr, true, task.row);
     ApiResponse answer = co_await session().send(api, std::move(request));
     if (answer.ok()) co_return ok_row(answer, id);

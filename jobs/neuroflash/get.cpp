@@ -18,7 +18,7 @@ class GetKind final : public NeuroflashKind {
  protected:
   boost::asio::awaitable<RowResult> perform(Task task, Api& api, RowSink& sink) override {
     const std::string id = text_field(task.params, "id").value_or("");
-    auto request = session().request(verb::get, session().paths().audience(session().workspace(), id), nullptr,
+    auto request = session().request(verb::get, session().audience_url(id), nullptr,
                                      true, task.row);
     ApiResponse answer = co_await session().send(api, std::move(request));
     if (!answer.ok()) co_return failed_row(answer);

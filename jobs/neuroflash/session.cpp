@@ -42,8 +42,19 @@ boost::asio::awaitable<StartResult> Session::start(Api& api) {
                              std::to_string(token.status) + "): " + token.error);
     co_return cannot_start("could not get a neuroflash access token: " + token.error);
   }
-  if (!workspace_.empty()) co_return StartResult{};
+  if (!workspace_.empty()) co_return use_workspace(workspace_);
   co_return co_await find_workspace(api);
+}
+
+StartResult Session::use_workspace(std::string id) {
+  workspace_ = std::move(id);
+  audiences_url_ = paths_.audiences(workspace_);
+  url_imports_url_ = paths_.url_imports(workspace_);
+  return StartResult{};
+}
+
+std::string Session::audience_url(std::string_view id) const {
+  return audiences_url_ + "/" + percent_encoded(id);
 }
 
 boost::asio::awaitable<StartResult> Session::find_workspace(Api& api) {
@@ -52,8 +63,7 @@ boost::asio::awaitable<StartResult> Session::find_workspace(Api& api) {
   if (!answer.ok()) co_return cannot_start("could not list the neuroflash workspaces: " + describe_failure(answer));
   auto id = first_workspace(answer.json);
   if (!id) co_return cannot_start("the neuroflash API lists no workspace for these credentials; give one with --nf-workspace");
-  workspace_ = std::move(*id);
-  co_return StartResult{};
+  co_return use_workspace(std::move(*id));
 }
 
 ApiRequest Session::request(verb method, std::string url, const json::object* body, bool replay_safe,

@@ -47,18 +47,24 @@ class Session {
   // api.send(request), except that a stopped run throws RunStopping.
   boost::asio::awaitable<ApiResponse> send(Api& api, ApiRequest request);
 
-  const ApiPaths& paths() const { return paths_; }
   const std::string& workspace() const { return workspace_; }
+  // The workspace's URLs, built once start() knows it (every row needs one).
+  const std::string& audiences_url() const { return audiences_url_; }
+  const std::string& url_imports_url() const { return url_imports_url_; }
+  std::string audience_url(std::string_view id) const;
   const JobConfig& config() const { return config_; }
   OAuth2ClientCredentials& auth() { return auth_; }
 
  private:
   boost::asio::awaitable<StartResult> find_workspace(Api& api);
+  StartResult use_workspace(std::string id);
 
   JobConfig config_;
   ApiPaths paths_;
   OAuth2ClientCredentials auth_;
   std::string workspace_;
+  std::string audiences_url_;
+  std::string url_imports_url_;
 };
 
 }  // namespace ab::nf

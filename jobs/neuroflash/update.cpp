@@ -31,7 +31,7 @@ class UpdateKind final : public NeuroflashKind {
  protected:
   boost::asio::awaitable<RowResult> perform(Task task, Api& api, RowSink& sink) override {
     const std::string id = text_field(task.params, "id").value_or("");
-    const std::string url = session().paths().audience(session().workspace(), id);
+    const std::string url = session().audience_url(id);
 
     ApiRequest get = session().request(verb::get, url, nullptr, true, task.row);
     ApiResponse current = co_await session().send(api, std::move(get));

@@ -62,7 +62,7 @@ class UrlImportKind final : public NeuroflashKind {
     if (task.maybe_sent && config().create) co_return unknown_create(name, session().workspace());
 
     json::object body{{"audienceModelId", task.params["audienceModelId"]}, {"urls", task.params["urls"]}};
-    auto request = session().request(verb::post, session().paths().url_imports(session().workspace()), &body,
+    auto request = session().request(verb::post, session().url_imports_url(), &body,
                                      /*replay_safe=*/true, task.row);
     ApiResponse imported = co_await session().send(api, std::move(request));
     if (!imported.ok()) co_return failed_row(imported);

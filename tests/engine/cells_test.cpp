@@ -164,6 +164,19 @@ TEST(List, JsonThatIsNotAnArrayOfStringsIsAnError) {
   EXPECT_NE(error_of(parse_list, "[VIP]").find("not a JSON array of strings"), std::string::npos);
 }
 
+// check_columns asks only whether a cell is a list: the same answer, and
+// the same reason, as parsing it.
+TEST(List, IsListAgreesWithParseList) {
+  for (std::string_view cell : {"a|b|c", "", "   ", "a||b", "|a", R"(["a","b"])", "[1,2]", R"(["a",""])", R"(["a")",
+                                "[VIP]", "[]", " x | y "}) {
+    std::string parsed_error;
+    std::string checked_error;
+    const bool parsed = parse_list(cell, &parsed_error).has_value();
+    EXPECT_EQ(is_list(cell, &checked_error), parsed) << cell;
+    EXPECT_EQ(checked_error, parsed_error) << cell;
+  }
+}
+
 // --- URLs
 
 TEST(Url, AcceptsAbsoluteHttpAndHttpsWithAHost) {
