@@ -1,5 +1,7 @@
 #include "jobs/neuroflash/audience_fields.hpp"
 
+#include "engine/json_text.hpp"
+
 #include <boost/json/array.hpp>
 #include <boost/json/string.hpp>
 #include <boost/json/value.hpp>
@@ -56,62 +58,133 @@ bool above_one(const Decimal& d) {
   return d.units > one;
 }
 
-// One cell of a non-gender column as its JSON value.
-std::variant<json::value, RowError> cell_value(const Column& column, std::string_view cell,
-                                               const json::storage_ptr& storage) {
+// Where a row's fields go as they are read: a JSON object (nf.update, which
+// merges them into the current profile) or JSON text (nf.create's body).
+class FieldOut {
+ public:
+  virtual ~FieldOut() = default;
+  virtual void text(std::string_view key, std::string_view value) = 0;
+  virtual void integer(std::string_view key, std::int64_t value) = 0;
+  virtual void boolean(std::string_view key, bool value) = 0;
+  virtual void list(std::string_view key, std::span<const std::string> items) = 0;
+  virtual void gender_distribution(std::span<const double, 4> shares) = 0;
+};
+
+class ObjectOut final : public FieldOut {
+ public:
+  explicit ObjectOut(json::storage_ptr storage) : fields(std::move(storage)) {
+    fields.reserve(create_table.size());
+  }
+  void text(std::string_view key, std::string_view value) override { fields[key] = value; }
+  void integer(std::string_view key, std::int64_t value) override { fields[key] = value; }
+  void boolean(std::string_view key, bool value) override { fields[key] = value; }
+  void list(std::string_view key, std::span<const std::string> items) override {
+    json::array& array = fields[key].emplace_array();
+    array.reserve(items.size());
+    for (const auto& item : items) array.emplace_back(item);
+  }
+  void gender_distribution(std::span<const double, 4> shares) override {
+    json::object& distribution = fields["genderDistribution"].emplace_object();
+    distribution.reserve(gender_keys.size());
+    for (std::size_t i = 0; i < gender_keys.size(); ++i) distribution[gender_keys[i]] = shares[i];
+  }
+  json::object fields;
+};
+
+class TextOut final : public FieldOut {
+ public:
+  explicit TextOut(std::string& out) : json_(out) { json_.begin_object(); }
+  void text(std::string_view key, std::string_view value) override { json_.key(key).string(value); }
+  void integer(std::string_view key, std::int64_t value) override { json_.key(key).number(value); }
+  void boolean(std::string_view key, bool value) override { json_.key(key).boolean(value); }
+  void list(std::string_view key, std::span<const std::string> items) override {
+    json_.key(key).begin_array();
+    for (const auto& item : items) json_.string(item);
+    json_.end_array();
+  }
+  void gender_distribution(std::span<const double, 4> shares) override {
+    json_.key("genderDistribution").begin_object();
+    for (std::size_t i = 0; i < gender_keys.size(); ++i) json_.key(gender_keys[i]).number(shares[i]);
+    json_.end_object();
+  }
+  void close() { json_.end_object(); }
+
+ private:
+  JsonText json_;
+};
+
+// One cell of a non-gender column, to `out`; an integer also to `number`
+// (minAge, maxAge: their check needs both).
+std::optional<RowError> put_cell(const Column& column, std::string_view cell, FieldOut& out,
+                                 std::optional<std::int64_t>& number) {
   std::string why;
   switch (column.type) {
     case CellType::integer:
-      if (auto n = parse_integer(cell, &why)) return json::value(*n, storage);
+      if (auto n = parse_integer(cell, &why)) {
+        out.integer(column.name, *n);
+        number = *n;
+        return std::nullopt;
+      }
       break;
     case CellType::boolean:
-      if (auto b = parse_boolean(cell, &why)) return json::value(*b, storage);
+      if (auto b = parse_boolean(cell, &why)) {
+        out.boolean(column.name, *b);
+        return std::nullopt;
+      }
       break;
     case CellType::list:
-      if (auto items = parse_list(cell, &why)) {
-        json::array array(storage);
-        array.reserve(items->size());
-        for (auto& item : *items) array.emplace_back(item);
-        return json::value(std::move(array));
+      if (auto list = parse_list(cell, &why)) {
+        out.list(column.name, *list);
+        return std::nullopt;
       }
       break;
     default:
-      return json::value(json::string(cell, storage));
+      out.text(column.name, cell);
+      return std::nullopt;
   }
   return RowError{std::string(column.name), why.empty() ? "not a valid value" : why};
 }
 
-// The genderDistribution object a row gives: all four shares, none (update
-// only: keep the current ones), or an error.
-std::variant<std::optional<json::object>, RowError> gender_distribution(const Row& row, FieldMode mode,
-                                                                       const json::storage_ptr& storage) {
+// The genderDistribution a row gives: all four shares (to `out`), none
+// (update only: keep the current ones), or an error.
+std::optional<RowError> put_gender_distribution(const Row& row, FieldMode mode, FieldOut& out) {
   std::array<Decimal, 4> shares{};
-  std::vector<std::string_view> given;
-  std::vector<std::string_view> absent;
+  std::array<std::string_view, 4> given{};
+  std::size_t given_count = 0;
+  std::optional<std::string_view> first_absent;
   for (std::size_t i = 0; i < gender_keys.size(); ++i) {
     std::string_view cell = row.cell(gender_keys[i]);
     if (cell.empty()) {
-      absent.push_back(gender_keys[i]);
+      if (!first_absent) first_absent = gender_keys[i];
       continue;
     }
     std::string why;
     auto share = parse_decimal(cell, &why);
     if (!share) return RowError{std::string(gender_keys[i]), why.empty() ? "not a decimal" : why};
     shares[i] = *share;
-    given.push_back(gender_keys[i]);
+    given[given_count++] = gender_keys[i];
   }
-  if (mode == FieldMode::update && given.empty()) return std::optional<json::object>{};
-  if (!absent.empty()) {
-    if (mode == FieldMode::create) return missing(absent.front());
+  if (mode == FieldMode::update && given_count == 0) return std::nullopt;
+  if (first_absent) {
+    if (mode == FieldMode::create) return missing(*first_absent);
     std::string listed;
-    for (auto name : given) listed += (listed.empty() ? "" : ", ") + std::string(name);
-    return RowError{std::string(absent.front()), "give all four gender shares or none (only " + listed + " given)"};
+    for (std::size_t i = 0; i < given_count; ++i) listed += (listed.empty() ? "" : ", ") + std::string(given[i]);
+    return RowError{std::string(*first_absent), "give all four gender shares or none (only " + listed + " given)"};
   }
   if (auto error = check_gender_split(shares)) return *error;
-  json::object distribution(storage);
-  distribution.reserve(gender_keys.size());
-  for (std::size_t i = 0; i < gender_keys.size(); ++i) distribution[gender_keys[i]] = shares[i].to_double();
-  return std::optional<json::object>(std::move(distribution));
+  std::array<double, 4> values{};
+  for (std::size_t i = 0; i < shares.size(); ++i) values[i] = shares[i].to_double();
+  out.gender_distribution(values);
+  return std::nullopt;
+}
+
+std::optional<RowError> check_age_range(std::optional<std::int64_t> min, std::optional<std::int64_t> max) {
+  for (auto [key, age] : {std::pair{"minAge", min}, std::pair{"maxAge", max}})
+    if (age && (*age < 0 || *age > max_age))
+      return RowError{key, std::to_string(*age) + " is not between 0 and " + std::to_string(max_age)};
+  if (min && max && *min > *max)
+    return RowError{"minAge", "minAge " + std::to_string(*min) + " is greater than maxAge " + std::to_string(*max)};
+  return std::nullopt;
 }
 
 std::optional<std::int64_t> integer_at(const json::object& fields, std::string_view key) {
@@ -121,16 +194,29 @@ std::optional<std::int64_t> integer_at(const json::object& fields, std::string_v
 }
 
 std::optional<RowError> check_ages(const json::object& fields) {
-  for (std::string_view key : {"minAge", "maxAge"}) {
-    auto age = integer_at(fields, key);
-    if (age && (*age < 0 || *age > max_age))
-      return RowError{std::string(key), std::to_string(*age) + " is not between 0 and " + std::to_string(max_age)};
+  return check_age_range(integer_at(fields, "minAge"), integer_at(fields, "maxAge"));
+}
+
+// Reads and checks every field of the row into `out`, in the table's order,
+// genderDistribution last.
+std::optional<RowError> put_audience_fields(const Row& row, FieldMode mode, FieldOut& out) {
+  std::optional<std::int64_t> min_age;
+  std::optional<std::int64_t> max_age_given;
+  std::optional<std::int64_t> unused;
+  for (const Column& column : create_table) {
+    if (is_gender(column.name)) continue;  // gathered into genderDistribution below
+    auto cell = row.get(column.name);
+    if (!cell || cell->empty()) {
+      if (mode == FieldMode::create && column.required) return missing(column.name);
+      // An empty list cell clears the list in a create; in an update it keeps the current one.
+      if (cell && mode == FieldMode::create && column.type == CellType::list) out.list(column.name, {});
+      continue;
+    }
+    auto& number = column.name == "minAge" ? min_age : column.name == "maxAge" ? max_age_given : unused;
+    if (auto error = put_cell(column, *cell, out, number)) return error;
   }
-  auto min = integer_at(fields, "minAge");
-  auto max = integer_at(fields, "maxAge");
-  if (min && max && *min > *max)
-    return RowError{"minAge", "minAge " + std::to_string(*min) + " is greater than maxAge " + std::to_string(*max)};
-  return std::nullopt;
+  if (auto error = put_gender_distribution(row, mode, out)) return error;
+  return check_age_range(min_age, max_age_given);
 }
 
 }  // namespace
@@ -149,26 +235,19 @@ std::optional<RowError> check_gender_split(std::span<const Decimal, 4> shares) {
 }
 
 std::variant<json::object, RowError> audience_fields(const Row& row, FieldMode mode, json::storage_ptr storage) {
-  json::object fields(storage);
-  fields.reserve(create_table.size());
-  for (const Column& column : create_table) {
-    if (is_gender(column.name)) continue;  // gathered into genderDistribution below
-    auto cell = row.get(column.name);
-    if (!cell || cell->empty()) {
-      if (mode == FieldMode::create && column.required) return missing(column.name);
-      // An empty list cell clears the list in a create; in an update it keeps the current one.
-      if (cell && mode == FieldMode::create && column.type == CellType::list) fields[column.name] = json::array(storage);
-      continue;
-    }
-    auto value = cell_value(column, *cell, storage);
-    if (auto* error = std::get_if<RowError>(&value)) return std::move(*error);
-    fields[column.name] = std::move(std::get<json::value>(value));
-  }
-  auto distribution = gender_distribution(row, mode, storage);
-  if (auto* error = std::get_if<RowError>(&distribution)) return std::move(*error);
-  if (auto& given = std::get<std::optional<json::object>>(distribution)) fields["genderDistribution"] = std::move(*given);
-  if (auto error = check_ages(fields)) return std::move(*error);
-  return fields;
+  ObjectOut out(std::move(storage));
+  if (auto error = put_audience_fields(row, mode, out)) return std::move(*error);
+  return std::move(out.fields);
+}
+
+std::variant<CreateBody, RowError> create_body(const Row& row) {
+  CreateBody body;
+  body.json.reserve(512);
+  TextOut out(body.json);
+  if (auto error = put_audience_fields(row, FieldMode::create, out)) return std::move(*error);
+  out.close();
+  body.name = row.cell("name");
+  return body;
 }
 
 json::object profile_fields(const json::object& source) {

@@ -48,6 +48,15 @@ enum class FieldMode {
 std::variant<boost::json::object, RowError> audience_fields(const Row& row, FieldMode mode,
                                                             boost::json::storage_ptr storage = {});
 
+// nf.create's request body, as JSON text written straight from the row (the
+// fields and checks of audience_fields in create mode, without a DOM), and
+// the audience's name for messages about it.
+struct CreateBody {
+  std::string name;
+  std::string json;
+};
+std::variant<CreateBody, RowError> create_body(const Row& row);
+
 // nullopt when the four shares are each in [0, 1] and sum to exactly 1, else
 // the error, e.g. "female + male + nonBinary + preferNotToSay = 1.1, must be exactly 1".
 std::optional<RowError> check_gender_split(std::span<const Decimal, 4> shares);

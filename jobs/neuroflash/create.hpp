@@ -18,11 +18,10 @@ namespace ab::nf {
 RowResult unknown_create(std::string_view name, std::string_view workspace, unsigned http_status = 0,
                          unsigned attempts = 0);
 
-// POSTs `body` (which carries the name) once for `row`: ok with the new id,
-// failed with the API's words, or unknown when the answer was lost. The
-// created audience is stored in `created` when given.
-boost::asio::awaitable<RowResult> create_audience(Session& session, Api& api, std::size_t row,
-                                                  boost::json::object body,
-                                                  boost::json::value* created = nullptr);
+// POSTs `json_body` (the JSON text of audience `name`) once for `row`: ok
+// with the new id, failed with the API's words, or unknown when the answer
+// was lost. The created audience is stored in `created` when given.
+boost::asio::awaitable<RowResult> create_audience(Session& session, Api& api, std::size_t row, std::string json_body,
+                                                  std::string name, boost::json::value* created = nullptr);
 
 }  // namespace ab::nf

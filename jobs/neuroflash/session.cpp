@@ -68,11 +68,16 @@ boost::asio::awaitable<StartResult> Session::find_workspace(Api& api) {
 
 ApiRequest Session::request(verb method, std::string url, const json::object* body, bool replay_safe,
                             std::size_t row) {
+  return request_json(method, std::move(url), body ? json::serialize(*body) : std::string(), replay_safe, row);
+}
+
+ApiRequest Session::request_json(verb method, std::string url, std::string json_body, bool replay_safe,
+                                 std::size_t row) {
   ApiRequest r;
   r.method = method;
   r.url = std::move(url);
-  if (body) {
-    r.body = json::serialize(*body);
+  if (!json_body.empty()) {
+    r.body = std::move(json_body);
     r.content_type = "application/json";
   }
   r.budgets = {std::string(api_budget)};

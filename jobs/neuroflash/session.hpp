@@ -43,6 +43,9 @@ class Session {
   // twice and records an intent for `row` first.
   ApiRequest request(boost::beast::http::verb method, std::string url, const boost::json::object* body,
                      bool replay_safe, std::size_t row);
+  // The same with the body given as JSON text.
+  ApiRequest request_json(boost::beast::http::verb method, std::string url, std::string json_body, bool replay_safe,
+                          std::size_t row);
 
   // api.send(request), except that a stopped run throws RunStopping.
   boost::asio::awaitable<ApiResponse> send(Api& api, ApiRequest request);

@@ -8,6 +8,7 @@
 #include "jobs/neuroflash/neuroflash_kind.hpp"
 
 #include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 
 #include <array>
@@ -72,7 +73,7 @@ class UrlImportKind final : public NeuroflashKind {
 
     json::object audience = profile_fields(imported.json.get_object());
     audience["name"] = name;
-    RowResult created = co_await create_audience(session(), api, task.row, std::move(audience));
+    RowResult created = co_await create_audience(session(), api, task.row, json::serialize(audience), name);
     created.attempts += imported.attempts;
     co_return created;
   }

@@ -1,5 +1,6 @@
 // nf.create: every column rule of SPEC.md §4 / API.md §A4, the body sent, and
 // what a create whose answer was lost becomes (SPEC.md §5).
+#include "jobs/neuroflash/audience_fields.hpp"
 #include "neuroflash_support.hpp"
 #include "support/neuroflash_seed.hpp"
 
@@ -23,7 +24,10 @@ constexpr const char* seed_body = ab::testing::neuroflash_seed_profile;
 class NfCreate : public ::testing::Test {
  protected:
   Validation validate(const std::string& row) { return validate_first(*kind, header + row + "\n"); }
-  json::object body_of(const std::string& row) { return task_of(validate(row)).params.at("body").as_object(); }
+  // The body as sent (JSON text), parsed back.
+  json::object body_of(const std::string& row) {
+    return json::parse(task_of(validate(row)).params.at("body").as_string()).as_object();
+  }
   RowError error(const std::string& row) { return error_of(validate(row)); }
 
   std::unique_ptr<JobKind> kind = make_kind(make_create_kind);
@@ -48,9 +52,35 @@ TEST_F(NfCreate, EmptyOptionalCellsAreLeftOutAndEmptyListsSentEmpty) {
     "interests": [], "needs": [], "painPoints": []})"));
 }
 
+// nf.create writes its body as text straight from the row; nf.update reads
+// the same fields into an object. Both must say the same for every row.
+TEST_F(NfCreate, TheBodyTextSaysWhatTheFieldsObjectSays) {
+  const char* rows[] = {
+      "Marketing leaders,0.5,0.4,0.07,0.03,US,25,45,AI|content marketing,scale content production,manual workflows,"
+      "en,Berlin,true",
+      R"(A,0.5,0.4,0.07,0.03,,,,"[""AI"",""a|b""]",,,,,NO)",
+      R"("Quote "" and \ back",1,0,0,0,DE,0,150,,,,de,"Line
+break",false)",
+      "Zero,0,0,0,1,,,,,,,,,",
+      "Ages,.25,0.250,0.25000,0.25,,7,7,x|y|z,,,,,yes",
+  };
+  for (const char* row : rows) {
+    auto reader = CsvReader::from_string(std::string(header) + row + "\n");
+    auto record = reader.next();
+    ASSERT_TRUE(record && std::holds_alternative<Row>(*record)) << row;
+    const Row& parsed = std::get<Row>(*record);
+    auto text = create_body(parsed);
+    auto fields = audience_fields(parsed, FieldMode::create);
+    ASSERT_TRUE(std::holds_alternative<CreateBody>(text)) << row;
+    ASSERT_TRUE(std::holds_alternative<json::object>(fields)) << row;
+    EXPECT_EQ(json::parse(std::get<CreateBody>(text).json), std::get<json::object>(fields)) << row;
+    EXPECT_EQ(std::get<CreateBody>(text).name, parsed.cell("name"));
+  }
+}
+
 TEST_F(NfCreate, ColumnsTheFileLacksAreLeftOut) {
   auto v = validate_first(*kind, "preferNotToSay,name,male,female,nonBinary\n0,Short,0.5,0.5,0\n");
-  EXPECT_EQ(task_of(v).params.at("body"), json::parse(R"({"name": "Short",
+  EXPECT_EQ(json::parse(task_of(v).params.at("body").as_string()), json::parse(R"({"name": "Short",
     "genderDistribution": {"female": 0.5, "male": 0.5, "nonBinary": 0.0, "preferNotToSay": 0.0}})"));
 }
 

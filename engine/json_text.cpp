@@ -1,0 +1,116 @@
+#include "engine/json_text.hpp"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <stdexcept>
+
+namespace ab {
+
+void JsonText::value_starts() {
+  if (after_value_) out_ += ',';
+  after_value_ = true;
+}
+
+JsonText& JsonText::begin_object() {
+  value_starts();
+  out_ += '{';
+  after_value_ = false;
+  return *this;
+}
+
+JsonText& JsonText::end_object() {
+  out_ += '}';
+  after_value_ = true;
+  return *this;
+}
+
+JsonText& JsonText::begin_array() {
+  value_starts();
+  out_ += '[';
+  after_value_ = false;
+  return *this;
+}
+
+JsonText& JsonText::end_array() {
+  out_ += ']';
+  after_value_ = true;
+  return *this;
+}
+
+JsonText& JsonText::key(std::string_view name) {
+  string(name);
+  out_ += ':';
+  after_value_ = false;
+  return *this;
+}
+
+namespace {
+
+// The bytes a JSON string cannot hold as they are.
+constexpr auto escaped = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 0x20; ++c) table[static_cast<std::size_t>(c)] = true;
+  table['"'] = table['\\'] = true;
+  return table;
+}();
+
+}  // namespace
+
+JsonText& JsonText::string(std::string_view value) {
+  static constexpr char hex[] = "0123456789abcdef";
+  value_starts();
+  out_ += '"';
+  std::size_t plain = 0;  // start of the run of bytes written as they are
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const auto c = static_cast<unsigned char>(value[i]);
+    if (!escaped[c]) continue;
+    out_.append(value.data() + plain, i - plain);
+    plain = i + 1;
+    switch (c) {
+      case '"': out_ += "\\\""; break;
+      case '\\': out_ += "\\\\"; break;
+      case '\n': out_ += "\\n"; break;
+      case '\r': out_ += "\\r"; break;
+      case '\t': out_ += "\\t"; break;
+      case '\b': out_ += "\\b"; break;
+      case '\f': out_ += "\\f"; break;
+      default:
+        out_ += "\\u00";
+        out_ += hex[c >> 4];
+        out_ += hex[c & 0xf];
+    }
+  }
+  out_.append(value.data() + plain, value.size() - plain);
+  out_ += '"';
+  return *this;
+}
+
+JsonText& JsonText::number(std::int64_t value) {
+  value_starts();
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out_.append(digits, end);
+  return *this;
+}
+
+JsonText& JsonText::number(double value) {
+  if (!std::isfinite(value)) throw std::invalid_argument("JSON has no text for NaN or infinity");
+  value_starts();
+  char digits[32];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out_.append(digits, end);
+  // A whole number keeps a fraction, so that it reads back as a double: a
+  // share of 0 is sent as 0.0, as Boost.JSON's serializer sent it (0E0).
+  if (std::string_view(digits, static_cast<std::size_t>(end - digits)).find_first_of(".eE") == std::string_view::npos)
+    out_ += ".0";
+  return *this;
+}
+
+JsonText& JsonText::boolean(bool value) {
+  value_starts();
+  out_ += value ? "true" : "false";
+  return *this;
+}
+
+}  // namespace ab

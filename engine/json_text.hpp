@@ -1,0 +1,38 @@
+// Writes JSON text straight into a string, for a request body built from a
+// row: building a DOM only to serialize it cost about a quarter of a row's
+// instructions at T1. The caller gives a well-formed sequence of calls
+// (keys inside objects, every begin ended); commas are put in here. Strings
+// are escaped as RFC 8259 requires (quote, backslash, control characters);
+// other bytes, UTF-8 included, are written as they are.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace ab {
+
+class JsonText {
+ public:
+  explicit JsonText(std::string& out) : out_(out) {}
+
+  JsonText& begin_object();
+  JsonText& end_object();
+  JsonText& begin_array();
+  JsonText& end_array();
+  JsonText& key(std::string_view name);
+  JsonText& string(std::string_view value);
+  JsonText& number(std::int64_t value);
+  // The shortest text that reads back as the same double (std::to_chars),
+  // with ".0" after a whole number; finite values only.
+  JsonText& number(double value);
+  JsonText& boolean(bool value);
+
+ private:
+  void value_starts();
+
+  std::string& out_;
+  bool after_value_ = false;  // the next value or key needs a comma first
+};
+
+}  // namespace ab

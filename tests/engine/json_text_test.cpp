@@ -1,0 +1,76 @@
+// JsonText writes what a JSON parser reads back as the same values: every
+// string (escapes, control characters, UTF-8), integers to their limits,
+// doubles exactly, and commas only between members.
+#include "engine/json_text.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <random>
+#include <stdexcept>
+
+namespace ab {
+namespace {
+
+namespace json = boost::json;
+
+TEST(JsonText, NestsWithCommasOnlyBetweenMembers) {
+  std::string out;
+  JsonText j(out);
+  j.begin_object().key("a").number(std::int64_t{1}).key("b").begin_array().end_array();
+  j.key("c").begin_array().string("x").begin_object().end_object().boolean(false).end_array();
+  j.key("d").begin_object().key("e").boolean(true).end_object().end_object();
+  EXPECT_EQ(out, R"({"a":1,"b":[],"c":["x",{},false],"d":{"e":true}})");
+}
+
+TEST(JsonText, EscapesWhatJsonRequiresAndKeepsTheRest) {
+  std::string out;
+  JsonText(out).string("q\" b\\ n\n r\r t\t b\b f\f nul" + std::string(1, '\0') + " x1f\x1f del\x7f é 😀");
+  EXPECT_EQ(out, "\"q\\\" b\\\\ n\\n r\\r t\\t b\\b f\\f nul\\u0000 x1f\\u001f del\x7f é 😀\"");
+}
+
+// Every byte string of valid UTF-8 (here: random ASCII with controls, and
+// multi-byte characters) reads back as itself.
+TEST(JsonText, RandomStringsReadBackAsThemselves) {
+  std::mt19937 random(7);
+  const std::string pieces[] = {"\"", "\\", "\n", "\x01", "\x1f", " ", "a", "é", "€", "😀", "/", "\x7f"};
+  for (int round = 0; round < 500; ++round) {
+    std::string value;
+    const int length = static_cast<int>(random() % 20);
+    for (int i = 0; i < length; ++i) value += pieces[random() % std::size(pieces)];
+    std::string out;
+    JsonText(out).string(value);
+    EXPECT_EQ(json::parse(out).as_string(), value) << out;
+  }
+}
+
+TEST(JsonText, IntegersToTheirLimits) {
+  for (std::int64_t n : {std::int64_t{0}, std::int64_t{-1}, std::int64_t{150}, std::numeric_limits<std::int64_t>::min(),
+                         std::numeric_limits<std::int64_t>::max()}) {
+    std::string out;
+    JsonText(out).number(n);
+    EXPECT_EQ(json::parse(out).as_int64(), n) << out;
+  }
+}
+
+// Doubles read back bit for bit, and stay doubles: a whole number keeps a fraction.
+TEST(JsonText, DoublesReadBackExactlyAndStayDoubles) {
+  for (double d : {0.0, 1.0, 0.7, 0.1, 0.35, 1.0 / 3, 1e-7, 123456789.0, 1e300, -2.5, 5e-324}) {
+    std::string out;
+    JsonText(out).number(d);
+    const auto back = json::parse(out);
+    ASSERT_TRUE(back.is_double()) << out;
+    EXPECT_EQ(back.as_double(), d) << out;
+  }
+  std::string out;
+  JsonText(out).number(0.0);
+  EXPECT_EQ(out, "0.0");
+  EXPECT_THROW(JsonText(out).number(std::nan("")), std::invalid_argument);
+  EXPECT_THROW(JsonText(out).number(std::numeric_limits<double>::infinity()), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace ab
