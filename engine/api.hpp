@@ -7,6 +7,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,6 +24,9 @@ class Authenticator {
   virtual ~Authenticator() = default;
   // The value of the Authorization header for this attempt of `request`.
   virtual boost::asio::awaitable<std::string> authorization(const ApiRequest& request) = 0;
+  // The same when it can be had without waiting (a fresh token, a
+  // signature), else nullopt and authorization() is awaited.
+  virtual std::optional<std::string> authorization_now(const ApiRequest&) { return std::nullopt; }
   // After a 401: renews the credentials when it can (OAuth2 token refresh) and
   // returns true when the request may be sent once more; false makes 401 final.
   virtual boost::asio::awaitable<bool> renew() = 0;

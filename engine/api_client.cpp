@@ -45,15 +45,6 @@ std::string describe(const HttpAttempt& attempt) {
 
 }  // namespace
 
-boost::asio::awaitable<bool> ApiClient::record_intent(const ApiRequest& request) {
-  if (!p_.journal) co_return true;
-  JournalWriter& journal = *p_.journal;
-  // Named, not a temporary inside the co_await: GCC 12 destroys such a
-  // lambda's captures twice (STYLE.md §3). Called before the first suspension.
-  auto start = [&journal, &request](std::function<void(bool)> done) { journal.intent(request.rows, std::move(done)); };
-  co_return co_await await_callback(std::move(start));
-}
-
 // Waits until every budget the request is charged to lets it go, records the
 // intent of a request that must not be sent twice (so that a crash between
 // sending and recording the outcome is reconciled), signs it and takes a
@@ -75,18 +66,30 @@ boost::asio::awaitable<bool> ApiClient::wait_turn_and_sign(const ApiRequest& req
       }
       co_await sleep_until(at, p_.control);
     }
-    if (!intent_recorded) {
-      if (!co_await record_intent(request)) {
-        p_.control.stop(p_.journal->error(), true);
+    if (!intent_recorded && p_.journal) {
+      JournalWriter& journal = *p_.journal;
+      // Named, not a temporary inside the co_await: GCC 12 destroys such a
+      // lambda's captures twice (STYLE.md §3). Called before the first suspension.
+      auto start = [&journal, &request](std::function<void(bool)> done) { journal.intent(request.rows, std::move(done)); };
+      if (!co_await await_callback(std::move(start))) {
+        p_.control.stop(journal.error(), true);
         co_return false;
       }
-      intent_recorded = true;
     }
+    intent_recorded = true;
     headers.clear();
-    if (request.auth) headers.emplace_back("Authorization", co_await request.auth->authorization(request));
+    if (request.auth) {
+      // Most attempts need no wait for their credentials (a fresh token, a
+      // signature): those take no coroutine.
+      // (No co_await inside a conditional expression: GCC 12 miscompiles it.)
+      auto value = request.auth->authorization_now(request);
+      if (!value) value = co_await request.auth->authorization(request);
+      headers.emplace_back("Authorization", std::move(*value));
+    }
     if (!request.body.empty()) headers.emplace_back("Content-Type", request.content_type);
     if (p_.in_flight) {
-      slot = co_await p_.in_flight->acquire(p_.control);
+      slot = p_.in_flight->try_acquire();
+      if (!slot) slot = co_await p_.in_flight->acquire(p_.control);
       if (!slot || p_.control.stopping()) co_return false;
     }
     const auto signed_at = std::chrono::steady_clock::now();

@@ -35,7 +35,6 @@ class ApiClient : public Api {
   boost::asio::awaitable<ApiResponse> send(ApiRequest request) override;
 
  private:
-  boost::asio::awaitable<bool> record_intent(const ApiRequest& request);
   boost::asio::awaitable<bool> wait_turn_and_sign(const ApiRequest& request, bool& intent_recorded,
                                                   HeaderList& headers, InFlightLimit::Permit& slot);
   ApiClientParts p_;

@@ -49,6 +49,12 @@ class InFlightLimit {
 
   // A slot, first come first served; an empty permit when the run stops first.
   boost::asio::awaitable<Permit> acquire(const RunControl& control);
+  // A slot now, when one is free and nobody waits (no coroutine to start); else empty.
+  Permit try_acquire() {
+    if (!waiting_.empty() || in_flight_ >= limit_) return Permit{};
+    ++in_flight_;
+    return Permit{this};
+  }
 
   unsigned limit() const { return limit_; }
   unsigned in_flight() const { return in_flight_; }

@@ -107,6 +107,33 @@ JsonText& JsonText::number(double value) {
   return *this;
 }
 
+JsonText& JsonText::decimal(std::int64_t units, unsigned scale) {
+  while (scale > 0 && units % 10 == 0) {
+    units /= 10;
+    --scale;
+  }
+  value_starts();
+  // Through unsigned, so that the most negative value has a magnitude too.
+  const std::uint64_t magnitude = units < 0 ? 0 - static_cast<std::uint64_t>(units) : static_cast<std::uint64_t>(units);
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, magnitude).ptr;
+  const auto count = static_cast<std::size_t>(end - digits);
+  if (units < 0) out_ += '-';
+  if (scale == 0) {
+    out_.append(digits, count);
+    out_ += ".0";
+  } else if (count > scale) {
+    out_.append(digits, count - scale);
+    out_ += '.';
+    out_.append(digits + count - scale, scale);
+  } else {
+    out_ += "0.";
+    out_.append(scale - count, '0');
+    out_.append(digits, count);
+  }
+  return *this;
+}
+
 JsonText& JsonText::boolean(bool value) {
   value_starts();
   out_ += value ? "true" : "false";

@@ -26,6 +26,9 @@ class JsonText {
   // The shortest text that reads back as the same double (std::to_chars),
   // with ".0" after a whole number; finite values only.
   JsonText& number(double value);
+  // units / 10^scale exactly as decimal digits ("0.07"), with at least one
+  // fractional digit so that it reads back as a double.
+  JsonText& decimal(std::int64_t units, unsigned scale);
   JsonText& boolean(bool value);
 
  private:

@@ -67,7 +67,7 @@ class FieldOut {
   virtual void integer(std::string_view key, std::int64_t value) = 0;
   virtual void boolean(std::string_view key, bool value) = 0;
   virtual void list(std::string_view key, std::span<const std::string> items) = 0;
-  virtual void gender_distribution(std::span<const double, 4> shares) = 0;
+  virtual void gender_distribution(std::span<const Decimal, 4> shares) = 0;
 };
 
 class ObjectOut final : public FieldOut {
@@ -83,10 +83,10 @@ class ObjectOut final : public FieldOut {
     array.reserve(items.size());
     for (const auto& item : items) array.emplace_back(item);
   }
-  void gender_distribution(std::span<const double, 4> shares) override {
+  void gender_distribution(std::span<const Decimal, 4> shares) override {
     json::object& distribution = fields["genderDistribution"].emplace_object();
     distribution.reserve(gender_keys.size());
-    for (std::size_t i = 0; i < gender_keys.size(); ++i) distribution[gender_keys[i]] = shares[i];
+    for (std::size_t i = 0; i < gender_keys.size(); ++i) distribution[gender_keys[i]] = shares[i].to_double();
   }
   json::object fields;
 };
@@ -102,9 +102,10 @@ class TextOut final : public FieldOut {
     for (const auto& item : items) json_.string(item);
     json_.end_array();
   }
-  void gender_distribution(std::span<const double, 4> shares) override {
+  // The shares as the row wrote them: the API reads the same doubles.
+  void gender_distribution(std::span<const Decimal, 4> shares) override {
     json_.key("genderDistribution").begin_object();
-    for (std::size_t i = 0; i < gender_keys.size(); ++i) json_.key(gender_keys[i]).number(shares[i]);
+    for (std::size_t i = 0; i < gender_keys.size(); ++i) json_.key(gender_keys[i]).decimal(shares[i].units, shares[i].scale);
     json_.end_object();
   }
   void close() { json_.end_object(); }
@@ -172,9 +173,7 @@ std::optional<RowError> put_gender_distribution(const Row& row, FieldMode mode, 
     return RowError{std::string(*first_absent), "give all four gender shares or none (only " + listed + " given)"};
   }
   if (auto error = check_gender_split(shares)) return *error;
-  std::array<double, 4> values{};
-  for (std::size_t i = 0; i < shares.size(); ++i) values[i] = shares[i].to_double();
-  out.gender_distribution(values);
+  out.gender_distribution(shares);
   return std::nullopt;
 }
 

@@ -95,6 +95,12 @@ boost::asio::awaitable<std::string> OAuth2ClientCredentials::authorization(const
   co_return bearer();
 }
 
+std::optional<std::string> OAuth2ClientCredentials::authorization_now(const ApiRequest&) {
+  std::lock_guard lock(mutex_);
+  if (token_.empty() || !lifetime_.fresh(clock_())) return std::nullopt;
+  return "Bearer " + token_;
+}
+
 boost::asio::awaitable<bool> OAuth2ClientCredentials::renew() {
   {
     std::lock_guard lock(mutex_);

@@ -79,6 +79,7 @@ class OAuth2ClientCredentials final : public Authenticator {
   boost::asio::awaitable<TokenFetch> ensure_token();
 
   boost::asio::awaitable<std::string> authorization(const ApiRequest& request) override;
+  std::optional<std::string> authorization_now(const ApiRequest& request) override;
   boost::asio::awaitable<bool> renew() override;
 
   // Token requests sent so far (tests, diagnostics).

@@ -120,13 +120,17 @@ std::string oauth1_authorization(const OAuth1Credentials& credentials, std::stri
 OAuth1Authenticator::OAuth1Authenticator(OAuth1Credentials credentials, WallClock clock, NonceSource nonces)
     : credentials_(std::move(credentials)), clock_(std::move(clock)), nonces_(std::move(nonces)) {}
 
-boost::asio::awaitable<std::string> OAuth1Authenticator::authorization(const ApiRequest& request) {
+std::optional<std::string> OAuth1Authenticator::authorization_now(const ApiRequest& request) {
   const OAuth1Stamp stamp{
       nonces_(),
       std::chrono::duration_cast<std::chrono::seconds>(clock_().time_since_epoch()).count(),
   };
   const std::string_view form = is_form(request.content_type) ? std::string_view{request.body} : std::string_view{};
-  co_return oauth1_authorization(credentials_, boost::beast::http::to_string(request.method), request.url, form, stamp);
+  return oauth1_authorization(credentials_, boost::beast::http::to_string(request.method), request.url, form, stamp);
+}
+
+boost::asio::awaitable<std::string> OAuth1Authenticator::authorization(const ApiRequest& request) {
+  co_return *authorization_now(request);
 }
 
 boost::asio::awaitable<bool> OAuth1Authenticator::renew() { co_return false; }

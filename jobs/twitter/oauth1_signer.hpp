@@ -59,6 +59,8 @@ class OAuth1Authenticator final : public Authenticator {
 
   // Signs this attempt with a new nonce and the current time.
   boost::asio::awaitable<std::string> authorization(const ApiRequest& request) override;
+  // Signing never waits: always the header value.
+  std::optional<std::string> authorization_now(const ApiRequest& request) override;
   // OAuth 1.0a tokens do not expire: a 401 is final.
   boost::asio::awaitable<bool> renew() override;
 

@@ -55,6 +55,26 @@ TEST(InFlightLimit, NeverHandsOutMoreSlotsThanItHasAndServesWaitersInOrder) {
   EXPECT_EQ(limit.waiting(), 0u);
 }
 
+// The taking without a coroutine follows the same rules: a free slot, and
+// nobody queued ahead.
+TEST(InFlightLimit, TryAcquireTakesOnlyAFreeSlotNobodyWaitsFor) {
+  asio::io_context io;
+  InFlightLimit limit(1);
+  RunControl control;
+  Trace trace;
+  auto first = limit.try_acquire();
+  ASSERT_TRUE(first);
+  EXPECT_FALSE(limit.try_acquire()) << "full";
+  asio::co_spawn(io, take(limit, control, "waiter", std::chrono::milliseconds(1), trace), asio::detached);
+  io.poll();
+  EXPECT_EQ(limit.waiting(), 1u);
+  first.reset();  // handed to the waiter, not freed
+  EXPECT_FALSE(limit.try_acquire()) << "the slot went to the waiter";
+  io.run();
+  EXPECT_EQ(trace.order, std::vector<std::string>{"waiter"});
+  EXPECT_TRUE(limit.try_acquire());
+}
+
 TEST(InFlightLimit, AGivenBackSlotGoesToTheWaiterNotToANewcomer) {
   asio::io_context io;
   InFlightLimit limit(1);

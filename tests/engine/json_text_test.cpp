@@ -47,6 +47,24 @@ TEST(JsonText, RandomStringsReadBackAsThemselves) {
   }
 }
 
+// A decimal goes out as written (less redundant zeros), and reads back as
+// the double nearest to it, the same as to_double() gives for short ones.
+TEST(JsonText, DecimalsAreWrittenAsDecimalDigits) {
+  struct Case {
+    std::int64_t units;
+    unsigned scale;
+    const char* text;
+  };
+  for (const Case& c : {Case{7, 2, "0.07"}, Case{0, 0, "0.0"}, Case{1, 0, "1.0"}, Case{250, 3, "0.25"},
+                        Case{35, 2, "0.35"}, Case{-5, 1, "-0.5"}, Case{123456789, 4, "12345.6789"},
+                        Case{1, 25, "0.0000000000000000000000001"}, Case{100, 0, "100.0"}}) {
+    std::string out;
+    JsonText(out).decimal(c.units, c.scale);
+    EXPECT_EQ(out, c.text);
+    EXPECT_TRUE(json::parse(out).is_double()) << out;
+  }
+}
+
 TEST(JsonText, IntegersToTheirLimits) {
   for (std::int64_t n : {std::int64_t{0}, std::int64_t{-1}, std::int64_t{150}, std::numeric_limits<std::int64_t>::min(),
                          std::numeric_limits<std::int64_t>::max()}) {

@@ -66,6 +66,18 @@ TEST_F(OAuth2, OneTokenServesEveryRequest) {
   EXPECT_EQ(auth.fetches(), 1u);
 }
 
+// Most requests take the header without a coroutine; one that finds no
+// fresh token waits for authorization() and its fetch.
+TEST_F(OAuth2, TheHeaderIsThereAtOnceOnlyWhileTheTokenIsFresh) {
+  EXPECT_EQ(auth.authorization_now(ApiRequest{}), std::nullopt);
+  api.push(token_answer("T1", 100));
+  EXPECT_EQ(authorize(), "Bearer T1");
+  EXPECT_EQ(auth.authorization_now(ApiRequest{}), "Bearer T1");
+  time.now += 90s;
+  EXPECT_EQ(auth.authorization_now(ApiRequest{}), std::nullopt);
+  EXPECT_EQ(auth.fetches(), 1u);
+}
+
 TEST_F(OAuth2, ATokenIsReplacedAtNinetyPercentOfItsLifetime) {
   api.push(token_answer("T1", 100));
   api.push(token_answer("T2", 100));
