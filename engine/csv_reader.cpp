@@ -41,7 +41,17 @@ std::optional<std::string_view> Row::get(std::string_view column) const {
     auto same = [&](const std::string& name) {
       return name.size() == column.size() && (column.empty() || name.front() == column.front()) && name == column;
     };
-    index = static_cast<std::size_t>(std::find_if(names.begin(), names.end(), same) - names.begin());
+    // From just after the last name found: a kind reads its columns in its
+    // table's order, which is most files' order too, so most looks take one step.
+    const std::size_t start = next_hint_ < names.size() ? next_hint_ : 0;
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      const std::size_t i = start + k < names.size() ? start + k : start + k - names.size();
+      if (same(names[i])) {
+        index = i;
+        next_hint_ = i + 1;
+        break;
+      }
+    }
   } else if (auto it = header_->index.find(std::string(column)); it != header_->index.end()) {
     index = it->second;
   }

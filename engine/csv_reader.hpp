@@ -32,6 +32,7 @@ class Row {
   std::size_t number() const { return number_; }  // 1-based, header not counted
   std::size_t line() const { return line_; }      // physical line the record starts on
   // nullopt: the header has no such column; else the cell ("" when empty).
+  // Remembers where it found the last name (one thread per row at a time).
   std::optional<std::string_view> get(std::string_view column) const;
   // The cell, or "" when the column is absent.
   std::string_view cell(std::string_view column) const { return get(column).value_or(std::string_view{}); }
@@ -45,6 +46,7 @@ class Row {
   std::size_t line_ = 0;
   std::string bytes_;                 // the fields' unescaped bytes, back to back
   std::vector<std::uint32_t> ends_;   // end offset of each field in bytes_
+  mutable std::size_t next_hint_ = 0;  // where get() starts looking
 };
 
 // A record that could not be read. It still has a row number: it is an

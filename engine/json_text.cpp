@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 
 namespace ab {
@@ -55,6 +56,26 @@ constexpr auto escaped = [] {
   return table;
 }();
 
+// Whether any of the 8 bytes of `w` must be escaped: one below 0x20, a
+// quote or a backslash (the classic has-zero-byte tests, exact for "any").
+bool word_needs_escape(std::uint64_t w) {
+  constexpr std::uint64_t ones = 0x0101010101010101ull;
+  constexpr std::uint64_t highs = 0x8080808080808080ull;
+  auto has_zero = [](std::uint64_t x) { return ((x - ones) & ~x & highs) != 0; };
+  const bool below_space = ((w - ones * 0x20) & ~w & highs) != 0;
+  return below_space || has_zero(w ^ (ones * '"')) || has_zero(w ^ (ones * '\\'));
+}
+
+// The index of the first byte at or after `i` that must be escaped, or the size.
+std::size_t next_escaped(std::string_view value, std::size_t i) {
+  for (std::uint64_t w; i + 8 <= value.size(); i += 8) {
+    std::memcpy(&w, value.data() + i, 8);
+    if (word_needs_escape(w)) break;
+  }
+  while (i < value.size() && !escaped[static_cast<unsigned char>(value[i])]) ++i;
+  return i;
+}
+
 }  // namespace
 
 JsonText& JsonText::string(std::string_view value) {
@@ -62,9 +83,8 @@ JsonText& JsonText::string(std::string_view value) {
   value_starts();
   out_ += '"';
   std::size_t plain = 0;  // start of the run of bytes written as they are
-  for (std::size_t i = 0; i < value.size(); ++i) {
+  for (std::size_t i = next_escaped(value, 0); i < value.size(); i = next_escaped(value, i + 1)) {
     const auto c = static_cast<unsigned char>(value[i]);
-    if (!escaped[c]) continue;
     out_.append(value.data() + plain, i - plain);
     plain = i + 1;
     switch (c) {
