@@ -39,12 +39,6 @@ JsonText& JsonText::end_array() {
   return *this;
 }
 
-JsonText& JsonText::key(std::string_view name) {
-  string(name);
-  out_ += ':';
-  after_value_ = false;
-  return *this;
-}
 
 namespace {
 
@@ -78,8 +72,37 @@ std::size_t next_escaped(std::string_view value, std::size_t i) {
 
 }  // namespace
 
+JsonText& JsonText::key(std::string_view name) {
+  if (!quoted_in_one_append(name, ':')) {
+    string(name);
+    out_ += ':';
+  }
+  after_value_ = false;
+  return *this;
+}
+
+// A short string that needs no escaping (keys, most values) goes out in one
+// append: [,]"value"[suffix]. Separate appends of each piece cost as much as
+// the scan.
+bool JsonText::quoted_in_one_append(std::string_view value, char suffix) {
+  constexpr std::size_t most = 64;
+  if (value.size() > most || next_escaped(value, 0) != value.size()) return false;
+  char buffer[most + 4];
+  std::size_t n = 0;
+  if (after_value_) buffer[n++] = ',';
+  buffer[n++] = '"';
+  std::memcpy(buffer + n, value.data(), value.size());
+  n += value.size();
+  buffer[n++] = '"';
+  if (suffix) buffer[n++] = suffix;
+  out_.append(buffer, n);
+  after_value_ = true;
+  return true;
+}
+
 JsonText& JsonText::string(std::string_view value) {
   static constexpr char hex[] = "0123456789abcdef";
+  if (quoted_in_one_append(value, '\0')) return *this;
   value_starts();
   out_ += '"';
   std::size_t plain = 0;  // start of the run of bytes written as they are

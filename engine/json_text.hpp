@@ -33,6 +33,7 @@ class JsonText {
 
  private:
   void value_starts();
+  bool quoted_in_one_append(std::string_view value, char suffix);
 
   std::string& out_;
   bool after_value_ = false;  // the next value or key needs a comma first
