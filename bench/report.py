@@ -192,7 +192,8 @@ MICRO = {
     "BM_CsvReaderFile": ("CSV reader, from a file", "rows"),
     "BM_CsvReaderMemory": ("CSV reader, from memory", "rows"),
     "BM_ParseDecimal": ("decimal cell parsing", "cells"),
-    "BM_BuildCreateBody": ("request building (nf.create row to JSON body)", "bodies"),
+    "BM_BuildCreateBody": ("request building (nf.create row to JSON text)", "bodies"),
+    "BM_BuildCreateBodyThroughDom": ("request building through a JSON object (the reference)", "bodies"),
     "BM_ParseCreateAnswer": ("JSON answer parsing (nf.create answer, id taken)", "answers"),
     "BM_OAuth1Sign": ("OAuth 1.0a signing (HMAC-SHA1 Authorization header)", "signatures"),
 }

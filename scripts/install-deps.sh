@@ -12,7 +12,7 @@ packages=(
   clang libclang-rt-14-dev
 )
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(wrk nginx-light gnuplot-nox python3 python3-aiohttp time curl)
+  packages+=(wrk nginx-light gnuplot-nox python3 python3-aiohttp time curl valgrind)
   # A machine may carry Node.js from elsewhere (nodesource bundles npm and
   # conflicts with Debian's npm): only ask Debian when there is none.
   command -v node >/dev/null || packages+=(nodejs)
