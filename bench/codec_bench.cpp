@@ -38,16 +38,31 @@ std::vector<ab::Row> create_rows() {
   return rows;
 }
 
+// The bench rows in turn, each checked as a run checks its columns first.
+class CheckedRows {
+ public:
+  explicit CheckedRows(benchmark::State& state) : state_(state), rows_(create_rows()) {
+    if (rows_.size() != 4) state.SkipWithError("the rows did not parse");
+  }
+  const ab::Row& next() {
+    const ab::Row& row = rows_[i_++ % rows_.size()];
+    if (ab::check_columns(row, ab::nf::create_columns())) state_.SkipWithError("a row failed its column checks");
+    return row;
+  }
+
+ private:
+  benchmark::State& state_;
+  std::vector<ab::Row> rows_;
+  std::size_t i_ = 0;
+};
+
 // What a run does with each nf.create row: the column checks, then the body
 // written as JSON text straight from the row.
 void BM_BuildCreateBody(benchmark::State& state) {
-  const std::vector<ab::Row> rows = create_rows();
-  if (rows.size() != 4) state.SkipWithError("the rows did not parse");
-  std::size_t i = 0, bytes = 0;
+  CheckedRows rows(state);
+  std::size_t bytes = 0;
   for (auto _ : state) {
-    const ab::Row& row = rows[i++ % rows.size()];
-    if (ab::check_columns(row, ab::nf::create_columns())) state.SkipWithError("a row failed its column checks");
-    auto body = ab::nf::create_body(row);
+    auto body = ab::nf::create_body(rows.next());
     auto* text = std::get_if<ab::nf::CreateBody>(&body);
     if (!text) {
       state.SkipWithError("a row was refused");
@@ -64,13 +79,10 @@ BENCHMARK(BM_BuildCreateBody);
 // The same through a JSON object and Boost.JSON's serializer (what nf.update
 // does, and what nf.create did until it wrote text): the reference.
 void BM_BuildCreateBodyThroughDom(benchmark::State& state) {
-  const std::vector<ab::Row> rows = create_rows();
-  if (rows.size() != 4) state.SkipWithError("the rows did not parse");
-  std::size_t i = 0, bytes = 0;
+  CheckedRows rows(state);
+  std::size_t bytes = 0;
   for (auto _ : state) {
-    const ab::Row& row = rows[i++ % rows.size()];
-    if (ab::check_columns(row, ab::nf::create_columns())) state.SkipWithError("a row failed its column checks");
-    auto fields = ab::nf::audience_fields(row, ab::nf::FieldMode::create);
+    auto fields = ab::nf::audience_fields(rows.next(), ab::nf::FieldMode::create);
     auto* body = std::get_if<boost::json::object>(&fields);
     if (!body) {
       state.SkipWithError("a row was refused");

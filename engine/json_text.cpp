@@ -13,28 +13,15 @@ void JsonText::value_starts() {
   after_value_ = true;
 }
 
-JsonText& JsonText::begin_object() {
+JsonText& JsonText::open(char bracket) {
   value_starts();
-  out_ += '{';
+  out_ += bracket;
   after_value_ = false;
   return *this;
 }
 
-JsonText& JsonText::end_object() {
-  out_ += '}';
-  after_value_ = true;
-  return *this;
-}
-
-JsonText& JsonText::begin_array() {
-  value_starts();
-  out_ += '[';
-  after_value_ = false;
-  return *this;
-}
-
-JsonText& JsonText::end_array() {
-  out_ += ']';
+JsonText& JsonText::close(char bracket) {
+  out_ += bracket;
   after_value_ = true;
   return *this;
 }

@@ -16,10 +16,10 @@ class JsonText {
  public:
   explicit JsonText(std::string& out) : out_(out) {}
 
-  JsonText& begin_object();
-  JsonText& end_object();
-  JsonText& begin_array();
-  JsonText& end_array();
+  JsonText& begin_object() { return open('{'); }
+  JsonText& end_object() { return close('}'); }
+  JsonText& begin_array() { return open('['); }
+  JsonText& end_array() { return close(']'); }
   JsonText& key(std::string_view name);
   JsonText& string(std::string_view value);
   JsonText& number(std::int64_t value);
@@ -33,6 +33,8 @@ class JsonText {
 
  private:
   void value_starts();
+  JsonText& open(char bracket);
+  JsonText& close(char bracket);
   bool quoted_in_one_append(std::string_view value, char suffix);
 
   std::string& out_;
