@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -40,6 +41,7 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t header_limit = 64 * 1024;
 constexpr std::uint64_t body_limit = 64ull * 1024 * 1024;  // a tw.list page of 1000 audiences is < 1 MiB
 constexpr std::size_t idle_per_origin = 256;
+constexpr std::size_t answer_read_size = 4096;  // most answers in one read
 // A connection back from an answer this recently is taken as still open
 // without asking the kernel (one syscall less per request at full speed):
 // servers close idle keep-alive connections after seconds, not milliseconds,
@@ -257,16 +259,32 @@ struct HttpPool::Impl {
                                                        std::string& error) {
     auto it = resolved.find(t.origin);
     if (it == resolved.end()) {
-      tcp::resolver resolver(executor);
-      auto [ec, results] = co_await resolver.async_resolve(t.host, t.port, use_tuple);
-      if (ec) {
-        error = "resolve " + t.host + ": " + ec.message();
-        co_return nullptr;
+      // A numeric host needs no lookup: Asio resolves on a thread of its own,
+      // which cost a run against 127.0.0.1 a thread start and a hand-over
+      // ahead of its login.
+      boost::system::error_code numeric_error;
+      const auto address = asio::ip::make_address(t.host, numeric_error);
+      unsigned long port = 0;
+      const auto [end, parse_error] = std::from_chars(t.port.data(), t.port.data() + t.port.size(), port);
+      if (!numeric_error && parse_error == std::errc() && end == t.port.data() + t.port.size() && port <= 65535) {
+        const tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
+        it = resolved.emplace(t.origin, tcp::resolver::results_type::create(endpoint, t.host, t.port)).first;
+      } else {
+        tcp::resolver resolver(executor);
+        auto [ec, results] = co_await resolver.async_resolve(t.host, t.port, use_tuple);
+        if (ec) {
+          error = "resolve " + t.host + ": " + ec.message();
+          co_return nullptr;
+        }
+        it = resolved.try_emplace(t.origin, std::move(results)).first;
       }
-      it = resolved.emplace(t.origin, std::move(results)).first;
     }
     auto c = std::make_unique<Connection>();
     c->origin = t.origin;
+    // Beast reads max(512, free capacity) at a time and the parser empties
+    // the buffer as it goes, so an unreserved buffer never grows: an answer
+    // of 600 bytes took two reads, every time.
+    c->buffer.reserve(answer_read_size);
     if (t.tls) {
       asio::ssl::context* context = nullptr;
       try {

@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -27,7 +28,8 @@ using tcp = asio::ip::tcp;
 class ScriptedServer {
  public:
   using Serve = std::function<void(tcp::socket&)>;
-  explicit ScriptedServer(Serve serve) : acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0}) {
+  explicit ScriptedServer(Serve serve, const std::string& address = "127.0.0.1")
+      : acceptor_(io_, {asio::ip::make_address(address), 0}) {
     thread_ = std::thread([this, serve = std::move(serve)] {
       for (;;) {
         tcp::socket socket(io_);
@@ -46,8 +48,9 @@ class ScriptedServer {
     poke.connect(acceptor_.local_endpoint(), ec);
     thread_.join();
   }
-  std::string url(const std::string& path = "/x") const {
-    return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + path;
+  std::string url(const std::string& path = "/x") const { return url_via("127.0.0.1", path); }
+  std::string url_via(const std::string& host, const std::string& path = "/x") const {
+    return "http://" + host + ":" + std::to_string(acceptor_.local_endpoint().port()) + path;
   }
   std::atomic<int> connections{0};
 
@@ -206,6 +209,57 @@ TEST(HttpPool, AFieldWithALineBreakIsNotSent) {
   EXPECT_EQ(a.failure, AttemptFailure::not_sent);
   EXPECT_EQ(a.error, "header Authorization has a line break in its value");
   EXPECT_EQ(server.connections.load(), 0);
+}
+
+// An answer far larger than one read of the socket comes back whole, and
+// the connection serves the next request.
+TEST(HttpPool, AnAnswerOfSeveralKilobytesComesBackWhole) {
+  std::string body = "[";
+  for (int i = 0; i < 2000; ++i) body += (i ? ",\"" : "\"") + std::to_string(i) + "\"";
+  body += "]";
+  ScriptedServer server([&body](tcp::socket& s) {
+    while (read_request(s)) {
+      const std::string head = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+      asio::write(s, asio::buffer(head + body));
+    }
+  });
+  Client client;
+  for (int i = 0; i < 2; ++i) {
+    auto a = client.get(server.url());
+    ASSERT_EQ(a.failure, AttemptFailure::none) << a.error;
+    EXPECT_EQ(a.body, body);
+  }
+  EXPECT_EQ(server.connections.load(), 1);
+}
+
+// Numeric hosts are connected to directly; names go through the resolver.
+TEST(HttpPool, NumericAndNamedHostsAreReached) {
+  ScriptedServer server([](tcp::socket& s) {
+    while (read_request(s)) answer(s);
+  });
+  for (const std::string host : {"127.0.0.1", "localhost"}) {
+    Client client;
+    auto a = client.get(server.url_via(host));
+    ASSERT_EQ(a.failure, AttemptFailure::none) << host << ": " << a.error;
+    EXPECT_EQ(a.status, 200u) << host;
+  }
+}
+
+TEST(HttpPool, ANumericIpv6HostIsReached) {
+  std::unique_ptr<ScriptedServer> server;
+  try {
+    server = std::make_unique<ScriptedServer>(
+        [](tcp::socket& s) {
+          while (read_request(s)) answer(s);
+        },
+        "::1");
+  } catch (const boost::system::system_error& e) {
+    GTEST_SKIP() << "no IPv6 loopback on this machine: " << e.what();
+  }
+  Client client;
+  auto a = client.get(server->url_via("[::1]"));
+  ASSERT_EQ(a.failure, AttemptFailure::none) << a.error;
+  EXPECT_EQ(a.status, 200u);
 }
 
 TEST(HttpPool, NoListenerIsNotSent) {
