@@ -20,10 +20,11 @@ ResultRecorder::ResultRecorder(JournalWriter& journal, Metrics& metrics, RunCont
   if (responses.empty()) return;
   responses_fd_ = ::open(responses_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (responses_fd_ < 0) throw std::runtime_error("cannot open " + responses_path_ + ": " + std::strerror(errno));
+  disk_.emplace(1);
 }
 
 ResultRecorder::~ResultRecorder() {
-  disk_.join();
+  if (disk_) disk_->join();
   if (responses_fd_ >= 0) ::close(responses_fd_);
 }
 
@@ -82,7 +83,7 @@ boost::asio::awaitable<void> ResultRecorder::flush() {
   pending_finals_.clear();
   std::string error;
   co_await boost::asio::co_spawn(
-      disk_,
+      *disk_,
       [&]() -> boost::asio::awaitable<void> {
         try {
           write_responses(bytes);

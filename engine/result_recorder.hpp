@@ -13,6 +13,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <span>
 #include <unordered_set>
@@ -52,7 +53,8 @@ class ResultRecorder : public RowSink {
   std::string responses_buffer_;
   std::vector<std::pair<std::size_t, RowResult>> pending_finals_;
   std::unordered_set<std::size_t> done_;
-  boost::asio::thread_pool disk_{1};  // fdatasync off the network thread
+  // The --responses file is synced off the network thread; no thread without one.
+  std::optional<boost::asio::thread_pool> disk_;
 };
 
 }  // namespace ab
