@@ -205,6 +205,28 @@ TEST(CsvReader, RowLooksUpCellsByHeaderName) {
   EXPECT_EQ(row.header().names.size(), 2u);
 }
 
+// Names that agree in length and in their first bytes, around the 7 bytes
+// a lookup compares at once, are still told apart, in any order of lookup.
+TEST(CsvReader, NamesAlikeInLengthAndStartAreToldApart) {
+  const std::vector<std::string> names = {"painPointsA", "painPointsB", "country", "countrx",
+                                          "country2",    "c",           "painPoints"};
+  std::string header, values;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    header += (i ? "," : "") + names[i];
+    values += (i ? ",v" : "v") + std::to_string(i);
+  }
+  const auto records = read_all(header + "\n" + values + "\n");
+  const Row& row = row_of(records.at(0));
+  for (std::size_t pass = 0; pass < 2; ++pass) {
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      const std::size_t i = pass == 0 ? k : names.size() - 1 - k;
+      EXPECT_EQ(row.get(names[i]), "v" + std::to_string(i)) << names[i];
+    }
+  }
+  for (const char* absent : {"painPointsC", "painPoint", "countr", "country3", "countryy", "C", "painPointsAB"})
+    EXPECT_EQ(row.get(absent), std::nullopt) << absent;
+}
+
 TEST(CsvReader, WideHeadersAreLookedUpToo) {
   std::string header, values;
   for (int i = 0; i < 40; ++i) {
