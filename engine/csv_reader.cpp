@@ -30,12 +30,6 @@ std::string_view Row::field(std::size_t i) const {
   return std::string_view(bytes_).substr(begin, ends_[i] - begin);
 }
 
-std::uint64_t name_probe(std::string_view name) {
-  std::uint64_t head = 0;
-  std::memcpy(&head, name.data(), std::min<std::size_t>(name.size(), 7));
-  return (static_cast<std::uint64_t>(std::min<std::size_t>(name.size(), 255)) << 56) | head;
-}
-
 std::optional<std::string_view> Row::get(std::string_view column) const {
   if (!header_) return std::nullopt;
   // A linear scan of a job file's dozen names beats hashing a temporary string.
@@ -43,14 +37,16 @@ std::optional<std::string_view> Row::get(std::string_view column) const {
   const auto& names = header_->names;
   std::size_t index = names.size();
   if (names.size() <= kScanLimit) {
-    const auto& probes = header_->probes;
-    const std::uint64_t probe = name_probe(column);
+    // Length and first byte first: most names differ there, without a memcmp call.
+    auto same = [&](const std::string& name) {
+      return name.size() == column.size() && (column.empty() || name.front() == column.front()) && name == column;
+    };
     // From just after the last name found: a kind reads its columns in its
     // table's order, which is most files' order too, so most looks take one step.
     const std::size_t start = next_hint_ < names.size() ? next_hint_ : 0;
     for (std::size_t k = 0; k < names.size(); ++k) {
       const std::size_t i = start + k < names.size() ? start + k : start + k - names.size();
-      if (probes[i] == probe && (column.size() <= 7 || names[i] == column)) {
+      if (same(names[i])) {
         index = i;
         next_hint_ = i + 1;
         break;
@@ -432,7 +428,6 @@ struct CsvReader::Impl {
       if (auto [it, added] = h->index.emplace(column, i); !added)
         throw error("header names column \"" + column + "\" twice (columns " + std::to_string(it->second + 1) +
                     " and " + std::to_string(i + 1) + ")");
-      h->probes.push_back(name_probe(column));
       h->names.push_back(std::move(column));
     }
     field_limit = h->names.size();

@@ -20,15 +20,7 @@ namespace ab {
 struct CsvHeader {
   std::vector<std::string> names;
   std::unordered_map<std::string, std::size_t> index;
-  // Per name, its length and first bytes in one word (see name_probe), so
-  // that Row::get compares one integer per name it passes, not strings.
-  std::vector<std::uint64_t> probes;
 };
-
-// A name's length and its first 7 bytes packed into one word: names with
-// equal probes are equal when they are 7 bytes or shorter, and otherwise
-// equal in length and start.
-std::uint64_t name_probe(std::string_view name);
 
 // One data record mapped by the header. Cheap to move; owns its bytes.
 class Row {
