@@ -76,7 +76,10 @@ struct Run {
   CsvReader& reader;
   const JournalState& state;
   JournalWriter& journal;
-  asio::io_context io;
+  // One thread runs the loop and does all the I/O; the journal writer and
+  // the --responses thread only post to it. Said to Asio, it skips the
+  // per-socket locks and queues the io thread's own posts without the lock.
+  asio::io_context io{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   RunControl control;
   Metrics metrics;
   Budgets budgets;
