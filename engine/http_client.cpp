@@ -135,7 +135,14 @@ class AnswerParser final : public http::basic_parser<false> {
   void on_response_impl(int code, beast::string_view, int, beast::error_code&) override {
     out_.status = static_cast<unsigned>(code);
   }
-  void on_field_impl(http::field, beast::string_view name, beast::string_view value, beast::error_code&) override {
+  void on_field_impl(http::field field, beast::string_view name, beast::string_view value,
+                     beast::error_code&) override {
+    // The framing fields are Beast's business and tell a caller nothing;
+    // skipping them saves a row a few allocations at full speed.
+    if (field == http::field::content_length || field == http::field::connection ||
+        field == http::field::keep_alive || field == http::field::transfer_encoding ||
+        field == http::field::server)
+      return;
     auto& [lower, text] = out_.headers.emplace_back(std::string(name), std::string(value));
     for (char& c : lower)
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');

@@ -24,7 +24,7 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 struct HttpAttempt {
   AttemptFailure failure = AttemptFailure::none;
   unsigned status = 0;
-  HeaderList headers;    // lower-case names
+  HeaderList headers;    // lower-case names; not the framing fields nor Server
   std::string body;
   std::string error;     // when failure != none: "connect 10.0.0.1:443: Connection refused"
 };

@@ -14,24 +14,33 @@ namespace ab {
 
 namespace {
 
-// One result, one line: a line break inside a field would split it.
-std::string one_line(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    if (c == '\n' || c == '\r') c = ' ';
-  return out;
+// A field of the results file: one result, one line, so a line break inside
+// it becomes a space; quoted (RFC 4180) when it holds a comma or a quote.
+void append_csv_field(std::string& out, std::string_view text) {
+  bool breaks = false, quote = false;
+  for (const char c : text) {
+    breaks |= c == '\n' || c == '\r';
+    quote |= c == ',' || c == '"';
+  }
+  if (!breaks && !quote) {
+    out += text;
+    return;
+  }
+  if (quote) out += '"';
+  for (const char c : text) {
+    if (c == '\n' || c == '\r') {
+      out += ' ';
+      continue;
+    }
+    if (c == '"') out += '"';
+    out += c;
+  }
+  if (quote) out += '"';
 }
 
-std::string csv_field(std::string_view text) {
-  std::string field = one_line(text);
-  if (field.find_first_of(",\"") == std::string::npos) return field;
-  std::string quoted = "\"";
-  for (char c : field) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  quoted += '"';
-  return quoted;
+void append_number(std::string& out, std::uint64_t value) {
+  char digits[24];
+  out.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
 }
 
 // Splits one RFC 4180 record that holds no line break; nullopt when malformed.
@@ -253,26 +262,39 @@ std::string_view to_string(RowStatus status) {
   return "failed";
 }
 
+void append_result_line(std::string& out, std::size_t row, const RowResult& result) {
+  append_number(out, row);
+  out += ',';
+  out += to_string(result.status);
+  out += ',';
+  if (result.http_status != 0) append_number(out, result.http_status);
+  out += ',';
+  append_csv_field(out, result.id);
+  out += ',';
+  append_number(out, result.attempts);
+  out += ',';
+  append_csv_field(out, result.error);
+  out += '\n';
+}
+
 std::string format_result_line(std::size_t row, const RowResult& result) {
-  std::string line = std::to_string(row);
-  line += ',';
-  line += to_string(result.status);
-  line += ',';
-  if (result.http_status != 0) line += std::to_string(result.http_status);
-  line += ',';
-  line += csv_field(result.id);
-  line += ',';
-  line += std::to_string(result.attempts);
-  line += ',';
-  line += csv_field(result.error);
-  line += '\n';
+  std::string line;
+  append_result_line(line, row, result);
   return line;
 }
 
+void append_intent_line(std::string& out, std::span<const std::size_t> rows) {
+  out += "intent";
+  for (std::size_t row : rows) {
+    out += ' ';
+    append_number(out, row);
+  }
+  out += '\n';
+}
+
 std::string format_intent_line(std::span<const std::size_t> rows) {
-  std::string line = "intent";
-  for (std::size_t row : rows) line += ' ' + std::to_string(row);
-  line += '\n';
+  std::string line;
+  append_intent_line(line, rows);
   return line;
 }
 

@@ -49,10 +49,13 @@ inline constexpr std::string_view results_header = "row,status,http_status,id,at
 
 std::string_view to_string(RowStatus status);
 
-// One line of the results file, CSV-escaped, '\n'-terminated.
+// One line of the results file, CSV-escaped, '\n'-terminated. The append_
+// forms write straight into a batch: a line a row, no temporaries.
 std::string format_result_line(std::size_t row, const RowResult& result);
+void append_result_line(std::string& out, std::size_t row, const RowResult& result);
 // One line of the sidecar: "intent 12 13 14\n", "checkpoint 7 <value, escaped>\n".
 std::string format_intent_line(std::span<const std::size_t> rows);
+void append_intent_line(std::string& out, std::span<const std::size_t> rows);
 std::string format_checkpoint_line(std::size_t row, std::string_view value);
 
 struct JournalState {

@@ -237,11 +237,13 @@ struct JournalWriter::Impl {
 
   bool commit_wanted() const { return stopping || commits_requested > commits_done; }
 
-  // Queues a line that its caller awaits; after an error only the callback.
-  void queue_durable(std::string line, std::function<void(bool)> on_durable) {
+  // Queues a line, written by `append`, that its caller awaits; after an
+  // error only the callback.
+  template <class Append>
+  void queue_durable(Append&& append, std::function<void(bool)> on_durable) {
     {
       std::lock_guard lock(mutex);
-      if (error.empty()) pending.journal += line;
+      if (error.empty()) append(pending.journal);
       pending.callbacks.push_back(std::move(on_durable));
       urgent = true;
     }
@@ -375,18 +377,19 @@ void JournalWriter::final_line(std::size_t row, const RowResult& result) {
       impl_->results_unsynced = true;
       impl_->results_since = Clock::now();
     }
-    impl_->pending.results += format_result_line(row, result);
+    append_result_line(impl_->pending.results, row, result);
   }
   // Later lines join the first one's wait: no wake-up per row.
   if (first) impl_->wake.notify_one();
 }
 
 void JournalWriter::intent(std::span<const std::size_t> rows, std::function<void(bool)> on_durable) {
-  impl_->queue_durable(format_intent_line(rows), std::move(on_durable));
+  impl_->queue_durable([rows](std::string& out) { append_intent_line(out, rows); }, std::move(on_durable));
 }
 
 void JournalWriter::checkpoint(std::size_t row, std::string_view value, std::function<void(bool)> on_durable) {
-  impl_->queue_durable(format_checkpoint_line(row, value), std::move(on_durable));
+  impl_->queue_durable([line = format_checkpoint_line(row, value)](std::string& out) { out += line; },
+                       std::move(on_durable));
 }
 
 bool JournalWriter::commit() {
