@@ -22,7 +22,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
-#include <cstdio>
 #include <map>
 #include <memory>
 #include <optional>
@@ -85,12 +84,15 @@ std::optional<Target> parse_target(std::string_view url, std::string& error) {
 // A line break in a field would end it and start another on the wire (an
 // access token from a server is a field value too): such a request is
 // refused before anything is written. Empty when the fields are sound.
+// (Plain loops: std::string::find_first_of calls memchr once per character.)
 std::string header_problem(const HeaderList& headers) {
-  constexpr std::string_view breaks = "\r\n";
+  const auto line_break = [](char c) { return c == '\r' || c == '\n'; };
   for (const auto& [name, value] : headers) {
-    if (name.empty() || name.find_first_of(": \t\r\n") != std::string::npos)
+    if (name.empty() || std::any_of(name.begin(), name.end(), [&](char c) {
+          return c == ':' || c == ' ' || c == '\t' || line_break(c);
+        }))
       return "header name \"" + name + "\" is not a token";
-    if (value.find_first_of(breaks) != std::string::npos) return "header " + name + " has a line break in its value";
+    if (std::any_of(value.begin(), value.end(), line_break)) return "header " + name + " has a line break in its value";
   }
   return {};
 }
@@ -114,9 +116,10 @@ void write_request(std::string& out, http::verb method, const Target& t, const H
     out += "\r\n";
   }
   if (!body.empty() || method == http::verb::post || method == http::verb::put || method == http::verb::options) {
-    char length[32];
-    const auto n = std::snprintf(length, sizeof length, "Content-Length: %zu\r\n", body.size());
-    out.append(length, static_cast<std::size_t>(n));
+    char digits[24];
+    out += "Content-Length: ";
+    out.append(digits, std::to_chars(digits, digits + sizeof digits, body.size()).ptr);
+    out += "\r\n";
   }
   out += "\r\n";
   out += body;
