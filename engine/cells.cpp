@@ -64,12 +64,13 @@ Decimal truncated(Decimal d, unsigned places) {
 
 // The list parsers fill `items` when it is given; check_columns only asks
 // whether the cell is a list, and need not build it.
-bool parse_json_list(std::string_view cell, std::vector<std::string>* items, std::string* error) {
+bool parse_json_list(std::string_view cell, ListItems* out, std::string* error) {
   boost::system::error_code ec;
   const boost::json::value json = boost::json::parse(cell, ec);
   if (ec || !json.is_array())
     return fail(error, "not a JSON array of strings (a list that starts with '[' is read as JSON): " + quoted(cell));
-  if (items) items->reserve(json.get_array().size());
+  // Reserved: the views below point into these strings.
+  if (out) out->storage.reserve(out->storage.size() + json.get_array().size());
   std::size_t position = 0;
   for (const boost::json::value& item : json.get_array()) {
     ++position;
@@ -77,30 +78,30 @@ bool parse_json_list(std::string_view cell, std::vector<std::string>* items, std
       return fail(error, "item " + std::to_string(position) + " of the JSON list is not a string: " + quoted(cell));
     if (item.get_string().empty())
       return fail(error, "item " + std::to_string(position) + " of the JSON list is empty: " + quoted(cell));
-    if (items) items->emplace_back(item.get_string());
+    if (out) out->items.emplace_back(out->storage.emplace_back(item.get_string()));
   }
   return true;
 }
 
-bool parse_pipe_list(std::string_view cell, std::vector<std::string>* items, std::string* error) {
+bool parse_pipe_list(std::string_view cell, ListItems* out, std::string* error) {
   std::size_t begin = 0;
   for (std::size_t position = 1;; ++position) {
     const std::size_t bar = cell.find('|', begin);
     const std::string_view item = trimmed(cell.substr(begin, bar == std::string_view::npos ? bar : bar - begin));
     if (item.empty())
       return fail(error, "item " + std::to_string(position) + " of the list is empty: " + quoted(cell));
-    if (items) items->emplace_back(item);
+    if (out) out->items.push_back(item);
     if (bar == std::string_view::npos) return true;
     begin = bar + 1;
   }
 }
 
-bool parse_list_into(std::string_view cell, std::vector<std::string>* items, std::string* error) {
+bool parse_list_into(std::string_view cell, ListItems* out, std::string* error) {
   // A cell of blanks is as empty as an empty one: an empty list.
   const std::string_view content = trimmed(cell);
   if (content.empty()) return true;
-  if (content.front() == '[') return parse_json_list(content, items, error);
-  return parse_pipe_list(cell, items, error);
+  if (content.front() == '[') return parse_json_list(content, out, error);
+  return parse_pipe_list(cell, out, error);
 }
 
 }  // namespace
@@ -202,9 +203,15 @@ std::optional<bool> parse_boolean(std::string_view cell, std::string* error) {
 }
 
 std::optional<std::vector<std::string>> parse_list(std::string_view cell, std::string* error) {
-  std::vector<std::string> items;
-  if (!parse_list_into(cell, &items, error)) return std::nullopt;
-  return items;
+  ListItems list;
+  if (!parse_list_into(cell, &list, error)) return std::nullopt;
+  return std::vector<std::string>(list.items.begin(), list.items.end());
+}
+
+bool parse_list_items(std::string_view cell, ListItems& out, std::string* error) {
+  out.items.clear();
+  out.storage.clear();
+  return parse_list_into(cell, &out, error);
 }
 
 bool is_list(std::string_view cell, std::string* error) { return parse_list_into(cell, nullptr, error); }

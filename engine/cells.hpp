@@ -30,6 +30,14 @@ std::optional<bool> parse_boolean(std::string_view cell, std::string* error = nu
 // "a|b|c" (items trimmed, empty items an error) or a JSON array of strings.
 // An empty cell is the empty list.
 std::optional<std::vector<std::string>> parse_list(std::string_view cell, std::string* error = nullptr);
+// The same items as views, without a string each: into the cell for a|b|c,
+// into `storage` for a JSON array (whose strings are unescaped). Valid while
+// the cell and this object live.
+struct ListItems {
+  std::vector<std::string_view> items;
+  std::vector<std::string> storage;
+};
+bool parse_list_items(std::string_view cell, ListItems& out, std::string* error = nullptr);
 // parse_list's checks, without building the list.
 bool is_list(std::string_view cell, std::string* error = nullptr);
 // One absolute http:// or https:// URL with a host.

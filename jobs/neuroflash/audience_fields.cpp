@@ -66,7 +66,7 @@ class FieldOut {
   virtual void text(std::string_view key, std::string_view value) = 0;
   virtual void integer(std::string_view key, std::int64_t value) = 0;
   virtual void boolean(std::string_view key, bool value) = 0;
-  virtual void list(std::string_view key, std::span<const std::string> items) = 0;
+  virtual void list(std::string_view key, std::span<const std::string_view> items) = 0;
   virtual void gender_distribution(std::span<const Decimal, 4> shares) = 0;
 };
 
@@ -78,7 +78,7 @@ class ObjectOut final : public FieldOut {
   void text(std::string_view key, std::string_view value) override { fields[key] = value; }
   void integer(std::string_view key, std::int64_t value) override { fields[key] = value; }
   void boolean(std::string_view key, bool value) override { fields[key] = value; }
-  void list(std::string_view key, std::span<const std::string> items) override {
+  void list(std::string_view key, std::span<const std::string_view> items) override {
     json::array& array = fields[key].emplace_array();
     array.reserve(items.size());
     for (const auto& item : items) array.emplace_back(item);
@@ -97,7 +97,7 @@ class TextOut final : public FieldOut {
   void text(std::string_view key, std::string_view value) override { json_.key(key).string(value); }
   void integer(std::string_view key, std::int64_t value) override { json_.key(key).number(value); }
   void boolean(std::string_view key, bool value) override { json_.key(key).boolean(value); }
-  void list(std::string_view key, std::span<const std::string> items) override {
+  void list(std::string_view key, std::span<const std::string_view> items) override {
     json_.key(key).begin_array();
     for (const auto& item : items) json_.string(item);
     json_.end_array();
@@ -133,12 +133,14 @@ std::optional<RowError> put_cell(const Column& column, std::string_view cell, Fi
         return std::nullopt;
       }
       break;
-    case CellType::list:
-      if (auto list = parse_list(cell, &why)) {
-        out.list(column.name, *list);
+    case CellType::list: {
+      ListItems list;
+      if (parse_list_items(cell, list, &why)) {
+        out.list(column.name, list.items);
         return std::nullopt;
       }
       break;
+    }
     default:
       out.text(column.name, cell);
       return std::nullopt;

@@ -164,6 +164,24 @@ TEST(List, JsonThatIsNotAnArrayOfStringsIsAnError) {
   EXPECT_NE(error_of(parse_list, "[VIP]").find("not a JSON array of strings"), std::string::npos);
 }
 
+// The views nf.create writes from: the same items as parse_list; a pipe
+// list's point into the cell, a JSON list's are unescaped; a reused
+// ListItems holds only the last cell's.
+TEST(List, ItemViewsAreTheItems) {
+  ListItems list;
+  const std::string pipe = " sports | travel\t|  food ";
+  ASSERT_TRUE(parse_list_items(pipe, list));
+  EXPECT_EQ(list.items, (std::vector<std::string_view>{"sports", "travel", "food"}));
+  EXPECT_EQ(list.items[1].data(), pipe.data() + 10);
+  ASSERT_TRUE(parse_list_items(R"([" spaced ", "x|y", "\u00e9", "a", "b", "c", "d", "e", "f", "g"])", list));
+  EXPECT_EQ(list.items, (std::vector<std::string_view>{" spaced ", "x|y", "\xC3\xA9", "a", "b", "c", "d", "e", "f", "g"}));
+  std::string error;
+  EXPECT_FALSE(parse_list_items("a||b", list, &error));
+  EXPECT_EQ(error, "item 2 of the list is empty: 'a||b'");
+  ASSERT_TRUE(parse_list_items("", list));
+  EXPECT_TRUE(list.items.empty());
+}
+
 // check_columns asks only whether a cell is a list: the same answer, and
 // the same reason, as parsing it.
 TEST(List, IsListAgreesWithParseList) {
