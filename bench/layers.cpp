@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
 
   asio::io_context io{1};
   ab::HttpPool pool(io.get_executor(), {});
-  const ab::HeaderList headers{{"Authorization", "Bearer bench"}, {"Content-Type", "application/json"}};
+  const std::vector<ab::RequestField> headers{{"Authorization", "Bearer bench"}, {"Content-Type", "application/json"}};
   long left = requests;
   long answered = 0;
   std::size_t next_row = 1;

@@ -2,6 +2,8 @@
 // budgets, retries, back-off, signing, journaling of intents and the pool.
 #pragma once
 
+#include "engine/answer_fields.hpp"
+
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <boost/json/value.hpp>
@@ -61,7 +63,7 @@ struct ApiResponse {
   boost::json::value json;         // body parsed when it is JSON, else null
   unsigned attempts = 0;           // attempts made, the first included
   std::string error;               // human-readable reason when outcome != ok (never a secret)
-  std::vector<std::pair<std::string, std::string>> headers;  // lower-case names
+  AnswerFields headers;            // lower-case names
 
   bool ok() const { return outcome == ApiOutcome::ok; }
   std::string_view header(std::string_view lower_name) const {

@@ -6,7 +6,9 @@
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 
+#include <array>
 #include <memory>
+#include <span>
 
 namespace ab {
 
@@ -53,7 +55,7 @@ std::string describe(const HttpAttempt& attempt) {
 // and the slot, so the gate is passed again at the end; the caller counts
 // the send with no suspension in between. False when the run is stopping.
 boost::asio::awaitable<bool> ApiClient::wait_turn_and_sign(const ApiRequest& request, bool& intent_recorded,
-                                                           HeaderList& headers, InFlightLimit::Permit& slot) {
+                                                           std::string& authorization, InFlightLimit::Permit& slot) {
   for (;;) {
     for (;;) {
       if (p_.control.stopping()) co_return false;
@@ -77,16 +79,14 @@ boost::asio::awaitable<bool> ApiClient::wait_turn_and_sign(const ApiRequest& req
       }
     }
     intent_recorded = true;
-    headers.clear();
     if (request.auth) {
       // Most attempts need no wait for their credentials (a fresh token, a
       // signature): those take no coroutine.
       // (No co_await inside a conditional expression: GCC 12 miscompiles it.)
       auto value = request.auth->authorization_now(request);
       if (!value) value = co_await request.auth->authorization(request);
-      headers.emplace_back("Authorization", std::move(*value));
+      authorization = std::move(*value);
     }
-    if (!request.body.empty()) headers.emplace_back("Content-Type", request.content_type);
     if (p_.in_flight) {
       slot = p_.in_flight->try_acquire();
       if (!slot) slot = co_await p_.in_flight->acquire(p_.control);
@@ -103,11 +103,11 @@ boost::asio::awaitable<ApiResponse> ApiClient::send(ApiRequest request) {
   unsigned counted = 0;
   bool renewed = false;
   bool intent_recorded = request.replay_safe;
-  HeaderList headers;
+  std::string authorization;
 
   for (;;) {
     InFlightLimit::Permit slot;
-    if (!co_await wait_turn_and_sign(request, intent_recorded, headers, slot)) {
+    if (!co_await wait_turn_and_sign(request, intent_recorded, authorization, slot)) {
       co_return stopped(request, p_.control, out.attempts);
     }
     const auto sent_at = std::chrono::steady_clock::now();
@@ -115,7 +115,12 @@ boost::asio::awaitable<ApiResponse> ApiClient::send(ApiRequest request) {
     p_.metrics.request_sent();
     ++out.attempts;
     ++counted;
-    HttpAttempt attempt = co_await p_.pool.send(request.method, request.url, headers, request.body, p_.timeout);
+    std::array<RequestField, 2> fields;
+    std::size_t field_count = 0;
+    if (request.auth) fields[field_count++] = {"Authorization", authorization};
+    if (!request.body.empty()) fields[field_count++] = {"Content-Type", request.content_type};
+    HttpAttempt attempt = co_await p_.pool.send(request.method, request.url, std::span(fields.data(), field_count),
+                                                request.body, p_.timeout);
     slot.reset();  // a back-off or a token renewal holds no slot
 
     const auto now = std::chrono::steady_clock::now();

@@ -36,7 +36,7 @@ class ApiClient : public Api {
 
  private:
   boost::asio::awaitable<bool> wait_turn_and_sign(const ApiRequest& request, bool& intent_recorded,
-                                                  HeaderList& headers, InFlightLimit::Permit& slot);
+                                                  std::string& authorization, InFlightLimit::Permit& slot);
   ApiClientParts p_;
 };
 

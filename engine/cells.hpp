@@ -3,6 +3,8 @@
 // binary floating point where 0.7 + 0.1 + 0.1 + 0.1 != 1.
 #pragma once
 
+#include <boost/container/small_vector.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -34,7 +36,8 @@ std::optional<std::vector<std::string>> parse_list(std::string_view cell, std::s
 // into `storage` for a JSON array (whose strings are unescaped). Valid while
 // the cell and this object live.
 struct ListItems {
-  std::vector<std::string_view> items;
+  // Inline room for a row's usual few items: a list cell costs no allocation.
+  boost::container::small_vector<std::string_view, 16> items;
   std::vector<std::string> storage;
 };
 bool parse_list_items(std::string_view cell, ListItems& out, std::string* error = nullptr);

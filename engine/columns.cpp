@@ -52,19 +52,41 @@ std::optional<std::string> type_error(CellType type, std::string_view cell) {
   return error;
 }
 
+// One cell (nullopt: its column is not in the header) against its declaration.
+std::optional<ColumnError> check_cell(const Column& column, std::optional<std::string_view> cell) {
+  if (!cell) {
+    if (column.required) return ColumnError{std::string(column.name), "required column missing from the header"};
+    return std::nullopt;
+  }
+  // Blanks alone do not fill a required cell; an optional one is left out only when truly empty.
+  if (column.required && is_blank(*cell)) return ColumnError{std::string(column.name), "required, but empty"};
+  if (cell->empty()) return std::nullopt;
+  if (auto why = type_error(column.type, *cell)) return ColumnError{std::string(column.name), std::move(*why)};
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<ColumnError> check_columns(const Row& row, std::span<const Column> columns) {
+  for (const Column& column : columns)
+    if (auto error = check_cell(column, row.get(column.name))) return error;
+  return std::nullopt;
+}
+
+ColumnChecker::ColumnChecker(std::span<const std::string> header, std::span<const Column> columns)
+    : columns_(columns), header_error_(check_header(header, columns)) {
+  positions_.reserve(columns.size());
   for (const Column& column : columns) {
-    const std::optional<std::string_view> cell = row.get(column.name);
-    if (!cell) {
-      if (column.required) return ColumnError{std::string(column.name), "required column missing from the header"};
-      continue;
-    }
-    // Blanks alone do not fill a required cell; an optional one is left out only when truly empty.
-    if (column.required && is_blank(*cell)) return ColumnError{std::string(column.name), "required, but empty"};
-    if (cell->empty()) continue;
-    if (auto why = type_error(column.type, *cell)) return ColumnError{std::string(column.name), std::move(*why)};
+    const auto at = std::find(header.begin(), header.end(), column.name);
+    positions_.push_back(at == header.end() ? std::string_view::npos : static_cast<std::size_t>(at - header.begin()));
+  }
+}
+
+std::optional<ColumnError> ColumnChecker::check(const Row& row) const {
+  for (std::size_t i = 0; i < columns_.size(); ++i) {
+    const std::size_t at = positions_[i];
+    const auto cell = at < row.size() ? std::optional(row.field(at)) : std::nullopt;
+    if (auto error = check_cell(columns_[i], cell)) return error;
   }
   return std::nullopt;
 }

@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ab {
 
@@ -40,5 +41,20 @@ std::optional<ColumnError> check_columns(const Row& row, std::span<const Column>
 // A header that lacks a required column makes every row invalid: said once.
 std::optional<std::string> check_header(std::span<const std::string> header,
                                         std::span<const Column> columns);
+
+// check_header and check_columns for the rows of one file, with the declared
+// columns looked up in its header once: each row's cells are then taken by
+// position (at T1, looking 14 names up in every row cost 2 % of its instructions).
+class ColumnChecker {
+ public:
+  ColumnChecker(std::span<const std::string> header, std::span<const Column> columns);
+  const std::optional<std::string>& header_error() const { return header_error_; }
+  std::optional<ColumnError> check(const Row& row) const;
+
+ private:
+  std::span<const Column> columns_;
+  std::vector<std::size_t> positions_;  // each column's in the header; absent: npos
+  std::optional<std::string> header_error_;
+};
 
 }  // namespace ab

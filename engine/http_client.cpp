@@ -14,6 +14,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/intrusive/list.hpp>
 #include <boost/url/parse.hpp>
 
 #include <openssl/ssl.h>
@@ -25,7 +26,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 
 namespace ab {
 
@@ -41,6 +41,8 @@ constexpr std::size_t header_limit = 64 * 1024;
 constexpr std::uint64_t body_limit = 64ull * 1024 * 1024;  // a tw.list page of 1000 audiences is < 1 MiB
 constexpr std::size_t idle_per_origin = 256;
 constexpr std::size_t answer_read_size = 4096;  // most answers in one read
+// Room for an answer's fields at once: a few fields keep what they are given.
+constexpr std::size_t answer_fields_size = 256;
 // A connection back from an answer this recently is taken as still open
 // without asking the kernel (one syscall less per request at full speed):
 // servers close idle keep-alive connections after seconds, not milliseconds,
@@ -85,14 +87,15 @@ std::optional<Target> parse_target(std::string_view url, std::string& error) {
 // access token from a server is a field value too): such a request is
 // refused before anything is written. Empty when the fields are sound.
 // (Plain loops: std::string::find_first_of calls memchr once per character.)
-std::string header_problem(const HeaderList& headers) {
+std::string header_problem(std::span<const RequestField> fields) {
   const auto line_break = [](char c) { return c == '\r' || c == '\n'; };
-  for (const auto& [name, value] : headers) {
+  for (const auto& [name, value] : fields) {
     if (name.empty() || std::any_of(name.begin(), name.end(), [&](char c) {
           return c == ':' || c == ' ' || c == '\t' || line_break(c);
         }))
-      return "header name \"" + name + "\" is not a token";
-    if (std::any_of(value.begin(), value.end(), line_break)) return "header " + name + " has a line break in its value";
+      return "header name \"" + std::string(name) + "\" is not a token";
+    if (std::any_of(value.begin(), value.end(), line_break))
+      return "header " + std::string(name) + " has a line break in its value";
   }
   return {};
 }
@@ -100,7 +103,7 @@ std::string header_problem(const HeaderList& headers) {
 // The request line, our fixed fields, the caller's and Content-Length,
 // as Beast's prepare_payload would set it: for a body, and for POST, PUT and
 // OPTIONS even without one. HTTP/1.1 keeps the connection open by default.
-void write_request(std::string& out, http::verb method, const Target& t, const HeaderList& headers,
+void write_request(std::string& out, http::verb method, const Target& t, std::span<const RequestField> fields,
                    std::string_view body) {
   out.clear();
   out += http::to_string(method);
@@ -109,7 +112,7 @@ void write_request(std::string& out, http::verb method, const Target& t, const H
   out += " HTTP/1.1\r\nHost: ";
   out += t.host_header;
   out += "\r\nUser-Agent: audience-batch\r\nAccept: application/json\r\n";
-  for (const auto& [name, value] : headers) {
+  for (const auto& [name, value] : fields) {
     out += name;
     out += ": ";
     out += value;
@@ -146,9 +149,7 @@ class AnswerParser final : public http::basic_parser<false> {
         field == http::field::keep_alive || field == http::field::transfer_encoding ||
         field == http::field::server)
       return;
-    auto& [lower, text] = out_.headers.emplace_back(std::string(name), std::string(value));
-    for (char& c : lower)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    out_.headers.add_lower_cased({name.data(), name.size()}, {value.data(), value.size()});
   }
   void on_header_impl(beast::error_code&) override {}
   void on_body_init_impl(const boost::optional<std::uint64_t>& length, beast::error_code&) override {
@@ -180,7 +181,10 @@ bool is_loopback_host(std::string_view host) {
 }
 
 struct HttpPool::Impl {
-  struct Connection {
+  // In `in_flight` while connecting or carrying a request; a connection
+  // leaves it by itself when destroyed.
+  using InFlightHook = boost::intrusive::list_base_hook<boost::intrusive::link_mode<boost::intrusive::auto_unlink>>;
+  struct Connection : InFlightHook {
     std::string origin;
     std::unique_ptr<beast::tcp_stream> plain;
     std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
@@ -212,7 +216,8 @@ struct HttpPool::Impl {
   std::optional<asio::ssl::context> tls;
   std::map<std::string, std::vector<std::unique_ptr<Connection>>, std::less<>> idle;
   std::map<std::string, tcp::resolver::results_type, std::less<>> resolved;
-  std::set<Connection*> in_flight;
+  // Intrusive: tracking a request costs no allocation.
+  boost::intrusive::list<Connection, boost::intrusive::constant_time_size<false>> in_flight;
   // The last URL parsed: a job sends most requests to one URL, and a shared
   // Target survives a newer one replacing it while a send still uses it.
   std::string last_url;
@@ -309,10 +314,9 @@ struct HttpPool::Impl {
       c->plain = std::make_unique<beast::tcp_stream>(executor);
     }
     c->lowest().expires_after(timeout);
-    in_flight.insert(c.get());
+    in_flight.push_back(*c);
     auto [ec, endpoint] = co_await c->lowest().async_connect(it->second, use_tuple);
     if (ec) {
-      in_flight.erase(c.get());
       resolved.erase(t.origin);  // the next attempt resolves again
       error = "connect " + t.origin + ": " + ec.message();
       co_return nullptr;
@@ -321,19 +325,17 @@ struct HttpPool::Impl {
     if (t.tls) {
       // SNI, then the certificate's name checked against the host we asked for.
       if (!SSL_set_tlsext_host_name(c->tls->native_handle(), t.host.c_str())) {
-        in_flight.erase(c.get());
         error = "TLS " + t.origin + ": cannot set the server name";
         co_return nullptr;
       }
       c->tls->set_verify_callback(asio::ssl::host_name_verification(t.host));
       auto [hs] = co_await c->tls->async_handshake(asio::ssl::stream_base::client, use_tuple);
       if (hs) {
-        in_flight.erase(c.get());
         error = "TLS handshake with " + t.origin + ": " + hs.message();
         co_return nullptr;
       }
     }
-    in_flight.erase(c.get());
+    c->unlink();
     ++opened;
     co_return c;
   }
@@ -365,16 +367,17 @@ std::size_t HttpPool::connections_opened() const { return impl_->opened; }
 void HttpPool::close_all() {
   impl_->closed = true;
   impl_->idle.clear();
-  for (auto* c : impl_->in_flight) {
+  for (auto& c : impl_->in_flight) {
     boost::system::error_code ignored;
-    c->lowest().socket().close(ignored);
+    c.lowest().socket().close(ignored);
   }
 }
 
-asio::awaitable<HttpAttempt> HttpPool::send(http::verb method, std::string_view url, const HeaderList& headers,
-                                            std::string_view body, std::chrono::milliseconds timeout) {
+asio::awaitable<HttpAttempt> HttpPool::send(http::verb method, std::string_view url,
+                                            std::span<const RequestField> fields, std::string_view body,
+                                            std::chrono::milliseconds timeout) {
   HttpAttempt attempt;
-  if (attempt.error = header_problem(headers); !attempt.error.empty()) {
+  if (attempt.error = header_problem(fields); !attempt.error.empty()) {
     attempt.failure = AttemptFailure::not_sent;
     co_return attempt;
   }
@@ -395,18 +398,20 @@ asio::awaitable<HttpAttempt> HttpPool::send(http::verb method, std::string_view 
   }
   Impl::Connection& c = *connection;
   c.lowest().expires_after(timeout);
-  impl_->in_flight.insert(&c);
+  impl_->in_flight.push_back(c);
+  // Out of in_flight on every way out (before it is given back: then it may be gone).
   struct Untrack {
-    std::set<Impl::Connection*>& set;
-    Impl::Connection* c;
-    ~Untrack() { set.erase(c); }
-  } untrack{impl_->in_flight, &c};
+    std::unique_ptr<Impl::Connection>& c;
+    ~Untrack() {
+      if (c) c->unlink();
+    }
+  } untrack{connection};
 
   // The request goes out as one buffer built in the connection's own string
   // (no allocation once it has grown): Beast's serializer walks a
   // buffers_cat_view of every field for each write, which cost about a
   // tenth of the io thread at full speed.
-  write_request(c.out, method, *target, headers, body);
+  write_request(c.out, method, *target, fields, body);
   auto [write_error, written] = co_await c.with_stream(
       [&](auto& s) { return asio::async_write(s, asio::buffer(c.out), use_tuple); });
   if (write_error) {
@@ -416,7 +421,7 @@ asio::awaitable<HttpAttempt> HttpPool::send(http::verb method, std::string_view 
     co_return attempt;
   }
 
-  attempt.headers.reserve(8);
+  attempt.headers.reserve(answer_fields_size);
   AnswerParser parser(attempt);
   parser.header_limit(header_limit);
   parser.body_limit(body_limit);
@@ -432,7 +437,10 @@ asio::awaitable<HttpAttempt> HttpPool::send(http::verb method, std::string_view 
     co_return attempt;
   }
 
-  if (parser.keep_alive()) impl_->give_back(std::move(connection));
+  if (parser.keep_alive()) {
+    c.unlink();
+    impl_->give_back(std::move(connection));
+  }
   co_return attempt;
 }
 

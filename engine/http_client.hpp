@@ -4,6 +4,7 @@
 // retry policy needs to tell a safe retry from a possible duplicate.
 #pragma once
 
+#include "engine/answer_fields.hpp"
 #include "engine/retry_policy.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -12,6 +13,7 @@
 
 #include <chrono>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,10 +23,16 @@ namespace ab {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
+// A field of a request, as views: a request costs no string per field.
+struct RequestField {
+  std::string_view name;
+  std::string_view value;
+};
+
 struct HttpAttempt {
   AttemptFailure failure = AttemptFailure::none;
   unsigned status = 0;
-  HeaderList headers;    // lower-case names; not the framing fields nor Server
+  AnswerFields headers;  // lower-case names; not the framing fields nor Server
   std::string body;
   std::string error;     // when failure != none: "connect 10.0.0.1:443: Connection refused"
 };
@@ -43,12 +51,13 @@ class HttpPool {
   HttpPool(const HttpPool&) = delete;
   HttpPool& operator=(const HttpPool&) = delete;
 
-  // One attempt of `method url` with `headers` and `body`. Never throws for
+  // One attempt of `method url` with `fields` and `body`. Never throws for
   // network failures; a connection whose exchange failed is closed, never reused.
-  // `url`, `headers` and `body` are referenced until the attempt ends: keep
-  // them alive in the awaiting coroutine (never pass temporaries to co_spawn).
+  // `url`, `fields` (and their text) and `body` are referenced until the
+  // attempt ends: keep them alive in the awaiting coroutine (never pass
+  // temporaries to co_spawn).
   boost::asio::awaitable<HttpAttempt> send(boost::beast::http::verb method, std::string_view url,
-                                           const HeaderList& headers, std::string_view body,
+                                           std::span<const RequestField> fields, std::string_view body,
                                            std::chrono::milliseconds timeout);
 
   // Opens up to `count` connections to the server of `url` in the background

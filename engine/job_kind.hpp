@@ -41,6 +41,9 @@ struct RowError {
 struct Task {
   std::size_t row = 0;
   boost::json::object params;
+  // A request body the kind wrote as text while validating (nf.create's
+  // JSON): held here, it is moved to the request, not copied through `params`.
+  std::string body;
   // Set on resume: an intent was recorded for this row but no outcome, so the
   // request may have been applied; the kind must reconcile before re-sending.
   bool maybe_sent = false;

@@ -287,7 +287,6 @@ struct JournalWriter::Impl {
     std::uint64_t synced = 0;
     std::string problem =
         failed_before || batch.journal.empty() ? std::string() : write(journal, batch.journal, true, synced);
-    std::string results_problem = failed_before ? std::string() : write(results, batch.results, false, synced);
     if (!batch.callbacks.empty()) {
       // Counted before the callbacks: whoever they wake sees syncs() include theirs.
       lock.lock();
@@ -297,6 +296,8 @@ struct JournalWriter::Impl {
       lock.unlock();
       for (auto& callback : batch.callbacks) callback(ok);
     }
+    // After the callbacks: the rows they release need not wait for this write.
+    std::string results_problem = failed_before ? std::string() : write(results, batch.results, false, synced);
     // After an error nothing more is written: what was written is synced now.
     if (!failed_before && results_problem.empty() && (sync_results || !problem.empty()))
       results_problem = write(results, {}, true, synced);

@@ -68,6 +68,12 @@ JsonText& JsonText::key(std::string_view name) {
   return *this;
 }
 
+JsonText& JsonText::key(const QuotedKey& name) {
+  out_.append(after_value_ ? name.with_comma() : name.without_comma());
+  after_value_ = false;
+  return *this;
+}
+
 // A short string that needs no escaping (keys, most values) goes out in one
 // append: [,]"value"[suffix]. Separate appends of each piece cost as much as
 // the scan.

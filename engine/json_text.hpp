@@ -6,11 +6,40 @@
 // other bytes, UTF-8 included, are written as they are.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
 namespace ab {
+
+// A key of our own as `,"name":`, made once (at compile time for a constexpr
+// one): it is written in one append, with no scan for bytes to escape. A name
+// that would need escaping is refused (in a constant expression: it does
+// not compile).
+class QuotedKey {
+ public:
+  constexpr QuotedKey() = default;
+  constexpr explicit QuotedKey(std::string_view name) {
+    if (name.size() + 4 > sizeof text_) throw std::length_error("QuotedKey: name too long");
+    text_[size_++] = ',';
+    text_[size_++] = '"';
+    for (char c : name) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\')
+        throw std::invalid_argument("QuotedKey: the name needs escaping");
+      text_[size_++] = c;
+    }
+    text_[size_++] = '"';
+    text_[size_++] = ':';
+  }
+  std::string_view with_comma() const { return {text_, size_}; }
+  std::string_view without_comma() const { return {text_ + 1, size_ - 1}; }
+
+ private:
+  char text_[48] = {};
+  std::size_t size_ = 0;
+};
 
 class JsonText {
  public:
@@ -21,6 +50,7 @@ class JsonText {
   JsonText& begin_array() { return open('['); }
   JsonText& end_array() { return close(']'); }
   JsonText& key(std::string_view name);
+  JsonText& key(const QuotedKey& name);
   JsonText& string(std::string_view value);
   JsonText& number(std::int64_t value);
   // The shortest text that reads back as the same double (std::to_chars),

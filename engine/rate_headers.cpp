@@ -143,13 +143,11 @@ std::optional<RateStanding> RateFeedback::standing(SteadyTime steady_now, System
 
 bool RateFeedback::exhausted() const { return user.exhausted() || account.exhausted(); }
 
-RateFeedback parse_rate_feedback(const std::vector<std::pair<std::string, std::string>>& headers,
-                                 SystemTime wall_now) {
+RateFeedback parse_rate_feedback(const AnswerFields& headers, SystemTime wall_now) {
   static constexpr std::string_view user_prefix = "x-rate-limit-";
   static constexpr std::string_view account_prefix = "x-account-rate-limit-";
   RateFeedback feedback;
-  for (const auto& [raw_name, value] : headers) {
-    const std::string_view name = raw_name;
+  for (const auto [name, value] : headers) {
     if (name.size() > user_prefix.size() && iequals(name.substr(0, user_prefix.size()), user_prefix)) {
       take_family_header(feedback.user, name.substr(user_prefix.size()), value);
     } else if (name.size() > account_prefix.size() &&

@@ -10,6 +10,7 @@
 // --deadline bounds a long wait anyway.
 #pragma once
 
+#include "engine/answer_fields.hpp"
 #include "engine/clock.hpp"
 
 #include <optional>
@@ -53,7 +54,6 @@ struct RateFeedback {
 
 // Headers as the HTTP layer gives them (names compared case-insensitively).
 // A header given twice: the last parsable value counts.
-RateFeedback parse_rate_feedback(const std::vector<std::pair<std::string, std::string>>& headers,
-                                 SystemTime wall_now);
+RateFeedback parse_rate_feedback(const AnswerFields& headers, SystemTime wall_now);
 
 }  // namespace ab

@@ -24,7 +24,7 @@ RowSource::RowSource(CsvReader& reader, const JobKind& kind, const JournalState&
       kind_(kind),
       state_(state),
       on_invalid_(std::move(on_invalid)),
-      header_error_(check_header(reader.header().names, kind.columns())),
+      columns_(reader.header().names, kind.columns()),
       batcher_(kind.batching()) {}
 
 std::optional<std::vector<Task>> RowSource::next_batch() {
@@ -51,7 +51,7 @@ std::optional<std::vector<Task>> RowSource::read_batch() {
       ++skipped_;
       continue;
     }
-    auto validated = validate_row(kind_, *record, header_error_);
+    auto validated = validate_row(kind_, *record, columns_);
     if (auto* error = std::get_if<RowError>(&validated)) {
       on_invalid_(row, RowResult{RowStatus::invalid, 0, {}, 0, error->column + ": " + error->reason});
       continue;

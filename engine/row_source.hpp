@@ -6,6 +6,7 @@
 #pragma once
 
 #include "engine/batcher.hpp"
+#include "engine/columns.hpp"
 #include "engine/csv_reader.hpp"
 #include "engine/job_kind.hpp"
 #include "engine/journal.hpp"
@@ -42,7 +43,7 @@ class RowSource {
   InvalidRow on_invalid_;
   std::optional<std::vector<Task>> read_batch();
 
-  std::optional<std::string> header_error_;
+  ColumnChecker columns_;
   Batcher batcher_;
   std::deque<std::vector<Task>> ready_;
   std::uint64_t skipped_ = 0;

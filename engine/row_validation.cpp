@@ -17,11 +17,11 @@ RowError csv_problem_error(const CsvProblem& problem) {
   return RowError{std::move(where), problem.message};
 }
 
-Validation validate_row(const JobKind& kind, const CsvRecord& record, const std::optional<std::string>& header_error) {
+Validation validate_row(const JobKind& kind, const CsvRecord& record, const ColumnChecker& columns) {
   if (const auto* problem = std::get_if<CsvProblem>(&record)) return csv_problem_error(*problem);
-  if (header_error) return RowError{"header", *header_error};
+  if (const auto& header_error = columns.header_error()) return RowError{"header", *header_error};
   const Row& row = std::get<Row>(record);
-  if (auto error = check_columns(row, kind.columns())) return RowError{std::move(error->column), std::move(error->reason)};
+  if (auto error = columns.check(row)) return RowError{std::move(error->column), std::move(error->reason)};
   Validation result = kind.validate(row);
   if (auto* task = std::get_if<Task>(&result)) task->row = row.number();
   return result;
@@ -33,11 +33,11 @@ std::string describe(const RowError& error) {
 }
 
 RowTally report_invalid_rows(CsvReader& reader, const JobKind& kind, std::ostream& report) {
-  const std::optional<std::string> header_error = check_header(reader.header().names, kind.columns());
+  const ColumnChecker columns(reader.header().names, kind.columns());
   RowTally tally;
   while (const std::optional<CsvRecord> record = reader.next()) {
     ++tally.rows;
-    const Validation result = validate_row(kind, *record, header_error);
+    const Validation result = validate_row(kind, *record, columns);
     if (const auto* error = std::get_if<RowError>(&result)) {
       ++tally.invalid;
       report << "row " << record_row(*record) << ": " << describe(*error) << '\n';

@@ -44,6 +44,24 @@ constexpr auto update_table = [] {
   return columns;
 }();
 
+// The keys of nf.create's body, quoted at compile time (see QuotedKey).
+constexpr auto create_keys = [] {
+  std::array<QuotedKey, create_table.size()> keys{};
+  for (std::size_t i = 0; i < keys.size(); ++i) keys[i] = QuotedKey(create_table[i].name);
+  return keys;
+}();
+constexpr auto gender_quoted_keys = [] {
+  std::array<QuotedKey, gender_keys.size()> keys{};
+  for (std::size_t i = 0; i < keys.size(); ++i) keys[i] = QuotedKey(gender_keys[i]);
+  return keys;
+}();
+constexpr QuotedKey gender_distribution_key("genderDistribution");
+
+// `column` is one of create_table's.
+const QuotedKey& quoted_key(const Column& column) {
+  return create_keys[static_cast<std::size_t>(&column - create_table.data())];
+}
+
 bool is_gender(std::string_view column) {
   return std::find(gender_keys.begin(), gender_keys.end(), column) != gender_keys.end();
 }
@@ -60,13 +78,14 @@ bool above_one(const Decimal& d) {
 
 // Where a row's fields go as they are read: a JSON object (nf.update, which
 // merges them into the current profile) or JSON text (nf.create's body).
+// `column` is one of create_table's.
 class FieldOut {
  public:
   virtual ~FieldOut() = default;
-  virtual void text(std::string_view key, std::string_view value) = 0;
-  virtual void integer(std::string_view key, std::int64_t value) = 0;
-  virtual void boolean(std::string_view key, bool value) = 0;
-  virtual void list(std::string_view key, std::span<const std::string_view> items) = 0;
+  virtual void text(const Column& column, std::string_view value) = 0;
+  virtual void integer(const Column& column, std::int64_t value) = 0;
+  virtual void boolean(const Column& column, bool value) = 0;
+  virtual void list(const Column& column, std::span<const std::string_view> items) = 0;
   virtual void gender_distribution(std::span<const Decimal, 4> shares) = 0;
 };
 
@@ -75,11 +94,11 @@ class ObjectOut final : public FieldOut {
   explicit ObjectOut(json::storage_ptr storage) : fields(std::move(storage)) {
     fields.reserve(create_table.size());
   }
-  void text(std::string_view key, std::string_view value) override { fields[key] = value; }
-  void integer(std::string_view key, std::int64_t value) override { fields[key] = value; }
-  void boolean(std::string_view key, bool value) override { fields[key] = value; }
-  void list(std::string_view key, std::span<const std::string_view> items) override {
-    json::array& array = fields[key].emplace_array();
+  void text(const Column& column, std::string_view value) override { fields[column.name] = value; }
+  void integer(const Column& column, std::int64_t value) override { fields[column.name] = value; }
+  void boolean(const Column& column, bool value) override { fields[column.name] = value; }
+  void list(const Column& column, std::span<const std::string_view> items) override {
+    json::array& array = fields[column.name].emplace_array();
     array.reserve(items.size());
     for (const auto& item : items) array.emplace_back(item);
   }
@@ -94,18 +113,19 @@ class ObjectOut final : public FieldOut {
 class TextOut final : public FieldOut {
  public:
   explicit TextOut(std::string& out) : json_(out) { json_.begin_object(); }
-  void text(std::string_view key, std::string_view value) override { json_.key(key).string(value); }
-  void integer(std::string_view key, std::int64_t value) override { json_.key(key).number(value); }
-  void boolean(std::string_view key, bool value) override { json_.key(key).boolean(value); }
-  void list(std::string_view key, std::span<const std::string_view> items) override {
-    json_.key(key).begin_array();
+  void text(const Column& column, std::string_view value) override { json_.key(quoted_key(column)).string(value); }
+  void integer(const Column& column, std::int64_t value) override { json_.key(quoted_key(column)).number(value); }
+  void boolean(const Column& column, bool value) override { json_.key(quoted_key(column)).boolean(value); }
+  void list(const Column& column, std::span<const std::string_view> items) override {
+    json_.key(quoted_key(column)).begin_array();
     for (const auto& item : items) json_.string(item);
     json_.end_array();
   }
   // The shares as the row wrote them: the API reads the same doubles.
   void gender_distribution(std::span<const Decimal, 4> shares) override {
-    json_.key("genderDistribution").begin_object();
-    for (std::size_t i = 0; i < gender_keys.size(); ++i) json_.key(gender_keys[i]).decimal(shares[i].units, shares[i].scale);
+    json_.key(gender_distribution_key).begin_object();
+    for (std::size_t i = 0; i < gender_keys.size(); ++i)
+      json_.key(gender_quoted_keys[i]).decimal(shares[i].units, shares[i].scale);
     json_.end_object();
   }
   void close() { json_.end_object(); }
@@ -122,27 +142,27 @@ std::optional<RowError> put_cell(const Column& column, std::string_view cell, Fi
   switch (column.type) {
     case CellType::integer:
       if (auto n = parse_integer(cell, &why)) {
-        out.integer(column.name, *n);
+        out.integer(column, *n);
         number = *n;
         return std::nullopt;
       }
       break;
     case CellType::boolean:
       if (auto b = parse_boolean(cell, &why)) {
-        out.boolean(column.name, *b);
+        out.boolean(column, *b);
         return std::nullopt;
       }
       break;
     case CellType::list: {
       ListItems list;
       if (parse_list_items(cell, list, &why)) {
-        out.list(column.name, list.items);
+        out.list(column, {list.items.data(), list.items.size()});
         return std::nullopt;
       }
       break;
     }
     default:
-      out.text(column.name, cell);
+      out.text(column, cell);
       return std::nullopt;
   }
   return RowError{std::string(column.name), why.empty() ? "not a valid value" : why};
@@ -210,7 +230,7 @@ std::optional<RowError> put_audience_fields(const Row& row, FieldMode mode, Fiel
     if (!cell || cell->empty()) {
       if (mode == FieldMode::create && column.required) return missing(column.name);
       // An empty list cell clears the list in a create; in an update it keeps the current one.
-      if (cell && mode == FieldMode::create && column.type == CellType::list) out.list(column.name, {});
+      if (cell && mode == FieldMode::create && column.type == CellType::list) out.list(column, {});
       continue;
     }
     auto& number = column.name == "minAge" ? min_age : column.name == "maxAge" ? max_age_given : unused;

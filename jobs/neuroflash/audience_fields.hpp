@@ -52,7 +52,7 @@ std::variant<boost::json::object, RowError> audience_fields(const Row& row, Fiel
 // fields and checks of audience_fields in create mode, without a DOM), and
 // the audience's name for messages about it.
 struct CreateBody {
-  std::string name;
+  std::string_view name;  // into the row
   std::string json;
 };
 std::variant<CreateBody, RowError> create_body(const Row& row);

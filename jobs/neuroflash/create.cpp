@@ -21,7 +21,7 @@ RowResult unknown_create(std::string_view name, std::string_view workspace, unsi
 }
 
 boost::asio::awaitable<RowResult> create_audience(Session& session, Api& api, std::size_t row, std::string json_body,
-                                                  std::string name, json::value* created) {
+                                                  std::string_view name, json::value* created) {
   auto request =
       session.request_json(verb::post, session.audiences_url(), std::move(json_body), /*replay_safe=*/false, row);
   ApiResponse answer = co_await session.send(api, std::move(request));
@@ -51,21 +51,19 @@ class CreateKind final : public NeuroflashKind {
     auto& [name, json_body] = std::get<CreateBody>(body);
     Task task;
     task.row = row.number();
-    task.params.reserve(2);
     task.params["name"] = name;
-    task.params["body"] = json_body;
+    task.body = std::move(json_body);
     return task;
   }
 
  protected:
   boost::asio::awaitable<RowResult> perform(Task task, Api& api, RowSink& sink) override {
-    std::string name(task.params["name"].as_string());
+    const std::string_view name = task.params["name"].as_string();
     if (task.maybe_sent) co_return unknown_create(name, session().workspace());
-    std::string body(task.params["body"].as_string());
     if (!sink.responding())
-      co_return co_await create_audience(session(), api, task.row, std::move(body), std::move(name), nullptr);
+      co_return co_await create_audience(session(), api, task.row, std::move(task.body), name, nullptr);
     json::value created;
-    RowResult result = co_await create_audience(session(), api, task.row, std::move(body), std::move(name), &created);
+    RowResult result = co_await create_audience(session(), api, task.row, std::move(task.body), name, &created);
     if (created.is_object()) sink.respond(task.row, {{"data", std::move(created)}});
     co_return result;
   }

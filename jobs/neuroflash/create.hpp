@@ -20,8 +20,9 @@ RowResult unknown_create(std::string_view name, std::string_view workspace, unsi
 
 // POSTs `json_body` (the JSON text of audience `name`) once for `row`: ok
 // with the new id, failed with the API's words, or unknown when the answer
-// was lost. The created audience is stored in `created` when given.
+// was lost. The created audience is stored in `created` when given. `name`
+// is referenced until the returned awaitable completes.
 boost::asio::awaitable<RowResult> create_audience(Session& session, Api& api, std::size_t row, std::string json_body,
-                                                  std::string name, boost::json::value* created = nullptr);
+                                                  std::string_view name, boost::json::value* created = nullptr);
 
 }  // namespace ab::nf

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <limits>
 
 namespace ab {
@@ -171,10 +172,19 @@ TEST(List, ItemViewsAreTheItems) {
   ListItems list;
   const std::string pipe = " sports | travel\t|  food ";
   ASSERT_TRUE(parse_list_items(pipe, list));
-  EXPECT_EQ(list.items, (std::vector<std::string_view>{"sports", "travel", "food"}));
+  auto items = [&list] { return std::vector<std::string_view>(list.items.begin(), list.items.end()); };
+  EXPECT_EQ(items(), (std::vector<std::string_view>{"sports", "travel", "food"}));
   EXPECT_EQ(list.items[1].data(), pipe.data() + 10);
   ASSERT_TRUE(parse_list_items(R"([" spaced ", "x|y", "\u00e9", "a", "b", "c", "d", "e", "f", "g"])", list));
-  EXPECT_EQ(list.items, (std::vector<std::string_view>{" spaced ", "x|y", "\xC3\xA9", "a", "b", "c", "d", "e", "f", "g"}));
+  EXPECT_EQ(items(), (std::vector<std::string_view>{" spaced ", "x|y", "\xC3\xA9", "a", "b", "c", "d", "e", "f", "g"}));
+  // More items than the inline room: they move to the heap, all of them.
+  std::string many;
+  std::vector<std::string_view> expected;
+  const std::array<std::string_view, 3> words{"north", "south", "east"};
+  for (int i = 0; i < 40; ++i) many += std::string(i ? "|" : "") + std::string(words[i % 3]);
+  for (int i = 0; i < 40; ++i) expected.push_back(words[i % 3]);
+  ASSERT_TRUE(parse_list_items(many, list));
+  EXPECT_EQ(items(), expected);
   std::string error;
   EXPECT_FALSE(parse_list_items("a||b", list, &error));
   EXPECT_EQ(error, "item 2 of the list is empty: 'a||b'");

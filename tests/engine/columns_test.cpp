@@ -27,8 +27,13 @@ constexpr std::array kAudience = {
 };
 constexpr std::string_view kHeader = "name,female,minAge,shared,interests,url,urls,segments,unknown";
 
-std::string check(const std::string& values) {
-  return error_text(check_columns(row_from(std::string(kHeader), values), kAudience));
+// check_columns' verdict; the checker a run uses (the header looked up
+// once) must give the same.
+std::string check(const std::string& values, std::string_view header = kHeader) {
+  const Row row = row_from(std::string(header), values);
+  const std::string by_name = error_text(check_columns(row, kAudience));
+  EXPECT_EQ(error_text(ColumnChecker(row.header().names, kAudience).check(row)), by_name) << values;
+  return by_name;
 }
 
 TEST(CheckColumns, AcceptsCellsOfTheirDeclaredTypes) {
@@ -66,8 +71,21 @@ TEST(CheckColumns, TypedCellsAreNotTrimmed) {
 }
 
 TEST(CheckColumns, ARequiredColumnAbsentFromTheHeaderIsReported) {
-  const Row row = row_from("female", "0.5");
-  EXPECT_EQ(error_text(check_columns(row, kAudience)), "name: required column missing from the header");
+  EXPECT_EQ(check("0.5", "female"), "name: required column missing from the header");
+  const ColumnChecker checker(std::vector<std::string>{"female"}, kAudience);
+  EXPECT_EQ(checker.header_error(), "missing required column 'name'");
+}
+
+// Cells are found by their names whatever the file's order of columns;
+// errors still come in the declarations' order.
+TEST(CheckColumns, AnyOrderOfTheHeader) {
+  constexpr std::string_view reversed = "unknown,segments,urls,url,interests,shared,minAge,female,name";
+  EXPECT_EQ(check(R"(anything,"{""or"":[1]}",http://a.example,https://x.example,a|b,yes,18,0.5,Ann)", reversed),
+            "(valid)");
+  EXPECT_EQ(check(",,,,a||b,,x,y,", reversed), "name: required, but empty");
+  EXPECT_EQ(check(",,,,a||b,,x,y,Ann", reversed), "female: not a decimal: 'y'");
+  EXPECT_EQ(check(",,,,,maybe,,0.5,Ann", reversed), "shared: not a boolean: 'maybe' (true/false, 1/0 or yes/no)");
+  EXPECT_EQ(check("0.5,Ann", "female,name"), "(valid)");
 }
 
 TEST(CheckHeader, PassesWhenEveryRequiredColumnIsThere) {

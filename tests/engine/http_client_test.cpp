@@ -79,7 +79,7 @@ struct Client {
   asio::io_context io;
   HttpPool pool{io.get_executor(), TlsSettings{}};
   // The coroutine holds a reference to its headers until it ends: not a temporary.
-  const HeaderList no_headers;
+  const std::vector<RequestField> no_headers;
   HttpAttempt get(const std::string& url, std::chrono::milliseconds timeout = std::chrono::seconds(2)) {
     auto f = asio::co_spawn(io, pool.send(boost::beast::http::verb::get, url, no_headers, "", timeout),
                             asio::use_future);
@@ -126,9 +126,9 @@ TEST(HttpPool, AChunkedAnswerComesBackWhole) {
     ASSERT_EQ(a.failure, AttemptFailure::none) << a.error;
     EXPECT_EQ(a.status, 201u);
     EXPECT_EQ(a.body, R"({"id":"a-1"})");
-    const HeaderList expected{
+    const std::vector<AnswerField> expected{
         {"content-type", "application/json"}, {"retry-after", "3"}, {"date", "Mon, 30 Nov 2026 12:00:00 GMT"}};
-    EXPECT_EQ(a.headers, expected);
+    EXPECT_EQ(std::vector<AnswerField>(a.headers.begin(), a.headers.end()), expected);
   }
   EXPECT_EQ(server.connections.load(), 1);
 }
@@ -174,7 +174,7 @@ TEST(HttpPool, TheRequestOnTheWire) {
     }
   });
   Client client;
-  const HeaderList headers{{"Authorization", "Bearer t0k"}, {"Content-Type", "application/json"}};
+  const std::vector<RequestField> headers{{"Authorization", "Bearer t0k"}, {"Content-Type", "application/json"}};
   const std::string url = server.url("/a/b?q=1");  // referenced by the coroutine: not a temporary
   auto send = [&](boost::beast::http::verb method, std::string_view body) {
     auto f = asio::co_spawn(client.io, client.pool.send(method, url, headers, body, std::chrono::seconds(2)),
@@ -201,7 +201,7 @@ TEST(HttpPool, AFieldWithALineBreakIsNotSent) {
     while (read_request(s)) answer(s);
   });
   Client client;
-  const HeaderList injected{{"Authorization", "Bearer x\r\nX-Admin: 1"}};
+  const std::vector<RequestField> injected{{"Authorization", "Bearer x\r\nX-Admin: 1"}};
   const std::string url = server.url();
   auto f = asio::co_spawn(client.io,
                           client.pool.send(boost::beast::http::verb::get, url, injected, "", std::chrono::seconds(2)),

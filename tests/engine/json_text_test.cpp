@@ -26,6 +26,22 @@ TEST(JsonText, NestsWithCommasOnlyBetweenMembers) {
   EXPECT_EQ(out, R"({"a":1,"b":[],"c":["x",{},false],"d":{"e":true}})");
 }
 
+// A quoted key writes what key() writes, first in an object or after a member.
+TEST(JsonText, QuotedKeysWriteWhatKeysWrite) {
+  static constexpr QuotedKey first("first"), second("nonBinary"), empty("");
+  std::string quoted, plain;
+  JsonText(quoted).begin_object().key(first).number(std::int64_t{1}).key(second).begin_object().key(empty).boolean(
+      true).end_object().end_object();
+  JsonText(plain).begin_object().key("first").number(std::int64_t{1}).key("nonBinary").begin_object().key("").boolean(
+      true).end_object().end_object();
+  EXPECT_EQ(quoted, plain);
+  EXPECT_EQ(quoted, R"({"first":1,"nonBinary":{"":true}})");
+  // (A constexpr one of these does not compile.)
+  EXPECT_THROW(QuotedKey("a\"b"), std::invalid_argument);
+  EXPECT_THROW(QuotedKey("new\nline"), std::invalid_argument);
+  EXPECT_THROW(QuotedKey(std::string(60, 'k')), std::length_error);
+}
+
 TEST(JsonText, EscapesWhatJsonRequiresAndKeepsTheRest) {
   std::string out;
   JsonText(out).string("q\" b\\ n\n r\r t\t b\b f\f nul" + std::string(1, '\0') + " x1f\x1f del\x7f é 😀");

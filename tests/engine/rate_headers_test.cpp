@@ -8,7 +8,6 @@ namespace ab {
 namespace {
 
 using namespace std::chrono_literals;
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
 // 2024-03-01 10:00:00 UTC, a Friday.
 const SystemTime wall = std::chrono::sys_days{std::chrono::year{2024} / 3 / 1} + 10h;
@@ -182,12 +181,12 @@ TEST(RateHeaders, PropertyRandomValuesNeverNameAnOutOfRangeTime) {
                                                "x-rate-limit-limit"};
   for (std::uint64_t seed = 1; seed <= 3000; ++seed) {
     Random random(seed);
-    Headers headers;
+    AnswerFields headers;
     const auto pick = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(random); };
     for (std::size_t h = pick(6) + 1; h > 0; --h) {
       std::string value;
       for (std::size_t p = pick(8); p > 0; --p) value += pieces[pick(std::size(pieces))];
-      headers.emplace_back(names[pick(std::size(names))], value);
+      headers.add(names[pick(std::size(names))], value);
     }
     const auto f = parse_rate_feedback(headers, wall);
     if (f.retry_after) {

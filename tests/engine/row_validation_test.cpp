@@ -38,8 +38,9 @@ std::vector<CsvRecord> records_of(const std::string& text) {
   return records;
 }
 
-std::string judged(const CsvRecord& record, const std::optional<std::string>& header_error = std::nullopt) {
-  const Validation v = validate_row(SplitKind{}, record, header_error);
+std::string judged(const CsvRecord& record, const std::vector<std::string>& header = {"name", "a", "b"}) {
+  const SplitKind kind;
+  const Validation v = validate_row(kind, record, ColumnChecker(header, kind.columns()));
   if (const auto* error = std::get_if<RowError>(&v)) return describe(*error);
   const Task& task = std::get<Task>(v);
   return "task for row " + std::to_string(task.row) + ": " + boost::json::serialize(task.params);
@@ -65,9 +66,9 @@ TEST(ValidateRow, EachStageNamesTheColumnAndTheReason) {
 
 TEST(ValidateRow, AHeaderErrorMakesEveryParsedRowInvalid) {
   const auto records = records_of("name,a,b\nAnn,0.5,0.5\n\"open\n");
-  EXPECT_EQ(judged(records.at(0), "missing required column 'x'"), "header: missing required column 'x'");
+  EXPECT_EQ(judged(records.at(0), {"name", "a"}), "header: missing required column 'b'");
   // A record that could not be read says so first: it is the more precise reason.
-  EXPECT_EQ(judged(records.at(1), "missing required column 'x'"), "line 3, field 1: unclosed quote opened on line 3");
+  EXPECT_EQ(judged(records.at(1), {"name", "a"}), "line 3, field 1: unclosed quote opened on line 3");
 }
 
 TEST(Describe, OmitsAnEmptyColumn) {

@@ -26,7 +26,7 @@ class NfCreate : public ::testing::Test {
   Validation validate(const std::string& row) { return validate_first(*kind, header + row + "\n"); }
   // The body as sent (JSON text), parsed back.
   json::object body_of(const std::string& row) {
-    return json::parse(task_of(validate(row)).params.at("body").as_string()).as_object();
+    return json::parse(task_of(validate(row)).body).as_object();
   }
   RowError error(const std::string& row) { return error_of(validate(row)); }
 
@@ -80,7 +80,7 @@ break",false)",
 
 TEST_F(NfCreate, ColumnsTheFileLacksAreLeftOut) {
   auto v = validate_first(*kind, "preferNotToSay,name,male,female,nonBinary\n0,Short,0.5,0.5,0\n");
-  EXPECT_EQ(json::parse(task_of(v).params.at("body").as_string()), json::parse(R"({"name": "Short",
+  EXPECT_EQ(json::parse(task_of(v).body), json::parse(R"({"name": "Short",
     "genderDistribution": {"female": 0.5, "male": 0.5, "nonBinary": 0.0, "preferNotToSay": 0.0}})"));
 }
 

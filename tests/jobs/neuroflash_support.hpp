@@ -54,7 +54,7 @@ inline Validation validate_first(const JobKind& kind, std::string csv) {
   auto reader = CsvReader::from_string(std::move(csv));
   auto record = reader.next();
   if (!record) throw std::logic_error("no row in the test CSV");
-  return validate_row(kind, *record, check_header(reader.header().names, kind.columns()));
+  return validate_row(kind, *record, ColumnChecker(reader.header().names, kind.columns()));
 }
 
 inline Task task_of(const Validation& v) {

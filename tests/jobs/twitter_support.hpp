@@ -58,9 +58,9 @@ inline Context context(FakeWallClock& clock) {
 // Every record of `csv`, judged as a run judges it.
 inline std::vector<Validation> validate_all(const JobKind& kind, std::string csv) {
   auto reader = CsvReader::from_string(std::move(csv));
-  const auto header_error = check_header(reader.header().names, kind.columns());
+  const ColumnChecker columns(reader.header().names, kind.columns());
   std::vector<Validation> out;
-  while (auto record = reader.next()) out.push_back(validate_row(kind, *record, header_error));
+  while (auto record = reader.next()) out.push_back(validate_row(kind, *record, columns));
   return out;
 }
 
