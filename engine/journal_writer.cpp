@@ -221,7 +221,11 @@ struct JournalWriter::Impl {
   std::condition_variable wake;       // to the writer: something is waiting
   std::condition_variable committed;  // to commit(): a batch is on disk
   Batch pending;
-  bool urgent = false;                // an intent or checkpoint waits
+  bool urgent = false;                // an intent or checkpoint waits (or the sidecar is to be made)
+  std::size_t durable_waiting = 0;    // intents and checkpoints queued since the last commit
+  Clock::time_point first_durable_at; // when the first of them came
+  std::size_t gather_lines = 1;       // see gather_intents()
+  std::chrono::microseconds gather_longest{0};
   bool results_unsynced = false;      // final lines queued or written, not yet synced
   Clock::time_point results_since;    // when the oldest of them came
   bool stopping = false;
@@ -241,13 +245,22 @@ struct JournalWriter::Impl {
   // error only the callback.
   template <class Append>
   void queue_durable(Append&& append, std::function<void(bool)> on_durable) {
+    bool wake_writer = false;
     {
       std::lock_guard lock(mutex);
       if (error.empty()) append(pending.journal);
       pending.callbacks.push_back(std::move(on_durable));
       urgent = true;
+      if (durable_waiting++ == 0) first_durable_at = Clock::now();
+      // The first starts the writer's wait, the one that makes the number ends it.
+      wake_writer = durable_waiting == 1 || durable_waiting == gather_lines;
     }
-    wake.notify_one();
+    if (wake_writer) wake.notify_one();
+  }
+
+  // Whether queued intents may wait for more to join them.
+  bool gathering() const {
+    return durable_waiting > 0 && durable_waiting < gather_lines && !commit_wanted();
   }
 
   // Appends `lines` to `file`, opening it first if needed, and with
@@ -274,6 +287,7 @@ struct JournalWriter::Impl {
   void commit_once(std::unique_lock<std::mutex>& lock) {
     Batch batch = std::exchange(pending, Batch{});
     urgent = false;
+    durable_waiting = 0;
     const bool sync_results = results_unsynced && (commit_wanted() || Clock::now() >= results_since + interval);
     if (sync_results) results_unsynced = false;
     const std::uint64_t generation = commits_requested;
@@ -319,6 +333,7 @@ struct JournalWriter::Impl {
       // Only final lines so far: let more join them until they are due.
       if (!urgent && !commit_wanted())
         wake.wait_until(lock, results_since + interval, [&] { return urgent || commit_wanted(); });
+      if (gathering()) wake.wait_until(lock, first_durable_at + gather_longest, [&] { return !gathering(); });
       const bool stop = stopping;
       commit_once(lock);
       if (stop && pending.results.empty() && pending.journal.empty() && pending.callbacks.empty()) return;
@@ -366,6 +381,12 @@ void JournalWriter::prepare_sidecar() {
     impl_->urgent = true;
   }
   impl_->wake.notify_one();
+}
+
+void JournalWriter::gather_intents(std::size_t lines, std::chrono::microseconds longest) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->gather_lines = std::max<std::size_t>(1, lines);
+  impl_->gather_longest = longest;
 }
 
 void JournalWriter::final_line(std::size_t row, const RowResult& result) {

@@ -45,6 +45,15 @@ unsigned row_workers(unsigned concurrency) {
   return concurrency + std::min(3 * concurrency, 128u);
 }
 
+// Intents synced together (JournalWriter::gather_intents): half the rows
+// that wait beside the requests in flight, or what came in 2 ms. At T1 an
+// fdatasync per 20-odd rows kept the second core busy with the disk's exits
+// to the host; batches of 48 ran 5 % faster (alternating pairs: median
+// 1.057 of 12). Twice as many waiting (96, 3 ms) ran 2 % slower: rows ran out. At
+// --concurrency 1 a batch is one line, as before.
+constexpr std::chrono::microseconds gather_longest{2000};
+std::size_t gather_lines(unsigned workers, unsigned concurrency) { return (workers - std::max(1u, concurrency)) / 2; }
+
 Summary cannot_start(std::string error) {
   Summary s;
   s.exit_code = 2;
@@ -166,6 +175,8 @@ struct Run {
         if (--active_workers == 0) all_workers_done();
       });
     }
+    // Not before: the first requests leave with no wait for others' intents.
+    journal.gather_intents(gather_lines(workers, options.concurrency), gather_longest);
   }
 
   // While the kind logs in, the io thread would idle: it reads the rows the

@@ -292,6 +292,45 @@ TEST_F(JournalTest, IntentsQueuedDuringOneSyncShareTheNext) {
   EXPECT_EQ(writer.syncs() - syncs_at_start, 2u);  // 501 intents, two fdatasyncs
 }
 
+// Gathered intents wait until the number asked for has come, then share one
+// sync; a commit does not wait for them; the longest wait ends a gathering
+// (not timed here: only that it ends).
+TEST_F(JournalTest, GatheredIntentsShareOneSync) {
+  JournalWriter writer(results, load_journal(results));
+  EXPECT_TRUE(writer.commit());  // the new results file's header
+  const auto syncs_at_start = writer.syncs();
+  writer.gather_intents(3, std::chrono::hours(1));
+  std::atomic<int> durable{0};
+  const auto count = [&](bool ok) {
+    EXPECT_TRUE(ok);
+    ++durable;
+  };
+  const std::vector<std::size_t> one{1}, two{2}, three{3}, four{4}, five{5};
+  writer.intent(one, count);
+  writer.intent(two, count);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(durable.load(), 0);  // two of three: they wait (for up to an hour)
+  EXPECT_EQ(writer.syncs(), syncs_at_start);
+  std::promise<void> third;
+  writer.intent(three, [&](bool ok) {
+    count(ok);
+    third.set_value();
+  });
+  third.get_future().wait();
+  EXPECT_EQ(durable.load(), 3);
+  EXPECT_EQ(writer.syncs() - syncs_at_start, 1u);
+
+  writer.intent(four, count);
+  EXPECT_TRUE(writer.commit());
+  EXPECT_EQ(durable.load(), 4);
+
+  writer.gather_intents(100, std::chrono::milliseconds(5));
+  std::promise<bool> alone;
+  writer.intent(five, [&](bool ok) { alone.set_value(ok); });
+  EXPECT_TRUE(alone.get_future().get());
+  EXPECT_EQ(load_journal(results).intents.size(), 5u);
+}
+
 TEST_F(JournalTest, CommitWritesFinalLinesWithoutWaitingForTheInterval) {
   JournalWriter writer(results, load_journal(results), std::chrono::hours(1));
   writer.final_line(9, result(RowStatus::ok, 200, "z", 1));
