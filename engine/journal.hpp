@@ -27,6 +27,7 @@
 // outside '!'..'~' and '%' itself become %XX, so it is one token).
 #pragma once
 
+#include "engine/clock.hpp"
 #include "engine/job_kind.hpp"
 
 #include <chrono>
@@ -89,8 +90,11 @@ class JournalWriter {
   // std::system_error / std::runtime_error with the file named, also when a
   // file changed since `state` was loaded or another run holds the results
   // file (an exclusive flock, released when the writer goes).
+  // `now` is the clock its deadlines are reckoned on (tests pass one that
+  // starts near its epoch; waits are asked of the system as durations).
   JournalWriter(const std::filesystem::path& results, const JournalState& state,
-                std::chrono::milliseconds commit_interval = std::chrono::milliseconds(50));
+                std::chrono::milliseconds commit_interval = std::chrono::milliseconds(50),
+                std::function<SteadyTime()> now = std::chrono::steady_clock::now);
   ~JournalWriter();  // commits what is pending, joins the writer thread
 
   // Creates the sidecar ahead of the first intent, on the writer thread (a

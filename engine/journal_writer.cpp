@@ -201,8 +201,6 @@ class AppendFile {
 // intents of one row take about 15 MB.
 constexpr std::uint64_t sidecar_chunk = 1024 * 1024;
 
-using Clock = std::chrono::steady_clock;
-
 // What one group commit takes from the queue.
 struct Batch {
   std::string results;
@@ -223,11 +221,11 @@ struct JournalWriter::Impl {
   Batch pending;
   bool urgent = false;                // an intent or checkpoint waits (or the sidecar is to be made)
   std::size_t durable_waiting = 0;    // intents and checkpoints queued since the last commit
-  Clock::time_point first_durable_at; // when the first of them came
+  SteadyTime first_durable_at;        // when the first of them came
   std::size_t gather_lines = 1;       // see gather_intents()
   std::chrono::microseconds gather_longest{0};
   bool results_unsynced = false;      // final lines queued or written, not yet synced
-  Clock::time_point results_since;    // when the oldest of them came
+  SteadyTime results_due;             // when they are to be synced without a commit
   bool stopping = false;
   bool prepare_sidecar = false;
   std::uint64_t commits_requested = 0;
@@ -236,8 +234,20 @@ struct JournalWriter::Impl {
   std::uint64_t syncs = 0;
   std::thread thread;
 
-  Impl(const std::filesystem::path& results_path, std::chrono::milliseconds commit_interval)
-      : results(results_path), journal(sidecar_path(results_path), sidecar_chunk), interval(commit_interval) {}
+  std::function<SteadyTime()> now;
+
+  Impl(const std::filesystem::path& results_path, std::chrono::milliseconds commit_interval,
+       std::function<SteadyTime()> clock)
+      : results(results_path),
+        journal(sidecar_path(results_path), sidecar_chunk),
+        interval(commit_interval),
+        now(std::move(clock)) {}
+
+  // Waits on the system's steady clock for what `now` says is left until `at`.
+  template <class Predicate>
+  void wait_until(std::unique_lock<std::mutex>& lock, SteadyTime at, Predicate done) {
+    wake.wait_for(lock, at - now(), done);
+  }
 
   bool commit_wanted() const { return stopping || commits_requested > commits_done; }
 
@@ -251,7 +261,7 @@ struct JournalWriter::Impl {
       if (error.empty()) append(pending.journal);
       pending.callbacks.push_back(std::move(on_durable));
       urgent = true;
-      if (durable_waiting++ == 0) first_durable_at = Clock::now();
+      if (durable_waiting++ == 0) first_durable_at = now();
       // The first starts the writer's wait, the one that makes the number ends it.
       wake_writer = durable_waiting == 1 || durable_waiting == gather_lines;
     }
@@ -288,7 +298,7 @@ struct JournalWriter::Impl {
     Batch batch = std::exchange(pending, Batch{});
     urgent = false;
     durable_waiting = 0;
-    const bool sync_results = results_unsynced && (commit_wanted() || Clock::now() >= results_since + interval);
+    const bool sync_results = results_unsynced && (commit_wanted() || now() >= results_due);
     if (sync_results) results_unsynced = false;
     const std::uint64_t generation = commits_requested;
     const bool failed_before = !error.empty();
@@ -332,8 +342,8 @@ struct JournalWriter::Impl {
       wake.wait(lock, [&] { return urgent || commit_wanted() || results_unsynced; });
       // Only final lines so far: let more join them until they are due.
       if (!urgent && !commit_wanted())
-        wake.wait_until(lock, results_since + interval, [&] { return urgent || commit_wanted(); });
-      if (gathering()) wake.wait_until(lock, first_durable_at + gather_longest, [&] { return !gathering(); });
+        wait_until(lock, results_due, [&] { return urgent || commit_wanted(); });
+      if (gathering()) wait_until(lock, first_durable_at + gather_longest, [&] { return !gathering(); });
       const bool stop = stopping;
       commit_once(lock);
       if (stop && pending.results.empty() && pending.journal.empty() && pending.callbacks.empty()) return;
@@ -342,8 +352,8 @@ struct JournalWriter::Impl {
 };
 
 JournalWriter::JournalWriter(const std::filesystem::path& results, const JournalState& state,
-                             std::chrono::milliseconds commit_interval)
-    : impl_(std::make_unique<Impl>(results, commit_interval)) {
+                             std::chrono::milliseconds commit_interval, std::function<SteadyTime()> now)
+    : impl_(std::make_unique<Impl>(results, commit_interval, std::move(now))) {
   auto& file = impl_->results;
   if (!file.open()) file.throw_errno(errno);
   file.lock_exclusive();
@@ -352,7 +362,7 @@ JournalWriter::JournalWriter(const std::filesystem::path& results, const Journal
     // Synced by the writer at once, off the path to the first request.
     if (const int e = file.append(std::string(results_header) + '\n')) file.throw_errno(e);
     impl_->results_unsynced = true;
-    impl_->results_since = Clock::time_point{};
+    impl_->results_due = impl_->now();  // due at once
   }
   // An existing sidecar must lose its torn tail before anything is appended.
   auto& sidecar = impl_->journal;
@@ -397,7 +407,7 @@ void JournalWriter::final_line(std::size_t row, const RowResult& result) {
     first = !impl_->results_unsynced;
     if (first) {
       impl_->results_unsynced = true;
-      impl_->results_since = Clock::now();
+      impl_->results_due = impl_->now() + impl_->interval;
     }
     append_result_line(impl_->pending.results, row, result);
   }

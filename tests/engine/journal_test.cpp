@@ -374,6 +374,23 @@ TEST_F(JournalTest, ANewResultsFilesHeaderIsSyncedWithoutACommit) {
   EXPECT_EQ(slurp(results), header);
 }
 
+// A clock that starts a few milliseconds after its epoch, as the monotonic
+// clock of a machine booted moments ago does: no deadline of the writer may
+// be reckoned from the epoch (a sentinel at time_point{} plus an hour's
+// interval would be an hour away here).
+TEST_F(JournalTest, AClockNearItsEpochStillSyncsTheHeaderAtOnceAndFinalLinesWhenDue) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto near_epoch = [started] { return SteadyTime{} + 5ms + (std::chrono::steady_clock::now() - started); };
+  JournalWriter writer(results, load_journal(results), std::chrono::milliseconds(200), near_epoch);
+  for (int i = 0; i < 500 && writer.syncs() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(writer.syncs(), 1u);
+  writer.final_line(1, result(RowStatus::ok, 200, "id", 1));
+  // Synced on its own clock, 200 ms on, with no commit asked for.
+  for (int i = 0; i < 500 && writer.syncs() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(writer.syncs(), 2u);
+  EXPECT_EQ(load_journal(results).final_rows.size(), 1u);
+}
+
 // The run creates the sidecar while it logs in. Left empty (a kind that
 // sends nothing twice-unsafe), it is removed at the end; with a line, kept.
 TEST_F(JournalTest, APreparedSidecarIsRemovedWhenNothingWasWrittenToIt) {
