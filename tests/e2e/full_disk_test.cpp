@@ -44,9 +44,10 @@ TEST(FullDisk, EveryAnswerIsKeptARerunOnAFullDiskSendsNothingAndOneWithRoomFinis
   constexpr std::size_t rows = 3000;
   write_file(dir.file("job.csv"), tw_create_job(rows));
   const auto out = small / "results.csv";
-  const ChildOptions run{.args = {"run", dir.file("job.csv").string(), "--job", "tw.create", "--out", out.string(),
-                                  "--concurrency", "4", "--progress", "lines"},
-                         .env = sim_environment(where)};
+  ChildOptions run;
+  run.args = {"run", dir.file("job.csv").string(), "--job", "tw.create", "--out", out.string(), "--concurrency", "4",
+              "--progress", "lines"};
+  run.env = sim_environment(where);
 
   const auto first = run_cli(run);
   EXPECT_EQ(first.exit_code, 3) << first.err;

@@ -31,7 +31,7 @@ std::string tw_create_job(std::size_t rows) {
 
 std::vector<std::string> run_args(const fs::path& job, const std::vector<std::string>& more) {
   std::vector<std::string> args{"run", job.string(), "--job", "tw.create", "--progress", "lines"};
-  args.insert(args.end(), more);
+  args.insert(args.end(), more.begin(), more.end());
   return args;
 }
 
@@ -43,6 +43,13 @@ void expect_one_error_line(const ChildResult& r) {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
+ChildOptions child(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+  ChildOptions options;
+  options.args = std::move(args);
+  options.env = std::move(env);
+  return options;
+}
+
 struct Fixture {
   Simulator sim{SimOptions{}};
   SimEndpoints where = sim.start();
@@ -52,7 +59,7 @@ struct Fixture {
   ChildResult run(const std::vector<std::string>& more, std::map<std::string, std::string> extra_env = {}) {
     auto env = sim_environment(where);
     for (auto& [k, v] : extra_env) env[k] = v;
-    return run_cli({.args = run_args(job, more), .env = env});
+    return run_cli(child(run_args(job, more), env));
   }
 };
 
@@ -70,7 +77,7 @@ TEST(HostileInputs, AHeaderMissingARequiredColumnIsRefusedBeforeAnyRequest) {
   EXPECT_FALSE(fs::exists(f.dir.file("job.results.csv"))) << "nothing recorded";
   EXPECT_FALSE(fs::exists(f.dir.file("job.results.csv.journal")));
 
-  const auto checked = run_cli({.args = {"check", f.job.string(), "--job", "tw.create"}});
+  const auto checked = run_cli(child({"check", f.job.string(), "--job", "tw.create"}));
   EXPECT_EQ(checked.exit_code, 2);
   EXPECT_TRUE(contains(checked.err, "missing required column 'name'")) << checked.err;
 
@@ -99,7 +106,7 @@ TEST(HostileInputs, APrefixOfALongOptionIsNotTakenForIt) {
   EXPECT_EQ(typo.exit_code, 2);
   EXPECT_TRUE(contains(typo.err, "did you mean --deadline?")) << typo.err;
 
-  const auto sim = run_cli({.args = {"sim", "--retry", "0.5"}});
+  const auto sim = run_cli(child({"sim", "--retry", "0.5"}));
   EXPECT_EQ(sim.exit_code, 2);
   EXPECT_TRUE(contains(sim.err, "unknown option --retry (did you mean --retry-after-share?)")) << sim.err;
 
@@ -239,14 +246,16 @@ TEST(HostileInputs, AUrlWhosePortIsOutOfRangeIsRefusedBeforeAnyConnection) {
     for (const auto& [k, v] : c.env) env[k] = v;
     std::vector<std::string> args{"run", nf_job, "--job", "nf.get"};
     args.insert(args.end(), c.args.begin(), c.args.end());
-    const auto r = run_cli({.args = args, .env = env});
+    const auto r = run_cli(child(args, env));
     EXPECT_EQ(r.exit_code, 2) << r.err;
     expect_one_error_line(r);
     EXPECT_TRUE(contains(r.err, c.says)) << r.err;
     EXPECT_TRUE(contains(r.err, "a port is a number from 1 to 65535")) << r.err;
     EXPECT_FALSE(contains(r.err, f.where.client_secret)) << "no secret is printed";
   }
-  if (wrapped.listening) EXPECT_FALSE(wrapped.connected()) << "the secret went to the wrapped port";
+  if (wrapped.listening) {
+    EXPECT_FALSE(wrapped.connected()) << "the secret went to the wrapped port";
+  }
   EXPECT_EQ(answers(f.sim), 0u);
   EXPECT_FALSE(fs::exists(f.dir.file("nf.results.csv")));
 }
@@ -407,6 +416,12 @@ class UntrustedTls : public ::testing::Test {
                                 key.string() + " -out " + cert.string() + " >/dev/null 2>&1";
     ASSERT_EQ(std::system(command.c_str()), 0) << "openssl could not make a test certificate";
   }
+  SimOptions tls_options() const {
+    SimOptions options;
+    options.tls_cert = cert.string();
+    options.tls_key = key.string();
+    return options;
+  }
   // figure from the --metrics file: "audience_batch_NAME{...} N"
   static std::uint64_t metric(const std::string& text, const std::string& name) {
     const auto at = text.find("\naudience_batch_" + name + "{");
@@ -418,12 +433,12 @@ class UntrustedTls : public ::testing::Test {
 
 TEST_F(UntrustedTls, ASelfSignedCertificateEndsTheRunAtOnceWithExitTwo) {
   make_certificate("127.0.0.1");
-  Simulator sim({.tls_cert = cert.string(), .tls_key = key.string()});
+  Simulator sim(tls_options());
   const auto where = sim.start();
   write_file(dir.file("job.csv"), tw_create_job(5));
-  const auto r = run_cli({.args = {"run", dir.file("job.csv").string(), "--job", "tw.create", "--max-attempts", "8", "--concurrency", "1",
-                                   "--metrics", dir.file("m.prom").string()},
-                          .env = sim_environment(where)});
+  const auto r = run_cli(child({"run", dir.file("job.csv").string(), "--job", "tw.create", "--max-attempts", "8",
+                                "--concurrency", "1", "--metrics", dir.file("m.prom").string()},
+                               sim_environment(where)));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(contains(r.err, "TLS: the certificate of 127.0.0.1")) << r.err;
   EXPECT_TRUE(contains(r.err, "self-signed certificate")) << r.err;
@@ -439,12 +454,12 @@ TEST_F(UntrustedTls, ASelfSignedCertificateEndsTheRunAtOnceWithExitTwo) {
 
 TEST_F(UntrustedTls, ACertificateForAnotherHostNamesTheHost) {
   make_certificate("other.example");
-  Simulator sim({.tls_cert = cert.string(), .tls_key = key.string()});
+  Simulator sim(tls_options());
   const auto where = sim.start();
   write_file(dir.file("job.csv"), tw_create_job(5));
-  const auto r = run_cli({.args = {"run", dir.file("job.csv").string(), "--job", "tw.create", "--ca-file",
-                                   cert.string()},
-                          .env = sim_environment(where)});
+  const auto r = run_cli(
+      child({"run", dir.file("job.csv").string(), "--job", "tw.create", "--ca-file", cert.string()},
+            sim_environment(where)));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(contains(r.err, "TLS: the certificate of 127.0.0.1")) << r.err;
   EXPECT_TRUE(contains(r.err, "not issued to 127.0.0.1")) << r.err;
