@@ -1,7 +1,9 @@
 // Issue 21: a hostile but realistic user. Bad headers, flags, paths and URLs
 // are refused with exit 2 before anything is sent (the referee counts no
 // request, no results file is made); a closed stderr pipe does not stop a
-// run; a certificate that does not verify ends the run at once.
+// run; a certificate that does not verify ends the run at once; on a full
+// disk every answer received is kept and a rerun sends nothing until there
+// is room again (the disk: a 64 KiB tmpfs, grown by a remount).
 #include "e2e/support/e2e.hpp"
 
 #include <gtest/gtest.h>
@@ -9,12 +11,16 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <set>
 #include <sstream>
 
 namespace ab::e2e {
@@ -262,41 +268,62 @@ TEST(HostileInputs, AUrlWhosePortIsOutOfRangeIsRefusedBeforeAnyConnection) {
 
 // ---- 5. a closed stderr pipe -------------------------------------------------
 
-// The CLI with stderr a pipe nobody reads (`2>&1 | head -n 1` once head has gone).
-ChildResult run_with_closed_stderr(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
-  int pipe_fds[2];
-  EXPECT_EQ(::pipe(pipe_fds), 0);
-  ::close(pipe_fds[0]);  // the reader is gone before the first write
-  std::vector<std::string> strings{AB_BINARY};
-  strings.insert(strings.end(), args.begin(), args.end());
+// The CLI with a pipe for stdin (`input`, unless empty) and, for stderr and
+// stdout, a pipe nobody reads (`2>&1 | head -n 1` once head has gone) or
+// `err_file`.
+struct Pipes {
+  std::string input;
+  bool output_closed = false;
+  fs::path err_file;
+};
+
+ChildResult run_with_pipes(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                           const Pipes& pipes) {
+  int in[2] = {-1, -1}, out[2] = {-1, -1};
+  if (!pipes.input.empty()) {
+    EXPECT_EQ(::pipe(in), 0);
+    EXPECT_EQ(::write(in[1], pipes.input.data(), pipes.input.size()), static_cast<ssize_t>(pipes.input.size()));
+    ::close(in[1]);
+  }
+  if (pipes.output_closed) {
+    EXPECT_EQ(::pipe(out), 0);
+    ::close(out[0]);  // the reader is gone before the first write
+  }
+  ChildOptions strings = child(args, env);
+  strings.args.insert(strings.args.begin(), AB_BINARY);
   std::vector<std::string> env_strings{"PATH=/usr/bin:/bin"};
   for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::signal(SIGPIPE, SIG_DFL);  // as a shell would start it
-    ::dup2(pipe_fds[1], 2);
-    ::dup2(pipe_fds[1], 1);
+    if (in[0] >= 0) ::dup2(in[0], 0);
+    const int err = pipes.output_closed ? out[1] : ::open(pipes.err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(err, 2);
+    if (pipes.output_closed) ::dup2(err, 1);
     std::vector<char*> argv, envp;
-    for (auto& a : strings) argv.push_back(a.data());
+    for (auto& a : strings.args) argv.push_back(a.data());
     argv.push_back(nullptr);
     for (auto& e : env_strings) envp.push_back(e.data());
     envp.push_back(nullptr);
     ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
-  ::close(pipe_fds[1]);
+  if (in[0] >= 0) ::close(in[0]);
+  if (out[1] >= 0) ::close(out[1]);
   int status = 0;
   ::waitpid(pid, &status, 0);
   ChildResult r;
   r.killed = WIFSIGNALED(status);
   if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+  if (!pipes.err_file.empty()) r.err = read_file(pipes.err_file);
   return r;
 }
 
 TEST(HostileInputs, AClosedStderrPipeDoesNotStopTheRun) {
   Fixture f;
   write_file(f.job, tw_create_job(300));
-  const auto r = run_with_closed_stderr(run_args(f.job, {"--concurrency", "4"}), sim_environment(f.where));
+  const auto r = run_with_pipes(run_args(f.job, {"--concurrency", "4"}), sim_environment(f.where),
+                                {.input = {}, .output_closed = true, .err_file = {}});
   EXPECT_FALSE(r.killed) << "killed by SIGPIPE";
   EXPECT_EQ(r.exit_code, 0);
   const auto results = read_results(f.dir.file("job.results.csv"));
@@ -305,7 +332,8 @@ TEST(HostileInputs, AClosedStderrPipeDoesNotStopTheRun) {
   EXPECT_EQ(store_count(f.sim, "tw_creates"), 300u);
 
   // A refusal still exits 2, not 141.
-  const auto refused = run_with_closed_stderr({"run", f.job.string(), "--job", "tw.nothing"}, {});
+  const auto refused = run_with_pipes({"run", f.job.string(), "--job", "tw.nothing"}, {},
+                                      {.input = {}, .output_closed = true, .err_file = {}});
   EXPECT_FALSE(refused.killed);
   EXPECT_EQ(refused.exit_code, 2);
 }
@@ -324,44 +352,11 @@ TEST(HostileInputs, TimeoutsTakeDecimalsLikeBareNumbers) {
   EXPECT_EQ(store_count(f.sim, "tw_creates"), 6u);
 }
 
-// The CLI reading its job from a pipe on stdin.
-ChildResult run_with_stdin(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-                           const std::string& input, const fs::path& err_file) {
-  int pipe_fds[2];
-  EXPECT_EQ(::pipe(pipe_fds), 0);
-  EXPECT_EQ(::write(pipe_fds[1], input.data(), input.size()), static_cast<ssize_t>(input.size()));
-  ::close(pipe_fds[1]);
-  std::vector<std::string> strings{AB_BINARY};
-  strings.insert(strings.end(), args.begin(), args.end());
-  std::vector<std::string> env_strings{"PATH=/usr/bin:/bin"};
-  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(pipe_fds[0], 0);
-    const int err = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(err, 2);
-    std::vector<char*> argv, envp;
-    for (auto& a : strings) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    for (auto& e : env_strings) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    ::execve(argv[0], argv.data(), envp.data());
-    ::_exit(127);
-  }
-  ::close(pipe_fds[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  ChildResult r;
-  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-  r.err = read_file(err_file);
-  return r;
-}
-
 TEST(HostileInputs, AJobFileThatIsNotARegularFileNeedsOut) {
   Fixture f;
   const auto env = sim_environment(f.where);
-  const auto refused = run_with_stdin({"run", "/dev/stdin", "--job", "tw.create"}, env, tw_create_job(3),
-                                      f.dir.file("err1"));
+  const auto refused = run_with_pipes({"run", "/dev/stdin", "--job", "tw.create"}, env,
+                                      {.input = tw_create_job(3), .output_closed = false, .err_file = f.dir.file("err1")});
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_TRUE(contains(refused.err, "/dev/stdin is not a regular file")) << refused.err;
   EXPECT_TRUE(contains(refused.err, "give --out FILE")) << refused.err;
@@ -369,8 +364,8 @@ TEST(HostileInputs, AJobFileThatIsNotARegularFileNeedsOut) {
   EXPECT_EQ(answers(f.sim), 0u);
 
   const auto out = f.dir.file("from-stdin.csv");
-  const auto ran = run_with_stdin({"run", "/dev/stdin", "--job", "tw.create", "--out", out.string()}, env,
-                                  tw_create_job(3), f.dir.file("err2"));
+  const auto ran = run_with_pipes({"run", "/dev/stdin", "--job", "tw.create", "--out", out.string()}, env,
+                                  {.input = tw_create_job(3), .output_closed = false, .err_file = f.dir.file("err2")});
   EXPECT_EQ(ran.exit_code, 0) << ran.err;
   EXPECT_EQ(count_status(read_results(out), "ok"), 3u);
   EXPECT_EQ(store_count(f.sim, "tw_creates"), 3u);
@@ -464,6 +459,68 @@ TEST_F(UntrustedTls, ACertificateForAnotherHostNamesTheHost) {
   EXPECT_TRUE(contains(r.err, "TLS: the certificate of 127.0.0.1")) << r.err;
   EXPECT_TRUE(contains(r.err, "not issued to 127.0.0.1")) << r.err;
   EXPECT_EQ(answers(sim), 0u);
+}
+
+// ---- 6. a full disk ---------------------------------------------------------------
+
+TEST(FullDisk, EveryAnswerIsKeptARerunOnAFullDiskSendsNothingAndOneWithRoomFinishes) {
+  ScratchDir dir;
+  const auto small = dir.file("small");
+  fs::create_directories(small);
+  if (::mount("tmpfs", small.c_str(), "tmpfs", 0, "size=64k") != 0)
+    GTEST_SKIP() << "cannot mount a tmpfs here (" << std::strerror(errno) << ")";
+  struct Unmount {
+    fs::path at;
+    ~Unmount() { ::umount2(at.c_str(), MNT_DETACH); }
+  } unmount{small};
+
+  Simulator sim({});
+  const auto where = sim.start();
+  constexpr std::size_t rows = 3000;
+  write_file(dir.file("job.csv"), tw_create_job(rows));
+  const auto out = small / "results.csv";
+  ChildOptions run;
+  run.args = {"run", dir.file("job.csv").string(), "--job", "tw.create", "--out", out.string(), "--concurrency", "4",
+              "--progress", "lines"};
+  run.env = sim_environment(where);
+
+  const auto first = run_cli(run);
+  EXPECT_EQ(first.exit_code, 3) << first.err;
+  EXPECT_TRUE(contains(first.err, out.string() + ": No space left on device")) << first.err;
+  const auto kept = read_results(out);
+  ASSERT_GT(kept.size(), 0u);
+  ASSERT_LT(kept.size(), rows);
+  EXPECT_EQ(count_status(kept, "ok"), kept.size());
+  // Every create the simulator carried out has its row ok, with its id, on disk.
+  EXPECT_EQ(store_count(sim, "tw_creates"), kept.size());
+  std::set<std::string> ids;
+  for (const auto& [row, r] : kept) {
+    EXPECT_FALSE(r.id.empty()) << "row " << row;
+    ids.insert(r.id);
+  }
+  EXPECT_EQ(ids.size(), kept.size());
+  // The summary counts what is on disk.
+  const std::string n = std::to_string(kept.size());
+  EXPECT_TRUE(contains(first.err, "summary: " + n + " rows ended: " + n + " ok")) << first.err;
+
+  // The disk is still full: nothing is sent, and the reason is said.
+  const auto requests_before = answers(sim);
+  const auto second = run_cli(run);
+  EXPECT_EQ(second.exit_code, 2) << second.err;
+  EXPECT_TRUE(contains(second.err, "No space left on device")) << second.err;
+  EXPECT_TRUE(contains(second.err, "nothing was sent")) << second.err;
+  EXPECT_EQ(answers(sim), requests_before);
+  EXPECT_EQ(read_results(out).size(), kept.size());
+
+  // Space freed: the rest is sent, the rows answered before keep their ids.
+  ASSERT_EQ(::mount("tmpfs", small.c_str(), "tmpfs", MS_REMOUNT, "size=4m"), 0) << std::strerror(errno);
+  const auto third = run_cli(run);
+  EXPECT_EQ(third.exit_code, 0) << third.err;
+  const auto all = read_results(out);
+  EXPECT_EQ(all.size(), rows);
+  EXPECT_EQ(count_status(all, "ok"), rows);
+  for (const auto& [row, r] : kept) EXPECT_EQ(all.at(row).id, r.id) << "row " << row;
+  EXPECT_EQ(store_count(sim, "tw_creates"), rows) << "none created twice";
 }
 
 }  // namespace
