@@ -1,6 +1,7 @@
 // `audience-batch check`: every row judged as a run would judge it, nothing sent.
 #include "audience_batch/run.hpp"
 
+#include "engine/columns.hpp"
 #include "engine/row_validation.hpp"
 #include "jobs/registry.hpp"
 
@@ -36,6 +37,9 @@ CheckSummary check_job(const std::filesystem::path& job_file, const std::string&
   }
   const std::unique_ptr<JobKind> job_kind = make_job_kind(kind, config);
   if (!job_kind) return cannot_start("unknown job kind \"" + kind + "\" (known: " + known_kinds() + ")");
+  // As a run would: a missing required column is one refusal, not a line per row.
+  if (auto missing = check_header(reader->header().names, job_kind->columns()))
+    return cannot_start(job_file.string() + ": " + *missing);
   try {
     const RowTally tally = report_invalid_rows(*reader, *job_kind, report);
     CheckSummary summary;

@@ -4,6 +4,7 @@
 #include "audience_batch/run.hpp"
 #include "audience_batch/simulator.hpp"
 
+#include <csignal>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -35,6 +36,10 @@ int report_check(const CheckSummary& s) {
 }  // namespace
 
 int cli_main(int argc, char** argv) {
+  // A closed pipe on stderr or stdout (`... 2>&1 | head -n 1`) must not end
+  // the run half way with SIGPIPE: writes to it fail instead, and the run,
+  // which needs neither, goes on to its own exit code.
+  std::signal(SIGPIPE, SIG_IGN);
   std::vector<std::string> args(argv + 1, argv + argc);
   const Command command = parse_command_line(args, process_environment());
   return std::visit(
@@ -56,7 +61,10 @@ int cli_main(int argc, char** argv) {
           [](const CheckCommand& c) {
             return report_check(check_job(c.options.job_file, c.options.kind, c.options.job, std::cout));
           },
-          [](const RunCommand& c) { return run_job(c.options, std::cerr).exit_code; },
+          [](const RunCommand& c) {
+            for (const auto& warning : c.warnings) std::cerr << "audience-batch: warning: " << warning << "\n";
+            return run_job(c.options, std::cerr).exit_code;
+          },
       },
       command);
 }

@@ -1,6 +1,8 @@
 #include "app/cli_options.hpp"
 
 #include "engine/duration.hpp"
+#include "engine/near_names.hpp"
+#include "jobs/budget_names.hpp"
 #include "jobs/registry.hpp"
 
 #include <boost/program_options.hpp>
@@ -160,10 +162,22 @@ std::optional<RateSpec> rate_flag(const po::variables_map& vm, const char* name)
   return r;
 }
 
-void check_url(const std::string& url, const char* what) {
+// A port beyond 65535 would wrap around to another one (99999 is 34463)
+// and the credentials would go there: refused, as is an empty one.
+void check_url(const std::string& url, const std::string& what) {
   auto parsed = boost::urls::parse_absolute_uri(url);
   if (!parsed || (parsed->scheme() != "http" && parsed->scheme() != "https") || parsed->host().empty())
-    misuse(std::string(what) + ": \"" + url + "\" is not an absolute http(s) URL");
+    misuse(what + ": \"" + url + "\" is not an absolute http(s) URL");
+  if (!parsed->has_port()) return;
+  const std::string port(parsed->port());
+  const bool digits = !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos;
+  if (!digits || std::stoul(port) < 1 || std::stoul(port) > 65535)
+    misuse(what + ": \"" + url + "\" has port \"" + port + "\"; a port is a number from 1 to 65535");
+}
+
+// The name to give a URL's setting in a refusal: the flag, or the environment variable it came from.
+std::string url_source(const po::variables_map& vm, const char* flag, const char* variable) {
+  return vm.count(flag) ? "--" + std::string(flag) : std::string(variable);
 }
 
 double probability_flag(const po::variables_map& vm, const char* name) {
@@ -172,7 +186,49 @@ double probability_flag(const po::variables_map& vm, const char* name) {
   return p;
 }
 
-RunOptions run_options(const po::variables_map& vm, const Environment& env, bool for_check) {
+// "--rate tw.totalcount=1/1s" would otherwise make a budget nothing charges.
+void check_rate_names(const std::vector<RateSpec>& rates, const std::string& kind, std::vector<std::string>& warnings) {
+  std::vector<std::string_view> names;
+  std::string valid;
+  for (const auto& budget : budget_names()) {
+    names.push_back(budget.name);
+    valid += (valid.empty() ? "" : ", ") + std::string(budget.name);
+  }
+  for (const auto& rate : rates) {
+    const auto known = std::find_if(budget_names().begin(), budget_names().end(),
+                                    [&](const BudgetName& b) { return b.name == rate.name; });
+    if (known == budget_names().end()) {
+      const auto near = near_names(rate.name, names, 1);
+      misuse("--rate: no budget is named \"" + rate.name + "\"" +
+             (near.empty() ? std::string() : " (did you mean " + near.front() + "?)") + "; the budgets are " + valid);
+    }
+    if (!kind.starts_with(known->kinds))
+      warnings.push_back("--rate " + rate.name + " does nothing for " + kind + ": only " + std::string(known->kinds) +
+                         "* jobs charge it");
+  }
+}
+
+// Flags this combination would silently ignore: refused when they change
+// what a run does, warned about when they only name the other API.
+void check_flags_in_effect(const po::variables_map& vm, const std::string& kind, bool sim,
+                           std::vector<std::string>& warnings) {
+  for (const char* flag : {"nf-api", "nf-token-url", "tw-api", "tw-account", "ca-file", "allow-insecure-http"}) {
+    if (sim && vm.count(flag) && !vm[flag].defaulted()) misuse("--" + std::string(flag) + " does nothing with --sim (the simulator serves both APIs itself)");
+  }
+  if (kind != "nf.url-import") {
+    if (vm["create"].as<bool>()) misuse("--create is for --job nf.url-import only, not " + kind);
+    if (vm.count("audience-model")) misuse("--audience-model is for --job nf.url-import only, not " + kind);
+  }
+  const char* other_api_flags[] = {"nf-api", "nf-token-url", "nf-workspace", "tw-api", "tw-account"};
+  for (const char* flag : other_api_flags) {
+    const bool nf_flag = std::string_view(flag).starts_with("nf-");
+    if (vm.count(flag) && nf_flag != kind.starts_with("nf."))
+      warnings.push_back("--" + std::string(flag) + " does nothing for " + kind + " (a job of the other API)");
+  }
+}
+
+RunOptions run_options(const po::variables_map& vm, const Environment& env, bool for_check,
+                       std::vector<std::string>& warnings) {
   RunOptions o;
   if (!vm.count("file")) misuse("a job file is required (audience-batch " + std::string(for_check ? "check" : "run") + " JOB.csv --job KIND)");
   o.job_file = vm["file"].as<std::string>();
@@ -204,9 +260,9 @@ RunOptions run_options(const po::variables_map& vm, const Environment& env, bool
   tw.consumer_secret = env("TWITTER_CONSUMER_SECRET").value_or("");
   tw.access_token = env("TWITTER_ACCESS_TOKEN").value_or("");
   tw.access_token_secret = env("TWITTER_ACCESS_TOKEN_SECRET").value_or("");
-  check_url(nf.api, "--nf-api");
-  check_url(nf.token_url, "--nf-token-url");
-  check_url(tw.api, "--tw-api");
+  check_url(nf.api, url_source(vm, "nf-api", "NEUROFLASH_API_URL"));
+  check_url(nf.token_url, url_source(vm, "nf-token-url", "NEUROFLASH_TOKEN_URL"));
+  check_url(tw.api, url_source(vm, "tw-api", "TWITTER_ADS_API_URL"));
   if (auto v = get<std::string>(vm, "ca-file")) o.ca_file = *v;
   o.allow_insecure_http = vm["allow-insecure-http"].as<bool>();
 
@@ -235,6 +291,8 @@ RunOptions run_options(const po::variables_map& vm, const Environment& env, bool
     else if (*v == "lines") o.progress = 0;
     else misuse("--progress: auto, bar or lines");
   }
+  check_rate_names(o.rates, o.kind, warnings);
+  check_flags_in_effect(vm, o.kind, o.use_simulator, warnings);
   if (!for_check && o.kind.starts_with("tw.") && tw.account.empty() && !o.use_simulator)
     misuse("tw.* jobs need an ad account: --tw-account ID or TWITTER_ADS_ACCOUNT_ID");
   return o;
@@ -283,6 +341,19 @@ void refuse_foreign(const po::variables_map& vm, const po::options_description& 
   }
 }
 
+std::string unknown_option_message(const std::string& given, const std::vector<const po::options_description*>& of) {
+  std::vector<std::string> names;
+  for (const auto* description : of)
+    for (const auto& option : description->options()) names.push_back(option->long_name());
+  const std::vector<std::string_view> views(names.begin(), names.end());
+  std::string typed = given;
+  typed.erase(0, typed.find_first_not_of('-'));
+  typed = typed.substr(0, typed.find('='));
+  auto near = near_names(typed, views);
+  for (auto& name : near) name = "--" + name;
+  return "unknown option " + given + (near.empty() ? std::string() : " (did you mean " + name_list(near, "") + "?)");
+}
+
 }  // namespace
 
 Environment process_environment() {
@@ -315,7 +386,16 @@ Command parse_command_line(const std::vector<std::string>& args, const Environme
 
     std::vector<std::string> rest(args.begin() + 1, args.end());
     po::variables_map vm;
-    po::store(po::command_line_parser(rest).options(all).positional(positional).run(), vm);
+    // Exact long names only: by default Boost completes a prefix ("--retry"
+    // became --retry-after-share), so a typo could turn into another flag.
+    const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+    try {
+      po::store(po::command_line_parser(rest).options(all).positional(positional).style(style).run(), vm);
+    } catch (const po::unknown_option& e) {
+      using Descriptions = std::vector<const po::options_description*>;
+      misuse(unknown_option_message(e.get_option_name(), command == "sim" ? Descriptions{&sim}
+                                                                         : Descriptions{&job, &endpoints, &limits}));
+    }
     po::notify(vm);
 
     if (vm["help"].as<bool>()) {
@@ -333,8 +413,10 @@ Command parse_command_line(const std::vector<std::string>& args, const Environme
       return SimCommand{sim_command_options(vm)};
     }
     refuse_foreign(vm, sim, command);
-    if (command == "check") return CheckCommand{run_options(vm, env, true)};
-    return RunCommand{run_options(vm, env, false)};
+    std::vector<std::string> warnings;
+    if (command == "check") return CheckCommand{run_options(vm, env, true, warnings)};
+    RunOptions options = run_options(vm, env, false, warnings);
+    return RunCommand{std::move(options), std::move(warnings)};
   } catch (const Misuse& m) {
     return UsageError{m.message};
   } catch (const po::error& e) {

@@ -13,7 +13,10 @@
 
 namespace ab {
 
-struct RunCommand { RunOptions options; };
+struct RunCommand {
+  RunOptions options;
+  std::vector<std::string> warnings;  // flags that do nothing in this combination, said before the run
+};
 struct CheckCommand { RunOptions options; };  // job_file, kind and job config are used
 struct SimCommand { SimOptions options; };
 struct HelpCommand { std::string text; };

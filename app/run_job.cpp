@@ -10,6 +10,7 @@
 #include <boost/url/parse.hpp>
 
 #include <ostream>
+#include <string>
 #include <vector>
 
 namespace ab {
@@ -20,6 +21,9 @@ namespace {
 std::optional<std::string> insecure_url(const std::string& url, bool allowed) {
   auto parsed = boost::urls::parse_uri(url);
   if (!parsed) return "not a URL: " + url;
+  // Library callers skip the CLI's checks: a port out of range would wrap to another one.
+  if (parsed->has_port() && (parsed->port_number() == 0 || std::to_string(parsed->port_number()) != parsed->port()))
+    return url + ": the port is not a number from 1 to 65535";
   if (parsed->scheme() == "https" || allowed) return std::nullopt;
   if (parsed->scheme() != "http") return "unsupported scheme: " + url;
   if (is_loopback_host(parsed->host_address())) return std::nullopt;

@@ -110,6 +110,11 @@ boost::asio::awaitable<ApiResponse> ApiClient::send(ApiRequest request) {
     if (!co_await wait_turn_and_sign(request, intent_recorded, authorization, slot)) {
       co_return stopped(request, p_.control, out.attempts);
     }
+    // No request leaves unless its answer has room on disk (results_room.hpp).
+    if (p_.room && !p_.room->before_send(request.rows.size())) {
+      p_.control.stop(p_.room->error(), true);
+      co_return stopped(request, p_.control, out.attempts);
+    }
     const auto sent_at = std::chrono::steady_clock::now();
     p_.budgets.on_send(request.budgets, sent_at);
     p_.metrics.request_sent();
@@ -121,7 +126,12 @@ boost::asio::awaitable<ApiResponse> ApiClient::send(ApiRequest request) {
     if (!request.body.empty()) fields[field_count++] = {"Content-Type", request.content_type};
     HttpAttempt attempt = co_await p_.pool.send(request.method, request.url, std::span(fields.data(), field_count),
                                                 request.body, p_.timeout);
+    if (p_.room) p_.room->after_attempt(request.rows.size());
     slot.reset();  // a back-off or a token renewal holds no slot
+    if (attempt.untrusted) {
+      p_.control.refuse(attempt.error);
+      co_return stopped(request, p_.control, out.attempts);
+    }
 
     const auto now = std::chrono::steady_clock::now();
     AttemptResult result{attempt.failure, attempt.status, std::nullopt};

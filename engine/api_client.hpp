@@ -9,6 +9,7 @@
 #include "engine/in_flight_limit.hpp"
 #include "engine/journal.hpp"
 #include "engine/metrics.hpp"
+#include "engine/results_room.hpp"
 #include "engine/retry_policy.hpp"
 #include "engine/run_control.hpp"
 
@@ -27,6 +28,7 @@ struct ApiClientParts {
   InFlightLimit* in_flight = nullptr;  // null: no limit but the callers' own (tests)
   std::chrono::milliseconds timeout{30'000};
   std::optional<SteadyTime> deadline;
+  ResultsRoom* room = nullptr;  // null: requests leave without room held for their answers (tests)
 };
 
 class ApiClient : public Api {

@@ -1,6 +1,7 @@
 #include "engine/columns.hpp"
 
 #include "engine/cells.hpp"
+#include "engine/near_names.hpp"
 
 #include <boost/algorithm/string/predicate.hpp>
 #include <boost/json/parse.hpp>
@@ -102,6 +103,12 @@ std::optional<std::string> check_header(std::span<const std::string> header, std
                                    [&](const std::string& name) { return boost::algorithm::iequals(name, column.name); });
     if (hint.empty() && near != header.end())
       hint = " (the header has '" + *near + "'; names are case-sensitive)";
+    // A slip of a letter or two ("gendr"): named too, so the fix is plain.
+    if (hint.empty() && near == header.end()) {
+      const std::vector<std::string_view> names(header.begin(), header.end());
+      if (const auto typo = near_names(column.name, names, 1); !typo.empty())
+        hint = " (the header has '" + typo.front() + "')";
+    }
   }
   if (missing.empty()) return std::nullopt;
   std::string message = missing.size() == 1 ? "missing required column " : "missing required columns ";

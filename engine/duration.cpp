@@ -18,6 +18,18 @@ bool take_component(std::string_view& text, Duration& total, bool& saw_unitless,
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc{} || end == text.data()) return fail(error, "expected a number");
   text.remove_prefix(static_cast<std::size_t>(end - text.data()));
+  // "0.1" and "1.5s" as well as "1": a fraction of its unit, to the millisecond.
+  std::uint64_t fraction = 0, fraction_scale = 1;
+  if (text.starts_with('.')) {
+    text.remove_prefix(1);
+    while (!text.empty() && text.front() >= '0' && text.front() <= '9') {
+      if (fraction_scale == 1'000'000'000) return fail(error, "too many decimals");
+      fraction = fraction * 10 + static_cast<std::uint64_t>(text.front() - '0');
+      fraction_scale *= 10;
+      text.remove_prefix(1);
+    }
+    if (fraction_scale == 1) return fail(error, "expected digits after the decimal point");
+  }
   std::uint64_t millis_per_unit = 1000;  // a bare number is seconds
   if (text.starts_with("ms")) {
     millis_per_unit = 1, text.remove_prefix(2);
@@ -33,7 +45,8 @@ bool take_component(std::string_view& text, Duration& total, bool& saw_unitless,
     saw_unitless = true;
   }
   if (value > (UINT64_C(1) << 52) / millis_per_unit) return fail(error, "too large");
-  total += Duration(static_cast<Duration::rep>(value * millis_per_unit));
+  if (fraction * millis_per_unit % fraction_scale != 0) return fail(error, "finer than a millisecond");
+  total += Duration(static_cast<Duration::rep>(value * millis_per_unit + fraction * millis_per_unit / fraction_scale));
   return true;
 }
 

@@ -10,6 +10,7 @@
 namespace ab {
 
 // Units: ms, s, m, h (and combinations "1m30s"); a bare number is seconds.
+// A number may have decimals ("0.1", "1.5s", "0.25h") down to a millisecond.
 // nullopt with `error` set when the text is not a duration.
 std::optional<Duration> parse_duration(std::string_view text, std::string* error = nullptr);
 

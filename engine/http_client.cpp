@@ -17,7 +17,9 @@
 #include <boost/intrusive/list.hpp>
 #include <boost/url/parse.hpp>
 
+#include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -81,6 +83,20 @@ std::optional<Target> parse_target(std::string_view url, std::string& error) {
   if (u.has_query()) t.path += "?" + std::string(u.encoded_query());
   t.origin = (t.tls ? "https://" : "http://") + t.host + ":" + t.port;
   return t;
+}
+
+// Why a failed handshake is the certificate's fault, or nullopt when it is
+// not (a reset, a timeout): a certificate that does not verify now will not
+// on the next try either.
+std::optional<std::string> verification_failure(const boost::system::error_code& handshake, SSL* ssl,
+                                                 const std::string& host) {
+  if (handshake.category() != asio::error::get_ssl_category() ||
+      ERR_GET_REASON(static_cast<unsigned long>(handshake.value())) != SSL_R_CERTIFICATE_VERIFY_FAILED)
+    return std::nullopt;
+  const long result = SSL_get_verify_result(ssl);
+  // The chain verified, so the name check (host_name_verification) refused it.
+  if (result == X509_V_OK || result == X509_V_ERR_UNSPECIFIED) return "it is not issued to " + host;
+  return std::string(X509_verify_cert_error_string(result));
 }
 
 // A line break in a field would end it and start another on the wire (an
@@ -271,7 +287,7 @@ struct HttpPool::Impl {
   }
 
   asio::awaitable<std::unique_ptr<Connection>> connect(const Target& t, std::chrono::milliseconds timeout,
-                                                       std::string& error) {
+                                                       std::string& error, bool* untrusted = nullptr) {
     auto it = resolved.find(t.origin);
     if (it == resolved.end()) {
       // A numeric host needs no lookup: Asio resolves on a thread of its own,
@@ -332,6 +348,10 @@ struct HttpPool::Impl {
       auto [hs] = co_await c->tls->async_handshake(asio::ssl::stream_base::client, use_tuple);
       if (hs) {
         error = "TLS handshake with " + t.origin + ": " + hs.message();
+        if (auto reason = verification_failure(hs, c->tls->native_handle(), t.host)) {
+          error = "TLS: the certificate of " + t.host + " (" + t.origin + ") does not verify: " + *reason;
+          if (untrusted) *untrusted = true;
+        }
         co_return nullptr;
       }
     }
@@ -390,7 +410,7 @@ asio::awaitable<HttpAttempt> HttpPool::send(http::verb method, std::string_view 
 
   auto connection = impl_->take_idle(target->origin);
   if (!connection) {
-    connection = co_await impl_->connect(*target, timeout, attempt.error);
+    connection = co_await impl_->connect(*target, timeout, attempt.error, &attempt.untrusted);
     if (!connection) {
       attempt.failure = AttemptFailure::not_sent;
       co_return attempt;

@@ -35,6 +35,7 @@ struct HttpAttempt {
   AnswerFields headers;  // lower-case names; not the framing fields nor Server
   std::string body;
   std::string error;     // when failure != none: "connect 10.0.0.1:443: Connection refused"
+  bool untrusted = false;  // the server's TLS certificate did not verify: no retry can help
 };
 
 struct TlsSettings {

@@ -117,11 +117,22 @@ class JournalWriter {
   // Writes and syncs everything pending; blocks. Returns false after a write error.
   bool commit();
   // The first write error ("results.csv: No space left on device"), empty
-  // when none. After it nothing more is written (what was synced stays, a torn
-  // tail is repaired by the next load) and final lines are dropped.
+  // when none. After it nothing more is written to the file that failed
+  // (what was synced stays, a torn tail is repaired by the next load): after
+  // a results error final lines are dropped; after a sidecar error they
+  // still go to the results file, since their requests were sent.
   std::string error() const;
   // fdatasync calls so far: group commit keeps this far below the intents.
   std::uint64_t syncs() const;
+
+  // Room held on disk ahead of the results file's end for the lines pending
+  // and `bytes` more (results_room.hpp): empty when held, else why not
+  // ("results.csv: No space left on device", or the first write error).
+  std::string hold_room(std::uint64_t bytes);
+  // The run stopped for want of room: what is held, and the sidecar's zeros,
+  // stay when the writer goes (else they are given back), so that a rerun on
+  // a disk still full finds nothing free.
+  void keep_room();
 
  private:
   struct Impl;

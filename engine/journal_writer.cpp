@@ -2,6 +2,8 @@
 // sidecar (see journal.hpp for the cadence and why).
 #include "engine/journal.hpp"
 
+#include "engine/results_room.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -37,12 +39,17 @@ class AppendFile {
   AppendFile& operator=(const AppendFile&) = delete;
   ~AppendFile() {
     if (fd_ < 0) return;
-    if (allocated_ > end_) [[maybe_unused]] const int ignored = ::ftruncate(fd_, static_cast<off_t>(end_));
+    if (allocated_ > end_ && !keep_allocation_)
+      [[maybe_unused]] const int ignored = ::ftruncate(fd_, static_cast<off_t>(end_));
     ::close(fd_);
   }
 
   const std::filesystem::path& path() const { return path_; }
   bool is_open() const { return fd_ >= 0; }
+  int fd() const { return fd_; }
+  std::uint64_t end() const { return end_; }
+  // The zeros written ahead stay when the file is closed (results_room.hpp).
+  void keep_allocation() { keep_allocation_ = true; }
 
   // Opens (creating) for appending; errno is kept on failure. A new file's
   // directory entry is synced with its first sync(), or a crash could lose
@@ -138,6 +145,7 @@ class AppendFile {
   bool entry_unsynced_ = false;  // created, directory not synced since
   std::uint64_t end_ = 0;        // where the next line goes
   std::uint64_t allocated_ = 0;  // zeros written ahead up to here (== end_ without preallocation)
+  bool keep_allocation_ = false;
 
   int write_at(std::uint64_t offset, std::string_view data) {
     while (!data.empty()) {
@@ -231,8 +239,14 @@ struct JournalWriter::Impl {
   std::uint64_t commits_requested = 0;
   std::uint64_t commits_done = 0;
   std::string error;
+  bool results_failed = false;        // a results write failed: final lines are dropped
   std::uint64_t syncs = 0;
   std::thread thread;
+  // Room held ahead of the results file (results_room.hpp); under the mutex.
+  std::uint64_t results_end = 0;      // bytes written to it
+  std::uint64_t results_writing = 0;  // bytes the writer is writing, unlocked
+  std::uint64_t held_end = 0;         // its blocks are held up to here
+  bool keep_room = false;
 
   std::function<SteadyTime()> now;
 
@@ -302,7 +316,9 @@ struct JournalWriter::Impl {
     if (sync_results) results_unsynced = false;
     const std::uint64_t generation = commits_requested;
     const bool failed_before = !error.empty();
+    const bool results_failed_before = results_failed;
     const bool prepare = std::exchange(prepare_sidecar, false);
+    results_writing = batch.results.size();
     lock.unlock();
 
     // Best effort: an intent's own write meets and reports any error.
@@ -321,13 +337,18 @@ struct JournalWriter::Impl {
       for (auto& callback : batch.callbacks) callback(ok);
     }
     // After the callbacks: the rows they release need not wait for this write.
-    std::string results_problem = failed_before ? std::string() : write(results, batch.results, false, synced);
+    // A sidecar error does not stop it: these rows' requests were sent.
+    std::string results_problem =
+        results_failed_before ? std::string() : write(results, batch.results, false, synced);
     // After an error nothing more is written: what was written is synced now.
-    if (!failed_before && results_problem.empty() && (sync_results || !problem.empty()))
+    if (!results_failed_before && results_problem.empty() && (sync_results || !problem.empty()))
       results_problem = write(results, {}, true, synced);
     if (problem.empty()) problem = results_problem;
 
     lock.lock();
+    if (!results_problem.empty()) results_failed = true;
+    results_end = results.is_open() ? results.end() : results_end;
+    results_writing = 0;
     if (error.empty()) error = problem;
     syncs += synced;
     commits_done = generation;
@@ -371,6 +392,8 @@ JournalWriter::JournalWriter(const std::filesystem::path& results, const Journal
     if (!sidecar.open()) sidecar.throw_errno(errno);
     sidecar.truncate_to(state.journal_exists, state.journal_bytes);
   }
+  impl_->results_end = file.end();
+  impl_->held_end = allocated_end(file.fd());
   impl_->thread = std::thread([impl = impl_.get()] { impl->run(); });
 }
 
@@ -382,6 +405,38 @@ JournalWriter::~JournalWriter() {
   impl_->wake.notify_one();
   impl_->thread.join();
   impl_->journal.remove_if_unused();
+  if (impl_->keep_room) {
+    impl_->journal.keep_allocation();
+  } else {
+    give_back_bytes(impl_->results.fd());
+  }
+}
+
+std::string JournalWriter::hold_room(std::uint64_t bytes) {
+  std::lock_guard lock(impl_->mutex);
+  auto& i = *impl_;
+  if (!i.error.empty()) return i.error;
+  const std::uint64_t needed = i.results_end + i.results_writing + i.pending.results.size() + bytes;
+  if (needed <= i.held_end) return {};
+  // Twice what is needed and at least 256 KiB more, so that the disk is
+  // seldom asked (a call per some 5,000 rows at full speed); just what is
+  // needed when the disk has no more.
+  const std::uint64_t generous = needed + std::max<std::uint64_t>(needed - i.results_end, 256 * 1024);
+  int e = hold_bytes(i.results.fd(), i.held_end, generous);
+  if (e == 0) {
+    i.held_end = generous;
+    return {};
+  }
+  if (e = hold_bytes(i.results.fd(), i.held_end, needed); e == 0) {
+    i.held_end = needed;
+    return {};
+  }
+  return i.results.describe(e);
+}
+
+void JournalWriter::keep_room() {
+  std::lock_guard lock(impl_->mutex);
+  impl_->keep_room = true;
 }
 
 void JournalWriter::prepare_sidecar() {
@@ -403,7 +458,7 @@ void JournalWriter::final_line(std::size_t row, const RowResult& result) {
   bool first = false;
   {
     std::lock_guard lock(impl_->mutex);
-    if (!impl_->error.empty()) return;  // error() already tells why nothing more is written
+    if (impl_->results_failed) return;  // error() already tells why nothing more is written
     first = !impl_->results_unsynced;
     if (first) {
       impl_->results_unsynced = true;
@@ -426,7 +481,8 @@ void JournalWriter::checkpoint(std::size_t row, std::string_view value, std::fun
 
 bool JournalWriter::commit() {
   std::unique_lock lock(impl_->mutex);
-  if (!impl_->error.empty()) return false;
+  // After a sidecar error the results file may still have lines to take.
+  if (impl_->results_failed) return false;
   const std::uint64_t generation = ++impl_->commits_requested;
   impl_->wake.notify_one();
   impl_->committed.wait(lock, [&] { return impl_->commits_done >= generation; });

@@ -81,6 +81,7 @@ boost::asio::awaitable<void> ResultRecorder::flush() {
   responses_buffer_.clear();
   auto finals = std::move(pending_finals_);
   pending_finals_.clear();
+  flushing_rows_ = finals.size();
   std::string error;
   co_await boost::asio::co_spawn(
       *disk_,
@@ -93,6 +94,7 @@ boost::asio::awaitable<void> ResultRecorder::flush() {
         co_return;
       },
       boost::asio::use_awaitable);
+  flushing_rows_ = 0;
   if (!error.empty()) {
     // The rows stay without a final line: the next run sends them again.
     control_.stop(error, true);

@@ -41,7 +41,8 @@ class ResultRecorder : public RowSink {
   // report of them can come any more): forgotten, so memory stays flat
   // however long the file.
   void forget(std::span<const std::size_t> rows);
-  std::uint64_t pending_rows() const { return pending_finals_.size(); }
+  // Rows answered whose final lines wait for their responses' sync.
+  std::uint64_t pending_rows() const { return pending_finals_.size() + flushing_rows_; }
 
  private:
   void write_responses(const std::string& bytes);
@@ -52,6 +53,7 @@ class ResultRecorder : public RowSink {
   std::string responses_path_;
   std::string responses_buffer_;
   std::vector<std::pair<std::size_t, RowResult>> pending_finals_;
+  std::size_t flushing_rows_ = 0;
   std::unordered_set<std::size_t> done_;
   // The --responses file is synced off the network thread; no thread without one.
   std::optional<boost::asio::thread_pool> disk_;

@@ -16,6 +16,15 @@ void RunControl::stop(std::string reason, bool failure) {
   reason_ = std::move(reason);
 }
 
+void RunControl::refuse(std::string reason) {
+  // A stop for another reason may have come first: the refusal still decides the exit code.
+  if (stopping_ && refused_) return;
+  refused_ = true;
+  stopping_ = true;
+  failed_ = true;
+  reason_ = std::move(reason);
+}
+
 void RunControl::mark_unfinished(std::span<const std::size_t> rows) { unfinished_.insert(rows.begin(), rows.end()); }
 
 boost::asio::awaitable<bool> sleep_until(SteadyTime when, const RunControl& control) {

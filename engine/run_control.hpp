@@ -22,6 +22,10 @@ class RunControl {
   void stop(std::string reason, bool failure = false);
   bool stopping() const { return stopping_; }
   bool failed() const { return failed_; }  // stopped by an error, not by the user
+  // Stops for a reason no rerun can get past without a change by the user
+  // (a certificate that does not verify): the run ends with exit 2.
+  void refuse(std::string reason);
+  bool refused() const { return refused_; }
   const std::string& reason() const { return reason_; }
 
   void mark_unfinished(std::span<const std::size_t> rows);
@@ -30,6 +34,7 @@ class RunControl {
  private:
   bool stopping_ = false;
   bool failed_ = false;
+  bool refused_ = false;
   std::string reason_;
   std::unordered_set<std::size_t> unfinished_;
 };

@@ -1,6 +1,7 @@
 #include "engine/runner.hpp"
 
 #include "engine/api_client.hpp"
+#include "engine/output_paths.hpp"
 #include "engine/progress.hpp"
 #include "engine/result_recorder.hpp"
 #include "engine/row_source.hpp"
@@ -75,8 +76,9 @@ struct Run {
         pool(io.get_executor(), TlsSettings{o.ca_file}),
         in_flight(o.concurrency),
         started(std::chrono::steady_clock::now()),
+        room(j, [this] { return static_cast<std::size_t>(recorder.pending_rows()); }),
         api(ApiClientParts{pool, budgets, retry, random, control, metrics, &journal, &in_flight, o.timeout,
-                           o.deadline ? std::optional<SteadyTime>(started + *o.deadline) : std::nullopt}),
+                           o.deadline ? std::optional<SteadyTime>(started + *o.deadline) : std::nullopt, &room}),
         recorder(journal, metrics, control, o.responses),
         source(r, k, st, [this](std::size_t row, RowResult result) { recorder.finish(row, std::move(result)); }) {}
 
@@ -97,6 +99,7 @@ struct Run {
   HttpPool pool;
   InFlightLimit in_flight;
   SteadyTime started;
+  ResultsRoom room;
   ApiClient api;
   ResultRecorder recorder;
   RowSource source;
@@ -283,11 +286,20 @@ Summary run_with_kind(JobKind& kind, const RunOptions& options, std::ostream& lo
   } catch (const std::exception& e) {
     return cannot_start(e.what());
   }
+  // A header without a required column would make every row invalid: the
+  // job is refused before any request or results line.
+  if (auto missing = check_header(reader->header().names, kind.columns()))
+    return cannot_start(options.job_file.string() + ": " + *missing);
   const auto out = options.out.empty() ? default_results_path(options.job_file) : options.out;
+  if (auto problem = output_path_problem(options, out, !options.out.empty())) return cannot_start(*problem);
   JournalState state;
   std::unique_ptr<JournalWriter> journal;
   try {
     state = load_journal(out);
+    // Room for the first answers, fresh, before anything is sent: a rerun on
+    // a disk still full since a stop for want of it is refused here.
+    if (auto no_room = hold_fresh_room(out, std::uint64_t{options.concurrency} * room_per_row))
+      return cannot_start(*no_room);
     journal = std::make_unique<JournalWriter>(out, state);
   } catch (const std::exception& e) {
     return cannot_start(e.what());
@@ -325,6 +337,7 @@ Summary run_with_kind(JobKind& kind, const RunOptions& options, std::ostream& lo
   });
   r.io.run();
   progress.done();
+  if (r.room.refused()) journal->keep_room();
 
   Summary s;
   if (!journal->commit() && !r.control.stopping()) r.control.stop(journal->error(), true);
@@ -337,7 +350,10 @@ Summary run_with_kind(JobKind& kind, const RunOptions& options, std::ostream& lo
   s.retries = r.metrics.retries();
   s.throttled = r.metrics.throttled();
   s.seconds = r.seconds();
-  if (!r.start_result.ok) {
+  if (r.control.refused()) {
+    s.exit_code = 2;
+    s.error = r.control.reason();
+  } else if (!r.start_result.ok) {
     s.exit_code = 2;
     s.error = r.start_result.error;
   } else if (r.control.stopping()) {
