@@ -1,6 +1,7 @@
 #include "app/cli.hpp"
 
 #include "app/cli_options.hpp"
+#include "app/standard_streams.hpp"
 #include "audience_batch/run.hpp"
 #include "audience_batch/simulator.hpp"
 
@@ -56,7 +57,9 @@ int cli_main(int argc, char** argv) {
           [](const CheckCommand& c) {
             return report_check(check_job(c.options.job_file, c.options.kind, c.options.job, std::cout));
           },
-          [](const RunCommand& c) { return run_job(c.options, std::cerr).exit_code; },
+          [](const RunCommand& c) {
+            return run_job_with_standard_streams(c.options, std::cin, std::cout, std::cerr).exit_code;
+          },
       },
       command);
 }

@@ -5,6 +5,7 @@
 
 #include "engine/api.hpp"
 #include "engine/budget.hpp"
+#include "engine/event_log.hpp"
 #include "engine/http_client.hpp"
 #include "engine/in_flight_limit.hpp"
 #include "engine/journal.hpp"
@@ -27,11 +28,13 @@ struct ApiClientParts {
   InFlightLimit* in_flight = nullptr;  // null: no limit but the callers' own (tests)
   std::chrono::milliseconds timeout{30'000};
   std::optional<SteadyTime> deadline;
+  EventLog* events = nullptr;  // -v: each retry and pause, with why
 };
 
 class ApiClient : public Api {
  public:
   explicit ApiClient(ApiClientParts parts) : p_(parts) {}
+  void set_events(EventLog* events) { p_.events = events; }
   boost::asio::awaitable<ApiResponse> send(ApiRequest request) override;
 
  private:

@@ -144,7 +144,8 @@ std::map<std::string, std::string> sim_environment(const SimEndpoints& sim) {
 
 ChildResult run_cli(const ChildOptions& options) {
   ScratchDir io;
-  const auto out_file = io.file("stdout"), err_file = io.file("stderr");
+  const auto out_file = io.file("stdout"), err_file = io.file("stderr"), in_file = io.file("stdin");
+  if (options.stdin_text) write_file(in_file, *options.stdin_text);
   std::vector<std::string> env_strings{"PATH=/usr/bin:/bin"};
   for (const auto& [k, v] : options.env) env_strings.push_back(k + "=" + v);
   std::vector<std::string> args{AB_BINARY};
@@ -156,6 +157,7 @@ ChildResult run_cli(const ChildOptions& options) {
     const int err = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ::dup2(out, 1);
     ::dup2(err, 2);
+    if (options.stdin_text) ::dup2(::open(in_file.c_str(), O_RDONLY), 0);
     std::vector<char*> argv, envp;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
