@@ -41,9 +41,8 @@ const char* three_rows =
 
 TEST(FilesE2e, JobFromStandardInputResultsToStandardOutput) {
   Simulator sim({});
-  ChildOptions run{{"run", "-", "--job", "nf.create", "--out", "-"}, sim_environment(sim.start())};
-  run.stdin_text = three_rows;
-  auto result = run_cli(run);
+  auto run = cli({"run", "-", "--job", "nf.create", "--out", "-"}, sim_environment(sim.start()));
+  auto result = run_cli(run, three_rows);
   EXPECT_EQ(result.exit_code, 1) << result.err;
   EXPECT_TRUE(result.out.starts_with("row,status,http_status,id,attempts,error\n")) << result.out;
   EXPECT_NE(result.out.find("\n1,ok,"), std::string::npos) << result.out;
@@ -57,10 +56,9 @@ TEST(FilesE2e, JobFromStandardInputResultsToStandardOutput) {
 TEST(FilesE2e, JobFromStandardInputIntoAResultsFile) {
   Simulator sim({});
   ScratchDir dir;
-  ChildOptions run{{"run", "-", "--job", "nf.create", "--out", dir.file("out.csv").string()},
-                   sim_environment(sim.start())};
-  run.stdin_text = three_rows;
-  auto result = run_cli(run);
+  auto run = cli({"run", "-", "--job", "nf.create", "--out", dir.file("out.csv").string()},
+                   sim_environment(sim.start()));
+  auto result = run_cli(run, three_rows);
   EXPECT_EQ(result.exit_code, 1) << result.err;
   const auto results = read_results(dir.file("out.csv"));
   EXPECT_EQ(count_status(results, "ok"), 2u);
@@ -68,9 +66,8 @@ TEST(FilesE2e, JobFromStandardInputIntoAResultsFile) {
 }
 
 TEST(FilesE2e, StandardInputWithoutOutIsRefused) {
-  ChildOptions run{{"run", "-", "--job", "nf.create"}, {}};
-  run.stdin_text = three_rows;
-  auto result = run_cli(run);
+  auto run = cli({"run", "-", "--job", "nf.create"}, {});
+  auto result = run_cli(run, three_rows);
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("--out"), std::string::npos) << result.err;
 }

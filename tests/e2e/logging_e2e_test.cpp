@@ -46,9 +46,9 @@ TEST(LoggingE2e, QuietKeepsTheSummaryAndDropsProgress) {
   Simulator sim(slow);
   ScratchDir dir;
   write_file(dir.file("job.csv"), nf_create_job(30));
-  auto result = run_cli({{"run", dir.file("job.csv").string(), "--job", "nf.create", "--concurrency", "1", "-q",
+  auto result = run_cli(cli({"run", dir.file("job.csv").string(), "--job", "nf.create", "--concurrency", "1", "-q",
                           "--progress-interval", "100ms"},
-                         sim_environment(sim.start())});
+                         sim_environment(sim.start())));
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(result.err.find("progress:"), std::string::npos) << result.err;
   EXPECT_EQ(count_lines_starting(result.err, "summary: "), 2u) << result.err;
@@ -63,8 +63,8 @@ TEST(LoggingE2e, VerboseNamesEveryRetryAndPauseWithWhy) {
   Simulator sim(faulty);
   ScratchDir dir;
   write_file(dir.file("job.csv"), nf_create_job(40));
-  auto result = run_cli({{"run", dir.file("job.csv").string(), "--job", "nf.create", "-v", "--rate", "nf=20/1s"},
-                         sim_environment(sim.start())});
+  auto result = run_cli(cli({"run", dir.file("job.csv").string(), "--job", "nf.create", "-v", "--rate", "nf=20/1s"},
+                         sim_environment(sim.start())));
   ASSERT_LE(result.exit_code, 1) << result.err;
   const auto retries = summary_figure(result.err, "retries");
   EXPECT_GT(retries, 0u) << result.err;
@@ -73,7 +73,9 @@ TEST(LoggingE2e, VerboseNamesEveryRetryAndPauseWithWhy) {
   static const std::regex pause_line(R"(pause: (GET|POST|PUT|PATCH|DELETE) /\S* waits \d+\.\ds for budget nf)");
   std::size_t pauses = 0;
   for (const auto& line : lines_of(result.err)) {
-    if (line.starts_with("retry: ")) EXPECT_TRUE(std::regex_match(line, retry_line)) << line;
+    if (line.starts_with("retry: ")) {
+      EXPECT_TRUE(std::regex_match(line, retry_line)) << line;
+    }
     if (line.starts_with("pause: ")) {
       EXPECT_TRUE(std::regex_match(line, pause_line)) << line;
       ++pauses;
@@ -89,9 +91,9 @@ TEST(LoggingE2e, JsonIsOneObjectALineWithTimeLevelAndEvent) {
   Simulator sim(faulty);
   ScratchDir dir;
   write_file(dir.file("job.csv"), nf_create_job(30));
-  auto result = run_cli({{"run", dir.file("job.csv").string(), "--job", "nf.create", "--log-format", "json", "-v",
+  auto result = run_cli(cli({"run", dir.file("job.csv").string(), "--job", "nf.create", "--log-format", "json", "-v",
                           "--concurrency", "2", "--progress-interval", "100ms"},
-                         sim_environment(sim.start())});
+                         sim_environment(sim.start())));
   ASSERT_LE(result.exit_code, 1) << result.err;
   std::map<std::string, std::size_t> events;
   for (const auto& line : lines_of(result.err)) {
@@ -135,7 +137,7 @@ TEST(LoggingE2e, NoSecretInAnyOutputAtAnyLevel) {
                                     kind,        "--metrics",                  dir.file("m.prom").string(),
                                     "--responses", dir.file("responses.jsonl").string()};
       args.insert(args.end(), flags.begin(), flags.end());
-      auto result = run_cli({args, sim_environment(endpoints)});
+      auto result = run_cli(cli(args, sim_environment(endpoints)));
       ASSERT_LE(result.exit_code, 1) << result.err;
       std::string everything = result.out + result.err;
       for (const auto& entry : std::filesystem::directory_iterator(dir.path())) everything += read_file(entry.path());
@@ -148,7 +150,7 @@ TEST(LoggingE2e, NoSecretInAnyOutputAtAnyLevel) {
 }
 
 TEST(LoggingE2e, QuietAndVerboseTogetherAreRefused) {
-  auto result = run_cli({{"run", "job.csv", "--job", "nf.create", "-q", "-v"}, {}});
+  auto result = run_cli(cli({"run", "job.csv", "--job", "nf.create", "-q", "-v"}, {}));
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("-q and -v"), std::string::npos) << result.err;
 }

@@ -27,8 +27,8 @@ TEST(MetricsE2e, FilePassesPromtoolAndCarriesTheLastRun) {
   ScratchDir dir;
   write_file(dir.file("job.csv"), nf_create_job(20, 5));
   const auto metrics = dir.file("audience.prom");
-  ChildOptions run{{"run", dir.file("job.csv").string(), "--job", "nf.create", "--metrics", metrics.string()},
-                   sim_environment(sim.start())};
+  auto run = cli({"run", dir.file("job.csv").string(), "--job", "nf.create", "--metrics", metrics.string()},
+                   sim_environment(sim.start()));
   auto first = run_cli(run);
   ASSERT_EQ(first.exit_code, 1) << first.err;
   const auto text = read_file(metrics);
@@ -62,10 +62,9 @@ TEST(MetricsE2e, WrittenDuringTheRunNotOnlyAtTheEnd) {
   write_file(dir.file("job.csv"), nf_create_job(40, 0));
   const auto metrics = dir.file("audience.prom");
   // Killed before the end: only a periodic write can have made the file.
-  auto result = run_cli({{"run", dir.file("job.csv").string(), "--job", "nf.create", "--concurrency", "1",
+  auto result = run_cli(ChildOptions{{"run", dir.file("job.csv").string(), "--job", "nf.create", "--concurrency", "1",
                           "--metrics", metrics.string(), "--metrics-interval", "200ms"},
-                         sim_environment(sim.start()),
-                         std::chrono::milliseconds(5000)});
+                         sim_environment(sim.start()), std::chrono::milliseconds(5000), std::nullopt});
   EXPECT_TRUE(result.killed) << result.err;
   const auto text = read_file(metrics);
   EXPECT_TRUE(contains(text, "audience_batch_running{kind=\"nf.create\"} 1")) << text;
@@ -82,9 +81,9 @@ TEST(MetricsE2e, PushgatewayHoldsTheFiguresOfTheRun) {
 
   Simulator sim({});
   write_file(dir.file("job.csv"), nf_create_job(12, 0));
-  auto result = run_cli({{"run", dir.file("job.csv").string(), "--job", "nf.create", "--pushgateway",
+  auto result = run_cli(cli({"run", dir.file("job.csv").string(), "--job", "nf.create", "--pushgateway",
                           "http://127.0.0.1:" + std::to_string(port) + "/"},
-                         sim_environment(sim.start())});
+                         sim_environment(sim.start())));
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_FALSE(contains(result.err, "warning")) << result.err;
 
@@ -105,9 +104,9 @@ TEST(MetricsE2e, AnUnreachablePushgatewayIsAWarningNotAFailedRun) {
   ScratchDir dir;
   write_file(dir.file("job.csv"), nf_create_job(3, 0));
   const auto port = free_loopback_port();
-  auto result = run_cli({{"run", dir.file("job.csv").string(), "--job", "nf.create", "--pushgateway",
+  auto result = run_cli(cli({"run", dir.file("job.csv").string(), "--job", "nf.create", "--pushgateway",
                           "http://127.0.0.1:" + std::to_string(port)},
-                         sim_environment(sim.start())});
+                         sim_environment(sim.start())));
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_TRUE(contains(result.err, "warning: pushgateway: ")) << result.err;
 }

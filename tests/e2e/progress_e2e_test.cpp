@@ -157,9 +157,9 @@ TEST(ProgressInALog, OneTimestampedLineEachInterval) {
   Simulator sim(slow);
   ScratchDir dir;
   write_file(dir.file("job.csv"), nf_create_job(40));
-  auto result = run_cli({{"run", dir.file("job.csv").string(), "--job", "nf.create", "--concurrency", "1",
+  auto result = run_cli(cli({"run", dir.file("job.csv").string(), "--job", "nf.create", "--concurrency", "1",
                           "--progress-interval", "200ms"},
-                         sim_environment(sim.start())});
+                         sim_environment(sim.start())));
   ASSERT_EQ(result.exit_code, 1) << result.err;
   static const std::regex progress_line(
       R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ progress: \d+% +\d+ rows: \d+ ok, \d+ invalid, \d+ failed, \d+ unknown  \d+ rows/s  ETA .*)");

@@ -67,7 +67,7 @@ TEST(ProxyE2e, PlainHttpGoesThroughTheProxyInAbsoluteForm) {
   write_file(dir.file("job.csv"), nf_create_job(10));
   auto env = sim_environment(where);
   env["HTTP_PROXY"] = proxy.url();
-  auto result = run_cli({{"run", dir.file("job.csv").string(), "--job", "nf.create", "-v"}, env});
+  auto result = run_cli(cli({"run", dir.file("job.csv").string(), "--job", "nf.create", "-v"}, env));
   ASSERT_EQ(result.exit_code, 0) << result.err << proxy.log();
   EXPECT_EQ(count_status(read_results(dir.file("job.results.csv")), "ok"), 10u);
   EXPECT_EQ(store_count(sim, "nf_creates"), 10u);
@@ -92,9 +92,9 @@ TEST(ProxyE2e, HttpsIsTunnelledWithConnectAndStaysVerified) {
   const auto where = sim.start();
   ASSERT_EQ(where.nf_api.rfind("https://", 0), 0u);
   write_file(dir.file("job.csv"), nf_create_job(10));
-  auto result = run_cli({{"run", dir.file("job.csv").string(), "--job", "nf.create", "--ca-file", cert.string(),
+  auto result = run_cli(cli({"run", dir.file("job.csv").string(), "--job", "nf.create", "--ca-file", cert.string(),
                           "--proxy", proxy.url(), "-v"},
-                         sim_environment(where)});
+                         sim_environment(where)));
   ASSERT_EQ(result.exit_code, 0) << result.err << proxy.log();
   EXPECT_EQ(store_count(sim, "nf_creates"), 10u);
   EXPECT_GE(occurrences(proxy.log(), "CONNECT 127.0.0.1:" + std::to_string(where.port)), 1u) << proxy.log();
@@ -109,8 +109,8 @@ TEST(ProxyE2e, WrongProxyPasswordIsRefusedAndNeverPrinted) {
   write_file(dir.file("job.csv"), nf_create_job(3));
   auto env = sim_environment(sim.start());
   env["http_proxy"] = proxy.url("wrong-pa55word");
-  auto result = run_cli({{"run", dir.file("job.csv").string(), "--job", "nf.create", "-v", "--log-format", "json"},
-                         env});
+  auto result = run_cli(cli({"run", dir.file("job.csv").string(), "--job", "nf.create", "-v", "--log-format", "json"},
+                         env));
   EXPECT_EQ(result.exit_code, 2) << result.err;
   EXPECT_NE(result.err.find("407"), std::string::npos) << result.err;
   EXPECT_EQ(everything(result, dir).find("wrong-pa55word"), std::string::npos) << result.err;
@@ -126,14 +126,14 @@ TEST(ProxyE2e, NoProxyHostsAreReachedDirectly) {
   auto env = sim_environment(sim.start());
   env["HTTP_PROXY"] = proxy.url();
   env["NO_PROXY"] = "example.com, 127.0.0.1";
-  auto result = run_cli({{"run", dir.file("job.csv").string(), "--job", "nf.create"}, env});
+  auto result = run_cli(cli({"run", dir.file("job.csv").string(), "--job", "nf.create"}, env));
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(store_count(sim, "nf_creates"), 5u);
   EXPECT_EQ(occurrences(proxy.log(), "POST "), 0u) << proxy.log();
 }
 
 TEST(ProxyE2e, ABadProxyUrlIsExitTwoWithoutItsPassword) {
-  auto result = run_cli({{"run", "job.csv", "--job", "nf.create", "--proxy", "socks5://bob:hunter22@proxy:1080"}, {}});
+  auto result = run_cli(cli({"run", "job.csv", "--job", "nf.create", "--proxy", "socks5://bob:hunter22@proxy:1080"}, {}));
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("--proxy"), std::string::npos) << result.err;
   EXPECT_EQ(result.err.find("hunter22"), std::string::npos) << result.err;

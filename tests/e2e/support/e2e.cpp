@@ -142,10 +142,14 @@ std::map<std::string, std::string> sim_environment(const SimEndpoints& sim) {
           {"TWITTER_ACCESS_TOKEN", sim.access_token},  {"TWITTER_ACCESS_TOKEN_SECRET", sim.access_token_secret}};
 }
 
-ChildResult run_cli(const ChildOptions& options) {
+ChildOptions cli(std::vector<std::string> args, std::map<std::string, std::string> env) {
+  return ChildOptions{std::move(args), std::move(env), std::nullopt, std::nullopt};
+}
+
+ChildResult run_cli(const ChildOptions& options, const std::optional<std::string>& stdin_text) {
   ScratchDir io;
   const auto out_file = io.file("stdout"), err_file = io.file("stderr"), in_file = io.file("stdin");
-  if (options.stdin_text) write_file(in_file, *options.stdin_text);
+  if (stdin_text) write_file(in_file, *stdin_text);
   std::vector<std::string> env_strings{"PATH=/usr/bin:/bin"};
   for (const auto& [k, v] : options.env) env_strings.push_back(k + "=" + v);
   std::vector<std::string> args{AB_BINARY};
@@ -157,7 +161,7 @@ ChildResult run_cli(const ChildOptions& options) {
     const int err = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ::dup2(out, 1);
     ::dup2(err, 2);
-    if (options.stdin_text) ::dup2(::open(in_file.c_str(), O_RDONLY), 0);
+    if (stdin_text) ::dup2(::open(in_file.c_str(), O_RDONLY), 0);
     std::vector<char*> argv, envp;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

@@ -66,9 +66,11 @@ struct ChildOptions {
   std::map<std::string, std::string> env;          // added to a clean environment (PATH kept)
   std::optional<std::chrono::milliseconds> kill_after;  // SIGKILL after this long
   std::optional<std::chrono::milliseconds> term_after;  // SIGTERM after this long
-  std::optional<std::string> stdin_text;                // else stdin is inherited
 };
-ChildResult run_cli(const ChildOptions& options);
+// `stdin_text`, when given, is the child's standard input; else it inherits ours.
+ChildResult run_cli(const ChildOptions& options, const std::optional<std::string>& stdin_text = std::nullopt);
+// The CLI with `args` and `env`, neither killed nor stopped.
+ChildOptions cli(std::vector<std::string> args, std::map<std::string, std::string> env);
 // The environment the CLI needs to reach `sim` with its credentials.
 std::map<std::string, std::string> sim_environment(const SimEndpoints& sim);
 
