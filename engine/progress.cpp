@@ -81,26 +81,29 @@ std::array<Field, field_count> fields(const ProgressSnapshot& s, double per_seco
 // takes the named field to its next, shorter form.
 constexpr std::array shrink_steps{f_retries, f_elapsed, f_in_flight, f_statuses, f_rate, f_share, f_eta, f_statuses, f_statuses};
 
-std::size_t width_of(const Form& form) {
-  std::size_t n = 0;
-  for (const auto& s : form) n += s.text.size();
-  return n;
-}
-
 constexpr std::size_t separator = 2;
 
+// Two spaces between fields, one after a label ("12 rows: 10 ok").
+std::string_view separator_after(const std::string& line) {
+  if (line.empty()) return "";
+  return line.back() == ':' ? " " : "  ";
+}
+
 std::size_t width_of(const std::array<Field, field_count>& f) {
-  std::size_t n = 0;
-  for (const auto& field : f)
-    if (const auto w = width_of(field.form()); w) n += (n ? separator : 0) + w;
-  return n;
+  std::string plain;
+  for (const auto& field : f) {
+    if (field.form().empty()) continue;
+    plain += separator_after(plain);
+    for (const auto& segment : field.form()) plain += segment.text;
+  }
+  return plain.size();
 }
 
 std::string render(const std::array<Field, field_count>& f, bool colour) {
   std::string line;
   for (const auto& field : f) {
     if (field.form().empty()) continue;
-    if (!line.empty()) line += "  ";
+    line += separator_after(line);
     for (const auto& segment : field.form()) {
       if (colour && *segment.colour) line += std::string("\033[") + segment.colour + "m" + segment.text + "\033[0m";
       else line += segment.text;

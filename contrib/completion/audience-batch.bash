@@ -5,7 +5,7 @@ _audience_batch() {
   _init_completion || return
   case "$prev" in
     --job)
-      COMPREPLY=($(compgen -W "$("${words[0]}" --help 2>/dev/null | grep -o '\b\(nf\|tw\)\.[a-z-]*' | sort -u)" -- "$cur"))
+      COMPREPLY=($(compgen -W "$("${words[0]}" --help 2>/dev/null | grep -oE '\b(nf|tw)\.[a-z-]+\b' | sort -u)" -- "$cur"))
       return ;;
     --out|--responses|--metrics|--ca-file)
       _filedir
