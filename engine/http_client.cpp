@@ -487,7 +487,11 @@ asio::awaitable<HttpAttempt> HttpPool::send(http::verb method, std::string_view 
     co_return attempt;
   }
 
-  if (parser.keep_alive()) {
+  // A connection to an http proxy is not reused: proxies (tinyproxy among
+  // them) close it after one exchange without saying so, and a request
+  // written on it would look as if it may have been applied.
+  const bool through_http_proxy = target->proxy && !target->tls;
+  if (parser.keep_alive() && !through_http_proxy) {
     c.unlink();
     impl_->give_back(std::move(connection));
   }

@@ -11,13 +11,6 @@
 namespace ab::e2e {
 namespace {
 
-std::string nf_create_job(std::size_t rows) {
-  std::ostringstream job;
-  job << "name,female,male,nonBinary,preferNotToSay,country,minAge,maxAge,interests\n";
-  for (std::size_t i = 1; i <= rows; ++i) job << "Audience " << i << ",0.7,0.1,0.1,0.1,US,25,45,AI|content\n";
-  return job.str();
-}
-
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);
@@ -48,7 +41,7 @@ TEST(LoggingE2e, QuietKeepsTheSummaryAndDropsProgress) {
   slow.latency = std::chrono::milliseconds(30);
   Simulator sim(slow);
   ScratchDir dir;
-  write_file(dir.file("job.csv"), nf_create_job(30));
+  write_file(dir.file("job.csv"), nf_create_rows(30));
   auto result = run_cli(cli({"run", dir.file("job.csv").string(), "--job", "nf.create", "--concurrency", "1", "-q",
                           "--progress-interval", "100ms"},
                          sim_environment(sim.start())));
@@ -65,7 +58,7 @@ TEST(LoggingE2e, VerboseNamesEveryRetryAndPauseWithWhy) {
   faulty.seed = 7;
   Simulator sim(faulty);
   ScratchDir dir;
-  write_file(dir.file("job.csv"), nf_create_job(40));
+  write_file(dir.file("job.csv"), nf_create_rows(40));
   auto result = run_cli(cli({"run", dir.file("job.csv").string(), "--job", "nf.create", "-v", "--rate", "nf=20/1s"},
                          sim_environment(sim.start())));
   ASSERT_LE(result.exit_code, 1) << result.err;
@@ -93,7 +86,7 @@ TEST(LoggingE2e, JsonIsOneObjectALineWithTimeLevelAndEvent) {
   faulty.latency = std::chrono::milliseconds(20);
   Simulator sim(faulty);
   ScratchDir dir;
-  write_file(dir.file("job.csv"), nf_create_job(30));
+  write_file(dir.file("job.csv"), nf_create_rows(30));
   auto result = run_cli(cli({"run", dir.file("job.csv").string(), "--job", "nf.create", "--log-format", "json", "-v",
                           "--concurrency", "2", "--progress-interval", "100ms"},
                          sim_environment(sim.start())));
@@ -135,7 +128,7 @@ TEST(LoggingE2e, NoSecretInAnyOutputAtAnyLevel) {
   for (const auto& flags : std::vector<std::vector<std::string>>{{"-v"}, {"-v", "--log-format", "json"}, {"-q"}}) {
     for (const std::string kind : {"nf.create", "tw.create"}) {
       ScratchDir dir;
-      write_file(dir.file("job.csv"), kind == "nf.create" ? nf_create_job(20) : "name,description\nA,b\nC,d\n");
+      write_file(dir.file("job.csv"), kind == "nf.create" ? nf_create_rows(20) : "name,description\nA,b\nC,d\n");
       std::vector<std::string> args{"run",       dir.file("job.csv").string(), "--job",
                                     kind,        "--metrics",                  dir.file("m.prom").string(),
                                     "--responses", dir.file("responses.jsonl").string()};

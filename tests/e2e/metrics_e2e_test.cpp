@@ -5,27 +5,16 @@
 
 #include <gtest/gtest.h>
 
-#include <sstream>
 
 namespace ab::e2e {
 namespace {
-
-std::string nf_create_job(std::size_t rows, std::size_t invalid_every) {
-  std::ostringstream job;
-  job << "name,female,male,nonBinary,preferNotToSay,country,minAge,maxAge,interests\n";
-  for (std::size_t i = 1; i <= rows; ++i) {
-    const bool invalid = invalid_every && i % invalid_every == 0;
-    job << "Audience " << i << (invalid ? ",0.5,0.5,0.1,0" : ",0.7,0.1,0.1,0.1") << ",US,25,45,AI|content\n";
-  }
-  return job.str();
-}
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 TEST(MetricsE2e, FilePassesPromtoolAndCarriesTheLastRun) {
   Simulator sim({});
   ScratchDir dir;
-  write_file(dir.file("job.csv"), nf_create_job(20, 5));
+  write_file(dir.file("job.csv"), nf_create_rows(20, 5));
   const auto metrics = dir.file("audience.prom");
   auto run = cli({"run", dir.file("job.csv").string(), "--job", "nf.create", "--metrics", metrics.string()},
                    sim_environment(sim.start()));
@@ -59,7 +48,7 @@ TEST(MetricsE2e, WrittenDuringTheRunNotOnlyAtTheEnd) {
   slow.latency = std::chrono::milliseconds(200);
   Simulator sim(slow);
   ScratchDir dir;
-  write_file(dir.file("job.csv"), nf_create_job(40, 0));
+  write_file(dir.file("job.csv"), nf_create_rows(40, 0));
   const auto metrics = dir.file("audience.prom");
   // Killed before the end: only a periodic write can have made the file.
   auto result = run_cli(ChildOptions{{"run", dir.file("job.csv").string(), "--job", "nf.create", "--concurrency", "1",
@@ -80,7 +69,7 @@ TEST(MetricsE2e, PushgatewayHoldsTheFiguresOfTheRun) {
   ASSERT_TRUE(wait_for_listener(port, std::chrono::seconds(20))) << read_file(dir.file("pushgateway.log"));
 
   Simulator sim({});
-  write_file(dir.file("job.csv"), nf_create_job(12, 0));
+  write_file(dir.file("job.csv"), nf_create_rows(12, 0));
   auto result = run_cli(cli({"run", dir.file("job.csv").string(), "--job", "nf.create", "--pushgateway",
                           "http://127.0.0.1:" + std::to_string(port) + "/"},
                          sim_environment(sim.start())));
@@ -102,7 +91,7 @@ TEST(MetricsE2e, PushgatewayHoldsTheFiguresOfTheRun) {
 TEST(MetricsE2e, AnUnreachablePushgatewayIsAWarningNotAFailedRun) {
   Simulator sim({});
   ScratchDir dir;
-  write_file(dir.file("job.csv"), nf_create_job(3, 0));
+  write_file(dir.file("job.csv"), nf_create_rows(3, 0));
   const auto port = free_loopback_port();
   auto result = run_cli(cli({"run", dir.file("job.csv").string(), "--job", "nf.create", "--pushgateway",
                           "http://127.0.0.1:" + std::to_string(port)},

@@ -18,14 +18,6 @@
 namespace ab::e2e {
 namespace {
 
-std::string nf_create_job(std::size_t rows) {
-  std::ostringstream job;
-  job << "name,female,male,nonBinary,preferNotToSay,country,minAge,maxAge,interests\n";
-  for (std::size_t i = 1; i <= rows; ++i)
-    job << "Audience " << i << (i % 10 == 0 ? ",0.5,0.5,0.1,0" : ",0.7,0.1,0.1,0.1") << ",US,25,45,AI|content\n";
-  return job.str();
-}
-
 struct Screen {
   int exit_code = -1;
   std::string bytes;  // everything the terminal received
@@ -111,7 +103,7 @@ TEST_P(ProgressInTerminal, EveryFrameFitsAndRedrawsStayOnOneLine) {
   slow.latency = std::chrono::milliseconds(40);
   Simulator sim(slow);
   ScratchDir dir;
-  write_file(dir.file("job.csv"), nf_create_job(60));
+  write_file(dir.file("job.csv"), nf_create_rows(60, 10));
   auto screen = run_in_terminal({"run", dir.file("job.csv").string(), "--job", "nf.create", "--concurrency", "2"},
                                 sim_environment(sim.start()), columns);
   ASSERT_EQ(screen.exit_code, 1) << screen.bytes;
@@ -139,7 +131,7 @@ INSTANTIATE_TEST_SUITE_P(Widths, ProgressInTerminal, ::testing::Values(80, 40, 2
 TEST(ProgressInTerminalColour, ColourOnATerminalUnlessNoColor) {
   Simulator sim({});
   ScratchDir dir;
-  write_file(dir.file("job.csv"), nf_create_job(10));
+  write_file(dir.file("job.csv"), nf_create_rows(10, 10));
   auto env = sim_environment(sim.start());
   const std::vector<std::string> args{"run", dir.file("job.csv").string(), "--job", "nf.create"};
   const auto coloured = run_in_terminal(args, env, 80);
@@ -157,7 +149,7 @@ TEST(ProgressInALog, OneTimestampedLineEachInterval) {
   slow.latency = std::chrono::milliseconds(40);
   Simulator sim(slow);
   ScratchDir dir;
-  write_file(dir.file("job.csv"), nf_create_job(40));
+  write_file(dir.file("job.csv"), nf_create_rows(40, 10));
   auto result = run_cli(cli({"run", dir.file("job.csv").string(), "--job", "nf.create", "--concurrency", "1",
                           "--progress-interval", "200ms"},
                          sim_environment(sim.start())));

@@ -6,20 +6,12 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <sstream>
 
 namespace ab::e2e {
 namespace {
 
 constexpr const char* proxy_password = "pr0xy-s3cret";
-
-std::string nf_create_job(std::size_t rows) {
-  std::ostringstream job;
-  job << "name,female,male,nonBinary,preferNotToSay,country,minAge,maxAge,interests\n";
-  for (std::size_t i = 1; i <= rows; ++i) job << "Audience " << i << ",0.7,0.1,0.1,0.1,US,25,45,AI|content\n";
-  return job.str();
-}
 
 std::size_t occurrences(const std::string& text, const std::string& part) {
   std::size_t n = 0;
@@ -64,7 +56,7 @@ TEST(ProxyE2e, PlainHttpGoesThroughTheProxyInAbsoluteForm) {
   ASSERT_TRUE(proxy.ready()) << read_file(dir.file("tinyproxy.out"));
   Simulator sim({});
   const auto where = sim.start();
-  write_file(dir.file("job.csv"), nf_create_job(10));
+  write_file(dir.file("job.csv"), nf_create_rows(10));
   auto env = sim_environment(where);
   env["HTTP_PROXY"] = proxy.url();
   auto result = run_cli(cli({"run", dir.file("job.csv").string(), "--job", "nf.create", "-v"}, env));
@@ -79,10 +71,8 @@ TEST(ProxyE2e, PlainHttpGoesThroughTheProxyInAbsoluteForm) {
 TEST(ProxyE2e, HttpsIsTunnelledWithConnectAndStaysVerified) {
   ScratchDir dir;
   const auto cert = dir.file("cert.pem"), key = dir.file("key.pem");
-  const std::string make_cert = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
-                                "-addext subjectAltName=IP:127.0.0.1 -keyout " + key.string() + " -out " +
-                                cert.string() + " 2>/dev/null";
-  ASSERT_EQ(std::system(make_cert.c_str()), 0);
+  make_loopback_certificate(cert, key);
+  if (HasFatalFailure()) return;
   Tinyproxy proxy(dir);
   ASSERT_TRUE(proxy.ready()) << read_file(dir.file("tinyproxy.out"));
   SimOptions tls;
@@ -91,7 +81,7 @@ TEST(ProxyE2e, HttpsIsTunnelledWithConnectAndStaysVerified) {
   Simulator sim(tls);
   const auto where = sim.start();
   ASSERT_EQ(where.nf_api.rfind("https://", 0), 0u);
-  write_file(dir.file("job.csv"), nf_create_job(10));
+  write_file(dir.file("job.csv"), nf_create_rows(10));
   auto result = run_cli(cli({"run", dir.file("job.csv").string(), "--job", "nf.create", "--ca-file", cert.string(),
                           "--proxy", proxy.url(), "-v"},
                          sim_environment(where)));
@@ -101,18 +91,26 @@ TEST(ProxyE2e, HttpsIsTunnelledWithConnectAndStaysVerified) {
   EXPECT_EQ(everything(result, dir).find(proxy_password), std::string::npos);
 }
 
-TEST(ProxyE2e, WrongProxyPasswordIsRefusedAndNeverPrinted) {
+TEST(ProxyE2e, AWrongProxyPasswordIsRefusedAndNeverPrinted) {
   ScratchDir dir;
+  const auto cert = dir.file("cert.pem"), key = dir.file("key.pem");
+  make_loopback_certificate(cert, key);
+  if (HasFatalFailure()) return;
   Tinyproxy proxy(dir);
   ASSERT_TRUE(proxy.ready()) << read_file(dir.file("tinyproxy.out"));
-  Simulator sim({});
-  write_file(dir.file("job.csv"), nf_create_job(3));
+  SimOptions tls;
+  tls.tls_cert = cert.string();
+  tls.tls_key = key.string();
+  Simulator sim(tls);
+  write_file(dir.file("job.csv"), nf_create_rows(3));
   auto env = sim_environment(sim.start());
-  env["http_proxy"] = proxy.url("wrong-pa55word");
-  auto result = run_cli(cli({"run", dir.file("job.csv").string(), "--job", "nf.create", "-v", "--log-format", "json"},
-                         env));
+  env["https_proxy"] = proxy.url("wrong-pa55word");
+  auto result = run_cli(cli({"run", dir.file("job.csv").string(), "--job", "nf.create", "--ca-file", cert.string(),
+                             "--max-attempts", "2", "-v", "--log-format", "json"},
+                            env));
   EXPECT_EQ(result.exit_code, 2) << result.err;
-  EXPECT_NE(result.err.find("407"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("refused CONNECT 127.0.0.1:"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("HTTP 407"), std::string::npos) << result.err;
   EXPECT_EQ(everything(result, dir).find("wrong-pa55word"), std::string::npos) << result.err;
   EXPECT_EQ(store_count(sim, "nf_creates"), 0u);
 }
@@ -122,7 +120,7 @@ TEST(ProxyE2e, NoProxyHostsAreReachedDirectly) {
   Tinyproxy proxy(dir);
   ASSERT_TRUE(proxy.ready()) << read_file(dir.file("tinyproxy.out"));
   Simulator sim({});
-  write_file(dir.file("job.csv"), nf_create_job(5));
+  write_file(dir.file("job.csv"), nf_create_rows(5));
   auto env = sim_environment(sim.start());
   env["HTTP_PROXY"] = proxy.url();
   env["NO_PROXY"] = "example.com, 127.0.0.1";

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <fcntl.h>
 #include <fstream>
 #include <random>
@@ -140,6 +141,23 @@ std::map<std::string, std::string> sim_environment(const SimEndpoints& sim) {
           {"TWITTER_ADS_API_URL", sim.tw_api},         {"TWITTER_ADS_ACCOUNT_ID", sim.tw_account},
           {"TWITTER_CONSUMER_KEY", sim.consumer_key},  {"TWITTER_CONSUMER_SECRET", sim.consumer_secret},
           {"TWITTER_ACCESS_TOKEN", sim.access_token},  {"TWITTER_ACCESS_TOKEN_SECRET", sim.access_token_secret}};
+}
+
+std::string nf_create_rows(std::size_t rows, std::size_t invalid_every) {
+  std::ostringstream job;
+  job << "name,female,male,nonBinary,preferNotToSay,country,minAge,maxAge,interests\n";
+  for (std::size_t i = 1; i <= rows; ++i) {
+    const bool invalid = invalid_every && i % invalid_every == 0;
+    job << "Audience " << i << (invalid ? ",0.5,0.5,0.1,0" : ",0.7,0.1,0.1,0.1") << ",US,25,45,AI|content\n";
+  }
+  return job.str();
+}
+
+void make_loopback_certificate(const std::filesystem::path& cert, const std::filesystem::path& key) {
+  const std::string command = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+                              "-addext subjectAltName=IP:127.0.0.1 -keyout " + key.string() + " -out " +
+                              cert.string() + " 2>/dev/null";
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
 }
 
 ChildOptions cli(std::vector<std::string> args, std::map<std::string, std::string> env) {
