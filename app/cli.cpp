@@ -1,6 +1,7 @@
 #include "app/cli.hpp"
 
 #include "app/cli_options.hpp"
+#include "app/standard_streams.hpp"
 #include "audience_batch/run.hpp"
 #include "audience_batch/simulator.hpp"
 
@@ -63,7 +64,7 @@ int cli_main(int argc, char** argv) {
           },
           [](const RunCommand& c) {
             for (const auto& warning : c.warnings) std::cerr << "audience-batch: warning: " << warning << "\n";
-            return run_job(c.options, std::cerr).exit_code;
+            return run_job_with_standard_streams(c.options, std::cin, std::cout, std::cerr).exit_code;
           },
       },
       command);

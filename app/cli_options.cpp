@@ -1,5 +1,7 @@
 #include "app/cli_options.hpp"
 
+#include "app/operations_options.hpp"
+
 #include "engine/duration.hpp"
 #include "engine/near_names.hpp"
 #include "jobs/budget_names.hpp"
@@ -119,7 +121,8 @@ std::string help_text() {
   out << "audience-batch: push thousands of audiences into neuroflash and X Ads overnight,\n"
          "within every rate limit, retrying what can be retried and losing nothing.\n\n"
       << kUsage << "\n"
-      << job_options() << "\n" << endpoint_options() << "\n" << limit_options() << "\n" << sim_options() << "\n"
+      << job_options() << "\n" << endpoint_options() << "\n" << limit_options() << "\n" << operations_options()
+      << "\n" << sim_options() << "\n"
       << kExamples;
   return out.str();
 }
@@ -293,6 +296,7 @@ RunOptions run_options(const po::variables_map& vm, const Environment& env, bool
   }
   check_rate_names(o.rates, o.kind, warnings);
   check_flags_in_effect(vm, o.kind, o.use_simulator, warnings);
+  read_operations_options(vm, env, o);
   if (!for_check && o.kind.starts_with("tw.") && tw.account.empty() && !o.use_simulator)
     misuse("tw.* jobs need an ad account: --tw-account ID or TWITTER_ADS_ACCOUNT_ID");
   return o;
@@ -380,7 +384,8 @@ Command parse_command_line(const std::vector<std::string>& args, const Environme
     auto endpoints = endpoint_options();
     auto limits = limit_options();
     auto sim = sim_options();
-    all.add(hidden).add(job).add(endpoints).add(limits).add(sim);
+    auto operations = operations_options();
+    all.add(hidden).add(job).add(endpoints).add(limits).add(operations).add(sim);
     po::positional_options_description positional;
     positional.add("file", 1);
 
@@ -402,7 +407,7 @@ Command parse_command_line(const std::vector<std::string>& args, const Environme
       std::ostringstream out;
       out << kUsage << "\n";
       if (command == "sim") out << sim;
-      else out << job << "\n" << endpoints << "\n" << limits;
+      else out << job << "\n" << endpoints << "\n" << limits << "\n" << operations;
       return HelpCommand{out.str()};
     }
     if (command == "sim") {
@@ -410,6 +415,7 @@ Command parse_command_line(const std::vector<std::string>& args, const Environme
       refuse_foreign(vm, job, command);
       refuse_foreign(vm, endpoints, command);
       refuse_foreign(vm, limits, command);
+      refuse_foreign(vm, operations, command);
       return SimCommand{sim_command_options(vm)};
     }
     refuse_foreign(vm, sim, command);

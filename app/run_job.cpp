@@ -63,12 +63,16 @@ Summary run(const RunOptions& given, std::ostream& log) {
 
 Summary run_job(const RunOptions& options, std::ostream& log) {
   Summary s = run(options, log);
+  auto events = event_log_for(options, log);
   if (s.exit_code == 2) {
-    log << "audience-batch: error: " << s.error << "\n";
+    events.write(LogLevel::error, "error", "audience-batch: error: " + s.error, {{"message", s.error}});
     return s;
   }
-  log << format_summary(s);
-  if (s.exit_code == 3) log << "audience-batch: stopped early (" << s.error << "); run the same command again to finish\n";
+  log_summary(events, s);
+  if (s.exit_code == 3)
+    events.write(LogLevel::notice, "stopped",
+                 "audience-batch: stopped early (" + s.error + "); run the same command again to finish",
+                 {{"reason", s.error}});
   return s;
 }
 

@@ -7,6 +7,7 @@
 #include <boost/json/parse.hpp>
 
 #include <array>
+#include <cstdio>
 #include <memory>
 #include <span>
 
@@ -45,6 +46,53 @@ std::string describe(const HttpAttempt& attempt) {
   return attempt.failure == AttemptFailure::none ? "HTTP " + std::to_string(attempt.status) : attempt.error;
 }
 
+// "POST /audiences": what -v names a request by (no host, no query string).
+std::string request_name(const ApiRequest& request) {
+  std::string_view url = request.url;
+  if (auto scheme = url.find("://"); scheme != std::string_view::npos) {
+    url.remove_prefix(scheme + 3);
+    const auto path = url.find('/');
+    url = path == std::string_view::npos ? std::string_view("/") : url.substr(path);
+  }
+  url = url.substr(0, url.find('?'));
+  return std::string(boost::beast::http::to_string(request.method)) + " " + std::string(url);
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ",") + n;
+  return out;
+}
+
+double seconds_of(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
+
+std::string seconds_text(std::chrono::nanoseconds d) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1fs", seconds_of(d));
+  return text;
+}
+
+void log_pause(EventLog* events, const ApiRequest& request, std::chrono::nanoseconds wait) {
+  if (!events || !events->shows(LogLevel::debug)) return;
+  const auto name = request_name(request);
+  events->write(LogLevel::debug, "pause",
+                "pause: " + name + " waits " + seconds_text(wait) + " for budget " + joined(request.budgets),
+                {{"request", name}, {"budgets", joined(request.budgets)}, {"wait_seconds", seconds_of(wait)}});
+}
+
+void log_retry(EventLog* events, const ApiRequest& request, const std::string& why, unsigned attempt,
+               std::chrono::nanoseconds wait) {
+  if (!events || !events->shows(LogLevel::debug)) return;
+  const auto name = request_name(request);
+  events->write(LogLevel::debug, "retry",
+                "retry: " + name + " after " + why + " (attempt " + std::to_string(attempt) + "), in " +
+                    seconds_text(wait),
+                {{"request", name},
+                 {"why", why},
+                 {"attempt", static_cast<std::int64_t>(attempt)},
+                 {"wait_seconds", seconds_of(wait)}});
+}
+
 }  // namespace
 
 // Waits until every budget the request is charged to lets it go, records the
@@ -66,6 +114,8 @@ boost::asio::awaitable<bool> ApiClient::wait_turn_and_sign(const ApiRequest& req
         p_.control.stop("deadline reached");
         co_return false;
       }
+      p_.metrics.budget_waited(at - now);
+      log_pause(p_.events, request, at - now);
       co_await sleep_until(at, p_.control);
     }
     if (!intent_recorded && p_.journal) {
@@ -161,6 +211,7 @@ boost::asio::awaitable<ApiResponse> ApiClient::send(ApiRequest request) {
         co_return out;
       case RetryAction::renew_auth:
         renewed = true;
+        log_retry(p_.events, request, "HTTP 401, credentials renewed", out.attempts, {});
         if (!request.auth || !co_await request.auth->renew()) {
           take_answer(out, attempt);
           out.outcome = ApiOutcome::rejected;
@@ -171,6 +222,7 @@ boost::asio::awaitable<ApiResponse> ApiClient::send(ApiRequest request) {
         break;
       case RetryAction::retry:
         p_.metrics.retried();
+        log_retry(p_.events, request, describe(attempt), out.attempts, decision.at - now);
         if (!co_await sleep_until(decision.at, p_.control)) co_return stopped(request, p_.control, out.attempts);
         break;
       case RetryAction::ambiguous:

@@ -5,6 +5,7 @@
 
 #include "engine/api.hpp"
 #include "engine/budget.hpp"
+#include "engine/event_log.hpp"
 #include "engine/http_client.hpp"
 #include "engine/in_flight_limit.hpp"
 #include "engine/journal.hpp"
@@ -29,11 +30,13 @@ struct ApiClientParts {
   std::chrono::milliseconds timeout{30'000};
   std::optional<SteadyTime> deadline;
   ResultsRoom* room = nullptr;  // null: requests leave without room held for their answers (tests)
+  EventLog* events = nullptr;  // -v: each retry and pause, with why
 };
 
 class ApiClient : public Api {
  public:
   explicit ApiClient(ApiClientParts parts) : p_(parts) {}
+  void set_events(EventLog* events) { p_.events = events; }
   boost::asio::awaitable<ApiResponse> send(ApiRequest request) override;
 
  private:

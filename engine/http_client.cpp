@@ -13,6 +13,8 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/basic_parser.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/intrusive/list.hpp>
 #include <boost/url/parse.hpp>
@@ -58,6 +60,7 @@ struct Target {
   std::string host_header;
   std::string path;       // path and query, as sent on the request line
   std::string origin;     // the pool key
+  const ProxyServer* proxy = nullptr;  // through this proxy, else direct
 };
 
 std::optional<Target> parse_target(std::string_view url, std::string& error) {
@@ -128,6 +131,11 @@ void write_request(std::string& out, http::verb method, const Target& t, std::sp
   out += " HTTP/1.1\r\nHost: ";
   out += t.host_header;
   out += "\r\nUser-Agent: audience-batch\r\nAccept: application/json\r\n";
+  if (t.proxy && !t.tls && !t.proxy->authorization.empty()) {
+    out += "Proxy-Authorization: ";
+    out += t.proxy->authorization;
+    out += "\r\n";
+  }
   for (const auto& [name, value] : fields) {
     out += name;
     out += ": ";
@@ -240,17 +248,23 @@ struct HttpPool::Impl {
   std::shared_ptr<const Target> last_target;
   std::size_t opened = 0;
   bool closed = false;
+  ProxyRoutes proxies;
 
   std::shared_ptr<const Target> target_of(std::string_view url, std::string& error) {
     if (last_target && url == last_url) return last_target;
     auto parsed = parse_target(url, error);
     if (!parsed) return nullptr;
+    if ((parsed->proxy = proxies.for_target(parsed->tls, parsed->host)) && !parsed->tls) {
+      // An http request through a proxy names its whole URL (absolute form).
+      parsed->path = "http://" + parsed->host_header + parsed->path;
+    }
     last_url = url;
     last_target = std::make_shared<const Target>(std::move(*parsed));
     return last_target;
   }
 
-  Impl(asio::any_io_executor ex, const TlsSettings& settings) : executor(std::move(ex)) {
+  Impl(asio::any_io_executor ex, const TlsSettings& settings, ProxyRoutes routes)
+      : executor(std::move(ex)), proxies(std::move(routes)) {
     if (!settings.ca_file.empty()) make_tls(settings.ca_file);
   }
 
@@ -288,23 +302,27 @@ struct HttpPool::Impl {
 
   asio::awaitable<std::unique_ptr<Connection>> connect(const Target& t, std::chrono::milliseconds timeout,
                                                        std::string& error, bool* untrusted = nullptr) {
+    // Through a proxy, the TCP connection is to the proxy.
+    const std::string& host = t.proxy ? t.proxy->host : t.host;
+    const std::string& port_text = t.proxy ? t.proxy->port : t.port;
+    const std::string peer = t.proxy ? "proxy " + t.proxy->display + " for " + t.origin : t.origin;
     auto it = resolved.find(t.origin);
     if (it == resolved.end()) {
       // A numeric host needs no lookup: Asio resolves on a thread of its own,
       // which cost a run against 127.0.0.1 a thread start and a hand-over
       // ahead of its login.
       boost::system::error_code numeric_error;
-      const auto address = asio::ip::make_address(t.host, numeric_error);
+      const auto address = asio::ip::make_address(host, numeric_error);
       unsigned long port = 0;
-      const auto [end, parse_error] = std::from_chars(t.port.data(), t.port.data() + t.port.size(), port);
-      if (!numeric_error && parse_error == std::errc() && end == t.port.data() + t.port.size() && port <= 65535) {
+      const auto [end, parse_error] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+      if (!numeric_error && parse_error == std::errc() && end == port_text.data() + port_text.size() && port <= 65535) {
         const tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
-        it = resolved.emplace(t.origin, tcp::resolver::results_type::create(endpoint, t.host, t.port)).first;
+        it = resolved.emplace(t.origin, tcp::resolver::results_type::create(endpoint, host, port_text)).first;
       } else {
         tcp::resolver resolver(executor);
-        auto [ec, results] = co_await resolver.async_resolve(t.host, t.port, use_tuple);
+        auto [ec, results] = co_await resolver.async_resolve(host, port_text, use_tuple);
         if (ec) {
-          error = "resolve " + t.host + ": " + ec.message();
+          error = "resolve " + host + ": " + ec.message();
           co_return nullptr;
         }
         it = resolved.try_emplace(t.origin, std::move(results)).first;
@@ -334,10 +352,11 @@ struct HttpPool::Impl {
     auto [ec, endpoint] = co_await c->lowest().async_connect(it->second, use_tuple);
     if (ec) {
       resolved.erase(t.origin);  // the next attempt resolves again
-      error = "connect " + t.origin + ": " + ec.message();
+      error = "connect " + peer + ": " + ec.message();
       co_return nullptr;
     }
     c->lowest().socket().set_option(tcp::no_delay(true));
+    if (t.proxy && t.tls && !co_await tunnel(*c, t, error)) co_return nullptr;
     if (t.tls) {
       // SNI, then the certificate's name checked against the host we asked for.
       if (!SSL_set_tlsext_host_name(c->tls->native_handle(), t.host.c_str())) {
@@ -360,6 +379,34 @@ struct HttpPool::Impl {
     co_return c;
   }
 
+  // CONNECT host:port through the proxy: afterwards the connection is a
+  // plain byte stream to the target, and TLS runs end to end over it.
+  asio::awaitable<bool> tunnel(Connection& c, const Target& t, std::string& error) {
+    std::string request = "CONNECT " + t.host_header + " HTTP/1.1\r\nHost: " + t.host_header + "\r\n";
+    if (!t.proxy->authorization.empty()) request += "Proxy-Authorization: " + t.proxy->authorization + "\r\n";
+    request += "\r\n";
+    auto [write_error, written] = co_await asio::async_write(c.lowest(), asio::buffer(request), use_tuple);
+    if (write_error) {
+      error = "proxy " + t.proxy->display + ": " + write_error.message();
+      co_return false;
+    }
+    http::response_parser<http::empty_body> answer;
+    answer.skip(true);  // a 200 to CONNECT has no body: the tunnel follows
+    beast::flat_buffer buffer;
+    auto [read_error, read] = co_await http::async_read_header(c.lowest(), buffer, answer, use_tuple);
+    if (read_error) {
+      error = "proxy " + t.proxy->display + ": " + read_error.message();
+      co_return false;
+    }
+    const auto status = answer.get().result_int();
+    if (status != 200) {
+      error = "proxy " + t.proxy->display + " refused CONNECT " + t.host_header + ": HTTP " + std::to_string(status) +
+              " " + std::string(answer.get().reason());
+      co_return false;
+    }
+    co_return true;
+  }
+
   // The target is held by value in the frame: the caller's may be replaced.
   asio::awaitable<void> open_idle(std::shared_ptr<const Target> target, std::chrono::milliseconds timeout) {
     std::string error;
@@ -378,7 +425,10 @@ void HttpPool::open_ahead(std::string_view url, std::size_t count, std::chrono::
 }
 
 HttpPool::HttpPool(asio::any_io_executor executor, const TlsSettings& tls)
-    : impl_(std::make_unique<Impl>(std::move(executor), tls)) {}
+    : impl_(std::make_unique<Impl>(std::move(executor), tls, ProxyRoutes{})) {}
+
+HttpPool::HttpPool(asio::any_io_executor executor, const TlsSettings& tls, ProxyRoutes proxies)
+    : impl_(std::make_unique<Impl>(std::move(executor), tls, std::move(proxies))) {}
 
 HttpPool::~HttpPool() = default;
 
@@ -457,7 +507,11 @@ asio::awaitable<HttpAttempt> HttpPool::send(http::verb method, std::string_view 
     co_return attempt;
   }
 
-  if (parser.keep_alive()) {
+  // A connection to an http proxy is not reused: proxies (tinyproxy among
+  // them) close it after one exchange without saying so, and a request
+  // written on it would look as if it may have been applied.
+  const bool through_http_proxy = target->proxy && !target->tls;
+  if (parser.keep_alive() && !through_http_proxy) {
     c.unlink();
     impl_->give_back(std::move(connection));
   }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "engine/answer_fields.hpp"
+#include "engine/proxy.hpp"
 #include "engine/retry_policy.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -48,6 +49,8 @@ bool is_loopback_host(std::string_view host);
 class HttpPool {
  public:
   HttpPool(boost::asio::any_io_executor executor, const TlsSettings& tls);
+  // Through the proxies that `proxies` names for each target.
+  HttpPool(boost::asio::any_io_executor executor, const TlsSettings& tls, ProxyRoutes proxies);
   ~HttpPool();
   HttpPool(const HttpPool&) = delete;
   HttpPool& operator=(const HttpPool&) = delete;

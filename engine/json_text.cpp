@@ -170,6 +170,20 @@ JsonText& JsonText::decimal(std::int64_t units, unsigned scale) {
   return *this;
 }
 
+JsonText& JsonText::number(std::uint64_t value) {
+  value_starts();
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out_.append(digits, end);
+  return *this;
+}
+
+JsonText& JsonText::null() {
+  value_starts();
+  out_ += "null";
+  return *this;
+}
+
 JsonText& JsonText::boolean(bool value) {
   value_starts();
   out_ += value ? "true" : "false";

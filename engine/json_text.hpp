@@ -60,6 +60,8 @@ class JsonText {
   // fractional digit so that it reads back as a double.
   JsonText& decimal(std::int64_t units, unsigned scale);
   JsonText& boolean(bool value);
+  JsonText& number(std::uint64_t value);
+  JsonText& null();
 
  private:
   void value_starts();

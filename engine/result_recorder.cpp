@@ -1,10 +1,10 @@
 #include "engine/result_recorder.hpp"
 
 #include "engine/durable.hpp"
+#include "engine/json_value_text.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <cerrno>
 #include <cstring>
@@ -30,11 +30,14 @@ ResultRecorder::~ResultRecorder() {
 
 void ResultRecorder::respond(std::size_t row, boost::json::object fields) {
   if (responses_fd_ < 0) return;
-  boost::json::object line;
-  line.reserve(fields.size() + 1);
-  line["row"] = row;
-  for (auto& [k, v] : fields) line[k] = std::move(v);
-  responses_buffer_ += boost::json::serialize(line);
+  JsonText line(responses_buffer_);
+  line.begin_object().key("row").number(static_cast<std::uint64_t>(row));
+  for (const auto& [k, v] : fields) {
+    if (k == "row") continue;  // the row number is ours
+    line.key(k);
+    write_json_value(line, v);
+  }
+  line.end_object();
   responses_buffer_ += '\n';
 }
 

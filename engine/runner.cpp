@@ -2,9 +2,11 @@
 
 #include "engine/api_client.hpp"
 #include "engine/output_paths.hpp"
+#include "engine/metrics_output.hpp"
 #include "engine/progress.hpp"
 #include "engine/result_recorder.hpp"
 #include "engine/row_source.hpp"
+#include "engine/terminal.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -15,7 +17,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <fstream>
 #include <iostream>
 #include <random>
 #include <sstream>
@@ -73,7 +74,7 @@ struct Run {
         budgets(effective_rates(o.rates)),
         retry(RetryConfig{o.max_attempts, Millis{200}, Millis{30'000}}),
         random(std::random_device{}()),
-        pool(io.get_executor(), TlsSettings{o.ca_file}),
+        pool(io.get_executor(), TlsSettings{o.ca_file}, ProxyRoutes(o.proxy)),
         in_flight(o.concurrency),
         started(std::chrono::steady_clock::now()),
         room(j, [this] { return static_cast<std::size_t>(recorder.pending_rows()); }),
@@ -109,6 +110,8 @@ struct Run {
   bool logged_in = false;
   asio::steady_timer housekeeping_timer{io};
   std::optional<SteadyTime> stop_seen;
+
+  void api_events(EventLog* events) { api.set_events(events); }
 
   double seconds() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -215,7 +218,7 @@ struct Run {
     housekeeping_timer.cancel();
   }
 
-  asio::awaitable<void> housekeeping(ProgressDisplay* progress) {
+  asio::awaitable<void> housekeeping(ProgressDisplay* progress, MetricsOutput& metrics_out) {
     auto& timer = housekeeping_timer;
     auto next_progress = std::chrono::steady_clock::now() + (progress ? progress->period() : std::chrono::hours(24));
     for (;;) {
@@ -229,6 +232,7 @@ struct Run {
         if (now - *stop_seen > stop_grace) pool.close_all();
       }
       if (workers_done) break;
+      metrics_out.tick(metrics, seconds(), source.skipped());
       if (progress && now >= next_progress) {
         progress->show(snapshot());
         next_progress = now + progress->period();
@@ -238,10 +242,22 @@ struct Run {
     pool.close_all();
   }
 
-  ProgressSnapshot snapshot() const { return {metrics, reader.bytes_read(), reader.file_size(), seconds()}; }
+  ProgressSnapshot snapshot() const {
+    return {metrics, reader.bytes_read(), reader.file_size(), seconds(), in_flight.in_flight()};
+  }
 };
 
-bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
+ProgressStyle progress_style(const RunOptions& options, EventLog& events) {
+  ProgressStyle style;
+  style.off = options.verbosity < 0;
+  style.events = options.log_json ? &events : nullptr;
+  style.bar = !options.log_json && (options.progress == 1 || (options.progress == -1 && is_terminal(STDERR_FILENO)));
+  style.colour = style.bar && colour_allowed(STDERR_FILENO);
+  style.interval = options.progress_interval;
+  style.columns = [] { return terminal_columns(STDERR_FILENO); };
+  style.timestamp = utc_timestamp;
+  return style;
+}
 
 }  // namespace
 
@@ -277,6 +293,27 @@ std::string format_summary(const Summary& s) {
   out.precision(1);
   out << s.seconds << " s\n";
   return out.str();
+}
+
+EventLog event_log_for(const RunOptions& options, std::ostream& log) {
+  const auto shown = options.verbosity < 0 ? LogLevel::notice : options.verbosity > 0 ? LogLevel::debug : LogLevel::info;
+  return EventLog(log, shown, options.log_json, utc_timestamp);
+}
+
+void log_summary(EventLog& events, const Summary& s) {
+  auto n = [](std::uint64_t v) { return static_cast<std::int64_t>(v); };
+  events.write(LogLevel::notice, "summary", format_summary(s),
+               {{"rows_ok", n(s.rows_ok)},
+                {"rows_invalid", n(s.rows_invalid)},
+                {"rows_failed", n(s.rows_failed)},
+                {"rows_unknown", n(s.rows_unknown)},
+                {"rows_skipped", n(s.rows_skipped)},
+                {"rows_left", n(s.rows_left)},
+                {"requests", n(s.requests)},
+                {"retries", n(s.retries)},
+                {"throttled", n(s.throttled)},
+                {"seconds", s.seconds},
+                {"exit_code", static_cast<std::int64_t>(s.exit_code)}});
 }
 
 Summary run_with_kind(JobKind& kind, const RunOptions& options, std::ostream& log) {
@@ -327,17 +364,20 @@ Summary run_with_kind(JobKind& kind, const RunOptions& options, std::ostream& lo
       if (!ec) r.control.stop("deadline reached");
     });
   }
-  const bool bar = options.progress == 1 || (options.progress == -1 && stderr_is_terminal());
-  ProgressDisplay progress(log, bar);
+  EventLog events = event_log_for(options, log);
+  r.api_events(&events);
+  ProgressDisplay progress(log, progress_style(options, events));
+  MetricsOutput metrics_out(options, kind.name());
 
   asio::co_spawn(r.io, r.main(), asio::detached);
-  asio::co_spawn(r.io, r.housekeeping(&progress), [&](std::exception_ptr) {
+  asio::co_spawn(r.io, r.housekeeping(&progress, metrics_out), [&](std::exception_ptr) {
     if (signals) signals->cancel();
     deadline.cancel();
   });
   r.io.run();
   progress.done();
   if (r.room.refused()) journal->keep_room();
+  progress.finish(r.snapshot());
 
   Summary s;
   if (!journal->commit() && !r.control.stopping()) r.control.stop(journal->error(), true);
@@ -363,11 +403,8 @@ Summary run_with_kind(JobKind& kind, const RunOptions& options, std::ostream& lo
   } else {
     s.exit_code = (s.rows_invalid + s.rows_failed + s.rows_unknown + state.final_not_ok) ? 1 : 0;
   }
-  if (!options.metrics.empty()) {
-    std::ofstream m(options.metrics);
-    m << r.metrics.prometheus(kind.name(), s.seconds);
-    if (!m) log << "audience-batch: warning: cannot write " << options.metrics.string() << "\n";
-  }
+  for (const auto& warning : metrics_out.finish(r.metrics, s.seconds, s.rows_skipped, s.exit_code))
+    events.write(LogLevel::warning, "warning", "audience-batch: warning: " + warning, {{"message", warning}});
   return s;
 }
 

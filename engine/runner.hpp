@@ -5,6 +5,7 @@
 #pragma once
 
 #include "audience_batch/run.hpp"
+#include "engine/event_log.hpp"
 #include "engine/job_kind.hpp"
 
 #include <filesystem>
@@ -20,6 +21,12 @@ std::filesystem::path default_results_path(const std::filesystem::path& job_file
 std::vector<RateSpec> effective_rates(const std::vector<RateSpec>& user);
 
 Summary run_with_kind(JobKind& kind, const RunOptions& options, std::ostream& log);
+
+// The log of a run as -q, -v and --log-format ask.
+EventLog event_log_for(const RunOptions& options, std::ostream& log);
+
+// The summary as an event: its text is format_summary's, its fields the figures.
+void log_summary(EventLog& events, const Summary& summary);
 
 // The summary of SPEC.md §7 as printed at the end of a run.
 std::string format_summary(const Summary& summary);

@@ -10,6 +10,10 @@ packages=(
   libssl-dev ca-certificates openssl libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
+  # docs/operations.md: promtool checks --metrics, a real Pushgateway and a
+  # real proxy for the e2e tests, help2man makes the man page from --help,
+  # dpkg-dev (dpkg-shlibdeps) declares the .deb's dependencies.
+  prometheus prometheus-pushgateway tinyproxy-bin help2man dpkg-dev
 )
 if [ "${1:-}" = "--bench" ]; then
   packages+=(wrk nginx-light gnuplot-nox python3 python3-aiohttp time curl valgrind)

@@ -55,6 +55,13 @@ struct JobConfig {
   std::string audience_model = "538b1efc6f88ad88feebf7acd8c618facb54fe82";
 };
 
+// Proxies (flag, else environment): the https one tunnels with CONNECT.
+struct ProxyOptions {
+  std::string https;     // --proxy, else HTTPS_PROXY / https_proxy
+  std::string http;      // --proxy, else HTTP_PROXY / http_proxy
+  std::string no_proxy;  // NO_PROXY / no_proxy: hosts reached directly, comma-separated
+};
+
 struct RunOptions {
   std::filesystem::path job_file;
   std::string kind;                       // "nf.create", "tw.count", ...
@@ -72,6 +79,13 @@ struct RunOptions {
   bool allow_insecure_http = false;
   bool install_signal_handlers = true;    // SIGINT/SIGTERM stop the run (exit 3)
   int progress = -1;                      // -1: bar when stderr is a terminal; 0: lines; 1: bar
+  // Operations (docs/operations.md).
+  Duration progress_interval{10'000};     // a progress line this often when not a bar
+  Duration metrics_interval{15'000};      // --metrics FILE rewritten this often, and at the end
+  std::string pushgateway;                // empty: no push; else a Pushgateway's base URL
+  int verbosity = 0;                      // -1 (-q): summary and errors only; 1 (-v): each retry and pause
+  bool log_json = false;                  // --log-format json: one JSON object a line on the log
+  ProxyOptions proxy;
 };
 
 // The figures of SPEC.md §7.

@@ -109,7 +109,7 @@ TEST(EngineE2e, ExitCodeZeroWhenEveryRowIsOk) {
   EXPECT_EQ(summary.exit_code, 0);
   EXPECT_EQ(summary.rows_ok, 20u);
   const auto metrics = read_file(dir.file("metrics.prom"));
-  EXPECT_NE(metrics.find("audience_batch_rows_total{job=\"nf.create\",status=\"ok\"} 20"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("audience_batch_rows_total{kind=\"nf.create\",status=\"ok\"} 20"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("audience_batch_request_duration_seconds_count"), std::string::npos);
 }
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <fcntl.h>
 #include <fstream>
 #include <random>
@@ -142,9 +143,31 @@ std::map<std::string, std::string> sim_environment(const SimEndpoints& sim) {
           {"TWITTER_ACCESS_TOKEN", sim.access_token},  {"TWITTER_ACCESS_TOKEN_SECRET", sim.access_token_secret}};
 }
 
-ChildResult run_cli(const ChildOptions& options) {
+std::string nf_create_rows(std::size_t rows, std::size_t invalid_every) {
+  std::ostringstream job;
+  job << "name,female,male,nonBinary,preferNotToSay,country,minAge,maxAge,interests\n";
+  for (std::size_t i = 1; i <= rows; ++i) {
+    const bool invalid = invalid_every && i % invalid_every == 0;
+    job << "Audience " << i << (invalid ? ",0.5,0.5,0.1,0" : ",0.7,0.1,0.1,0.1") << ",US,25,45,AI|content\n";
+  }
+  return job.str();
+}
+
+void make_loopback_certificate(const std::filesystem::path& cert, const std::filesystem::path& key) {
+  const std::string command = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+                              "-addext subjectAltName=IP:127.0.0.1 -keyout " + key.string() + " -out " +
+                              cert.string() + " 2>/dev/null";
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+}
+
+ChildOptions cli(std::vector<std::string> args, std::map<std::string, std::string> env) {
+  return ChildOptions{std::move(args), std::move(env), std::nullopt, std::nullopt};
+}
+
+ChildResult run_cli(const ChildOptions& options, const std::optional<std::string>& stdin_text) {
   ScratchDir io;
-  const auto out_file = io.file("stdout"), err_file = io.file("stderr");
+  const auto out_file = io.file("stdout"), err_file = io.file("stderr"), in_file = io.file("stdin");
+  if (stdin_text) write_file(in_file, *stdin_text);
   std::vector<std::string> env_strings{"PATH=/usr/bin:/bin"};
   for (const auto& [k, v] : options.env) env_strings.push_back(k + "=" + v);
   std::vector<std::string> args{AB_BINARY};
@@ -156,6 +179,7 @@ ChildResult run_cli(const ChildOptions& options) {
     const int err = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ::dup2(out, 1);
     ::dup2(err, 2);
+    if (stdin_text) ::dup2(::open(in_file.c_str(), O_RDONLY), 0);
     std::vector<char*> argv, envp;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

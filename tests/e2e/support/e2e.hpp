@@ -67,7 +67,15 @@ struct ChildOptions {
   std::optional<std::chrono::milliseconds> kill_after;  // SIGKILL after this long
   std::optional<std::chrono::milliseconds> term_after;  // SIGTERM after this long
 };
-ChildResult run_cli(const ChildOptions& options);
+// `stdin_text`, when given, is the child's standard input; else it inherits ours.
+ChildResult run_cli(const ChildOptions& options, const std::optional<std::string>& stdin_text = std::nullopt);
+// The CLI with `args` and `env`, neither killed nor stopped.
+ChildOptions cli(std::vector<std::string> args, std::map<std::string, std::string> env);
+// An nf.create job of `rows` rows, every `invalid_every`th invalid (0: none).
+std::string nf_create_rows(std::size_t rows, std::size_t invalid_every = 0);
+// A self-signed certificate for 127.0.0.1 and its key, for the simulator's --tls.
+void make_loopback_certificate(const std::filesystem::path& cert, const std::filesystem::path& key);
+
 // The environment the CLI needs to reach `sim` with its credentials.
 std::map<std::string, std::string> sim_environment(const SimEndpoints& sim);
 
