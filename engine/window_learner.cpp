@@ -37,9 +37,11 @@ void WindowLearner::on_answer(unsigned status, const std::optional<SteadyTime>& 
   resume_at_ = *resume_at;
   const LearnedWindow seen{taken_, std::chrono::duration_cast<Millis>(*resume_at - *opened_)};
   if (learned_) {
-    // Refused near the learned limit: the guess was high. Refused well below
-    // it: a throttle at random, which says nothing about the window.
+    // Refused near the learned limit: the guess was high. Refused below half
+    // of it: no window of that size is there (throttles at random agreed by
+    // chance), so it is forgotten.
     if (taken_ * 10 >= learned_->limit * 9) learned_->limit = std::max<std::uint64_t>(1, learned_->limit * 9 / 10);
+    if (taken_ * 2 < learned_->limit) learned_.reset();
   } else if (previous_ && agree(*previous_, seen)) {
     learned_ = LearnedWindow{std::min(previous_->limit, seen.limit), std::max(previous_->window, seen.window)};
   }

@@ -5,9 +5,10 @@
 // named time; two windows in a row that agree (within 10 %, at least 20
 // requests each) are a window's size, which the budget then paces under as a
 // sliding log of the smaller count per the longer time. A 429 with a named
-// time while that log holds means the guess was high: it shrinks by a tenth.
-// A gateway that names a time at random does not agree with itself window
-// after window, so it is only obeyed, never learned. Plain class: the time is
+// time while that log holds near its limit means the guess was high: it
+// shrinks by a tenth; one far below it means there is no such window: it is
+// forgotten. A gateway that names a time at random seldom agrees with itself
+// two windows in a row, and is forgotten at its next 429 when it does. Plain class: the time is
 // an argument.
 #pragma once
 

@@ -204,6 +204,32 @@ TEST(NightContractE2e, ANamedTimeParksTheBudgetAndTheRunReturnsToFullConcurrency
   EXPECT_EQ(violations(sim), 0u) << sim.stats_json();
 }
 
+TEST(NightContractE2e, ABudgetTheServerDoesNotPublishIsLearnedFromIts429s) {
+  SimOptions sim_options;
+  sim_options.nf_rate_limit = 200;
+  sim_options.nf_rate_window = std::chrono::seconds(1);
+  sim_options.nf_rate_published = false;
+  Simulator sim(sim_options);
+  const auto where = sim.start();
+  ScratchDir dir;
+  constexpr std::size_t rows = 2000;
+  write_file(dir.file("job.csv"), nf_create_job(rows));
+  const auto started = std::chrono::steady_clock::now();
+  const auto run = run_cli(nf_run(where, dir.file("job.csv"), 32));
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(count_status(read_results(dir.file("job.results.csv")), "ok"), rows);
+  const auto throttled = answers(sim, 429), all = answers(sim);
+  EXPECT_LT(throttled * 20, all) << "fewer than 5 % of requests answered 429\n" << sim.stats_json();
+  // Until a window is learned, the requests in flight when a 429 is sent
+  // reach the server after it (its referee calls them early): no more of
+  // them than there were 429s.
+  EXPECT_LE(violations(sim), throttled) << sim.stats_json();
+  // Not asserted (the machine's speed varies): the share of the budget used.
+  std::cerr << "budget used: " << static_cast<double>(rows) / (200.0 * took.count()) << " (" << throttled << " of "
+            << all << " answered 429)\n";
+}
+
 TEST(NightContractE2e, TwGetAsksOneListPer200Ids) {
   Simulator sim({});
   const auto where = sim.start();

@@ -95,7 +95,9 @@ TEST_F(RunRecordTest, RetryStatusesAreFailedUnknownOrInvalid) {
 
 TEST_F(RunRecordTest, TheLoaderReadsReleasesAndPrintsAndKeepsNotOkStatuses) {
   const auto results = file("job.results.csv");
-  write(results, std::string(results_header) + "\n1,ok,201,a,1,\n2,failed,400,,1,bad\n3,unknown,,,1,may\n");
+  std::string lines(results_header);
+  lines += "\n1,ok,201,a,1,\n2,failed,400,,1,bad\n3,unknown,,,1,may\n";
+  write(results, lines);
   write(sidecar_path(results), "header 1f\nintent 4 5 6\nrows 1 a b c d e f\nrelease 5\nintent 6\n");
   const auto state = load_journal(results);
   EXPECT_EQ(state.intents, (std::unordered_set<std::size_t>{4, 6}));
