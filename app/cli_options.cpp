@@ -5,6 +5,7 @@
 #include "engine/duration.hpp"
 #include "engine/near_names.hpp"
 #include "jobs/budget_names.hpp"
+#include "engine/run_record.hpp"
 #include "jobs/registry.hpp"
 
 #include <boost/program_options.hpp>
@@ -90,6 +91,8 @@ po::options_description limit_options() {
       ("max-attempts", po::value<unsigned>()->value_name("N"), "tries per request (default 8)")
       ("timeout", po::value<std::string>()->value_name("DURATION"), "one request (default 30s)")
       ("deadline", po::value<std::string>()->value_name("DURATION"), "stop starting work after this (default none)")
+      ("retry", po::value<std::string>()->value_name("STATUSES"),
+       "work again on rows whose final line is failed, unknown or invalid (comma-separated)")
       ("progress", po::value<std::string>()->value_name("auto|bar|lines"), "progress display (default auto)");
   return d;
 }
@@ -104,10 +107,13 @@ po::options_description sim_options() {
       ("retry-after-share", po::value<double>()->value_name("P"),
        "share of those 5xx that are 503 with Retry-After: 1, a refusal that parks the client's whole budget (default 0.2)")
       ("throttle-rate", po::value<double>()->value_name("P"), "share of requests answered 429, nothing changed")
+      ("throttle-retry-after-share", po::value<double>()->value_name("P"), "of those 429s: with Retry-After: 1 (default 0)")
+      ("unavailable-rate", po::value<double>()->value_name("P"), "share of requests answered 503 without Retry-After")
       ("reset-rate", po::value<double>()->value_name("P"), "share of connections dropped before answering")
       ("lost-reply-rate", po::value<double>()->value_name("P"), "share of requests carried out, then the connection dropped")
       ("total-count-limit", po::value<std::string>()->value_name("N/DURATION"), "with_total_count budget (default 200/15m)")
       ("nf-rate", po::value<std::string>()->value_name("N/DURATION"), "neuroflash rate limit (default none)")
+      ("nf-rate-hidden", po::bool_switch(), "the neuroflash rate limit publishes no x-rate-limit-* headers")
       ("tw-rate", po::value<std::string>()->value_name("N/DURATION"), "X ad-account rate limit (default none)")
       ("token-ttl", po::value<std::string>()->value_name("DURATION"), "neuroflash token lifetime (default 4h)")
       ("seed", po::value<std::uint64_t>()->value_name("N"), "seed of the fault and data generators (default 1)")
@@ -280,6 +286,10 @@ RunOptions run_options(const po::variables_map& vm, const Environment& env, bool
   o.timeout = duration_flag(vm, "timeout", o.timeout);
   if (o.timeout.count() <= 0) misuse("--timeout: must be longer than 0");
   if (vm.count("deadline")) o.deadline = duration_flag(vm, "deadline", {});
+  if (auto v = get<std::string>(vm, "retry")) {
+    if (!parse_retry_statuses(*v)) misuse("--retry: failed, unknown or invalid, comma-separated (--retry failed,unknown)");
+    o.retry = *v;
+  }
   if (auto rates = get<std::vector<std::string>>(vm, "rate")) {
     for (const auto& text : *rates) {
       std::string error;
@@ -313,6 +323,10 @@ SimOptions sim_command_options(const po::variables_map& vm) {
   o.error_rate = probability_flag(vm, "error-rate");
   if (vm.count("retry-after-share")) o.retry_after_share = probability_flag(vm, "retry-after-share");
   o.throttle_rate = probability_flag(vm, "throttle-rate");
+  if (vm.count("throttle-retry-after-share"))
+    o.throttle_retry_after_share = probability_flag(vm, "throttle-retry-after-share");
+  o.unavailable_rate = probability_flag(vm, "unavailable-rate");
+  o.nf_rate_published = !vm["nf-rate-hidden"].as<bool>();
   o.reset_rate = probability_flag(vm, "reset-rate");
   o.lost_reply_rate = probability_flag(vm, "lost-reply-rate");
   if (auto r = rate_flag(vm, "total-count-limit")) o.total_count_limit = r->limit, o.total_count_window = r->window;

@@ -15,8 +15,18 @@ namespace ab {
 
 namespace {
 
-ApiResponse stopped(const ApiRequest& request, RunControl& control, unsigned attempts) {
+// The row stays for the next run. `released`: its intent was synced but
+// nothing of it may have been applied (no request written, or every one
+// written was refused: a 429, a 503), so the journal says so and the next
+// run sends it as new instead of calling it unknown.
+ApiResponse stopped(const ApiRequest& request, RunControl& control, unsigned attempts, JournalWriter* journal,
+                    bool released) {
   control.mark_unfinished(request.rows);
+  if (released && journal && !request.rows.empty()) {
+    std::string line;
+    append_release_line(line, request.rows);
+    journal->note(std::move(line));
+  }
   ApiResponse r;
   r.outcome = ApiOutcome::stopped;
   r.attempts = attempts;
@@ -103,7 +113,8 @@ void log_retry(EventLog* events, const ApiRequest& request, const std::string& w
 // and the slot, so the gate is passed again at the end; the caller counts
 // the send with no suspension in between. False when the run is stopping.
 boost::asio::awaitable<bool> ApiClient::wait_turn_and_sign(const ApiRequest& request, bool& intent_recorded,
-                                                           std::string& authorization, InFlightLimit::Permit& slot) {
+                                                           std::string& authorization, InFlightLimit::Permit& slot,
+                                                           InFlightLimit::Permit& intent_place) {
   for (;;) {
     for (;;) {
       if (p_.control.stopping()) co_return false;
@@ -119,6 +130,12 @@ boost::asio::awaitable<bool> ApiClient::wait_turn_and_sign(const ApiRequest& req
       co_await sleep_until(at, p_.control);
     }
     if (!intent_recorded && p_.journal) {
+      // A place in the intent window first: rows far from a slot hold no synced intent.
+      if (p_.intent_window && !intent_place) {
+        intent_place = p_.intent_window->try_acquire();
+        if (!intent_place) intent_place = co_await p_.intent_window->acquire(p_.control);
+        if (!intent_place || p_.control.stopping()) co_return false;
+      }
       JournalWriter& journal = *p_.journal;
       // Named, not a temporary inside the co_await: GCC 12 destroys such a
       // lambda's captures twice (STYLE.md §3). Called before the first suspension.
@@ -153,12 +170,16 @@ boost::asio::awaitable<ApiResponse> ApiClient::send(ApiRequest request) {
   unsigned counted = 0;
   bool renewed = false;
   bool intent_recorded = request.replay_safe;
+  // Whether this send's own intent is synced and nothing it wrote may have
+  // been applied: what a stop then releases (see stopped()).
+  const auto releasable = [&] { return intent_recorded && !request.replay_safe; };
   std::string authorization;
+  InFlightLimit::Permit intent_place;  // held until the send returns
 
   for (;;) {
     InFlightLimit::Permit slot;
-    if (!co_await wait_turn_and_sign(request, intent_recorded, authorization, slot)) {
-      co_return stopped(request, p_.control, out.attempts);
+    if (!co_await wait_turn_and_sign(request, intent_recorded, authorization, slot, intent_place)) {
+      co_return stopped(request, p_.control, out.attempts, p_.journal, releasable());
     }
     // No request leaves unless its answer has room on disk (results_room.hpp).
     if (p_.room && !p_.room->before_send(request.rows.size())) {
@@ -196,6 +217,9 @@ boost::asio::awaitable<ApiResponse> ApiClient::send(ApiRequest request) {
       p_.budgets.on_no_answer(request.budgets);
       p_.metrics.connection_failed();
     }
+    // A request cut short after it was written may have been applied: its
+    // row stays unclear (only a second signal or --timeout does this).
+    const bool cut_after_writing = attempt.failure == AttemptFailure::maybe_applied;
     if (p_.control.stopping() && attempt.failure != AttemptFailure::none) {
       result.failure = AttemptFailure::cancelled;
     }
@@ -223,7 +247,8 @@ boost::asio::awaitable<ApiResponse> ApiClient::send(ApiRequest request) {
       case RetryAction::retry:
         p_.metrics.retried();
         log_retry(p_.events, request, describe(attempt), out.attempts, decision.at - now);
-        if (!co_await sleep_until(decision.at, p_.control)) co_return stopped(request, p_.control, out.attempts);
+        if (!co_await sleep_until(decision.at, p_.control))
+          co_return stopped(request, p_.control, out.attempts, p_.journal, releasable());
         break;
       case RetryAction::ambiguous:
         out.error = describe(attempt) + " after the request was sent: it may have been applied";
@@ -234,7 +259,7 @@ boost::asio::awaitable<ApiResponse> ApiClient::send(ApiRequest request) {
         // Attempts left but no time: the deadline ends the row's turn, not the row.
         if (p_.control.stopping() || counted < p_.retry.config().max_attempts) {
           p_.control.stop("deadline reached");
-          co_return stopped(request, p_.control, out.attempts);
+          co_return stopped(request, p_.control, out.attempts, p_.journal, releasable() && !cut_after_writing);
         }
         out.error = describe(attempt) + " (gave up after " + std::to_string(out.attempts) + " attempts)";
         take_answer(out, attempt);

@@ -27,6 +27,9 @@ struct ApiClientParts {
   Metrics& metrics;
   JournalWriter* journal = nullptr;  // null: intents are not recorded (tests)
   InFlightLimit* in_flight = nullptr;  // null: no limit but the callers' own (tests)
+  // Requests that hold a synced intent and have no answer yet: after kill -9
+  // only these can be unknown (docs/night-contract.md). Null: no bound (tests).
+  InFlightLimit* intent_window = nullptr;
   std::chrono::milliseconds timeout{30'000};
   std::optional<SteadyTime> deadline;
   ResultsRoom* room = nullptr;  // null: requests leave without room held for their answers (tests)
@@ -41,7 +44,8 @@ class ApiClient : public Api {
 
  private:
   boost::asio::awaitable<bool> wait_turn_and_sign(const ApiRequest& request, bool& intent_recorded,
-                                                  std::string& authorization, InFlightLimit::Permit& slot);
+                                                  std::string& authorization, InFlightLimit::Permit& slot,
+                                                  InFlightLimit::Permit& intent_place);
   ApiClientParts p_;
 };
 

@@ -41,6 +41,7 @@ Budget::Budget(std::string name, std::optional<RateSpec> fixed, AdaptivePacing p
 SteadyTime Budget::next_allowed(SteadyTime now) const {
   SteadyTime at = now;
   if (fixed_) at = std::max(at, fixed_->next_allowed(now));
+  if (learned_log_) at = std::max(at, learned_log_->next_allowed(now));
   if (parked_until_) at = std::max(at, *parked_until_);
   if (gap_ > gap_.zero() && last_send_) {
     at = std::max(at, *last_send_ + std::chrono::duration_cast<SteadyTime::duration>(gap_));
@@ -58,6 +59,8 @@ void Budget::on_send(SteadyTime now) {
   ++in_flight_;
   if (published_) --server_remaining_;
   if (fixed_) fixed_->record(now);
+  learner_.on_send(now);
+  if (learned_log_) learned_log_->record(now);
   if (last_send_ && now >= *last_send_) {
     const double gap = std::chrono::duration<double, std::nano>(now - *last_send_).count();
     mean_send_gap_ns_ = mean_send_gap_ns_ < 0 ? gap : 0.9 * mean_send_gap_ns_ + 0.1 * gap;
@@ -71,6 +74,10 @@ void Budget::on_answer(SteadyTime now, unsigned status, const std::optional<Stea
   on_no_answer();
   answered_ = true;
   if (resume_at) park(*resume_at);
+  if (!fixed_ && !published_ && sent_at) {
+    learner_.on_answer(status, resume_at, *sent_at);
+    follow_learned_window();
+  }
   const bool throttled = status == 429 || exhausted;
   if (throttled && !resume_at) {
     const bool news = !sent_at || !last_cut_ || *sent_at >= *last_cut_;
@@ -90,6 +97,13 @@ void Budget::on_standing(const RateStanding& standing) {
   // Requests still out may or may not be in the server's count: assume not.
   server_remaining_ = standing.remaining - static_cast<std::int64_t>(in_flight_);
   server_reset_ = standing.reset;
+}
+
+void Budget::follow_learned_window() {
+  const auto& learned = learner_.learned();
+  if (!learned || learned->window <= Millis::zero()) return;
+  if (learned_log_ && learned_log_->limit() == learned->limit && learned_log_->window() == learned->window) return;
+  learned_log_.emplace(learned->limit, learned->window);
 }
 
 void Budget::park(SteadyTime until) { keep_later(parked_until_, until); }

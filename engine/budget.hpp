@@ -18,6 +18,7 @@
 #include "audience_batch/run.hpp"
 #include "engine/clock.hpp"
 #include "engine/rate_headers.hpp"
+#include "engine/window_learner.hpp"
 
 #include <cstdint>
 #include <deque>
@@ -91,6 +92,8 @@ class Budget {
   std::optional<SteadyTime> parked_until() const { return parked_until_; }
   // The adaptive minimum gap between sends; zero when not throttled.
   std::chrono::nanoseconds pace() const { return gap_; }
+  // The window learned from 429s of a server that publishes no numbers (window_learner.hpp).
+  std::optional<LearnedWindow> learned_window() const { return learner_.learned(); }
 
  private:
   std::string name_;
@@ -110,6 +113,11 @@ class Budget {
   bool published_ = false;
   std::int64_t server_remaining_ = 0;
   SteadyTime server_reset_{};
+  // An unpublished budget's window, learned from its 429s; paced as a log.
+  WindowLearner learner_;
+  std::optional<SlidingWindowLog> learned_log_;
+
+  void follow_learned_window();
 
   void park(SteadyTime until);
   void cut_pace(SteadyTime now);

@@ -172,7 +172,7 @@ bool apply_sidecar_line(std::string_view line, JournalState& state) {
     state.checkpoints[*row] = std::move(*value);
     return true;
   }
-  return false;
+  return apply_record_line(tokens, state.record, state.intents);
 }
 
 [[noreturn]] void fail(const std::filesystem::path& file, const std::string& why) {
@@ -317,7 +317,10 @@ JournalState load_journal(const std::filesystem::path& results) {
     state.final_rows.insert(row);
     state.intents.erase(row);
     state.checkpoints.erase(row);
-    if (status != RowStatus::ok) ++state.final_not_ok;
+    if (status != RowStatus::ok) {
+      ++state.final_not_ok;
+      state.record.not_ok.emplace(row, status);
+    }
   }
   return state;
 }

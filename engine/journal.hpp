@@ -29,6 +29,7 @@
 
 #include "engine/clock.hpp"
 #include "engine/job_kind.hpp"
+#include "engine/run_record.hpp"
 
 #include <chrono>
 #include <condition_variable>
@@ -69,6 +70,7 @@ struct JournalState {
   bool results_exists = false;
   bool journal_exists = false;
   std::uint64_t final_not_ok = 0;                  // final rows whose status is not ok (exit code 1 on a rerun)
+  RunRecord record;                                // fingerprints, not-ok statuses (run_record.hpp)
 };
 
 // Reads both files (either may be missing). A torn last line (a crash in the
@@ -114,6 +116,10 @@ class JournalWriter {
   // when writing failed or had failed before.
   void intent(std::span<const std::size_t> rows, std::function<void(bool)> on_durable);
   void checkpoint(std::size_t row, std::string_view value, std::function<void(bool)> on_durable);
+  // Sidecar lines that need no sync of their own (run_record.hpp's fingerprints
+  // and releases): written with the next group commit. Lost in a crash, they
+  // leave a row checked less or looked at again, never wrong.
+  void note(std::string lines);
   // Writes and syncs everything pending; blocks. Returns false after a write error.
   bool commit();
   // The first write error ("results.csv: No space left on device"), empty

@@ -479,6 +479,11 @@ void JournalWriter::checkpoint(std::size_t row, std::string_view value, std::fun
                        std::move(on_durable));
 }
 
+void JournalWriter::note(std::string lines) {
+  std::lock_guard lock(impl_->mutex);
+  if (impl_->error.empty()) impl_->pending.journal += lines;
+}
+
 bool JournalWriter::commit() {
   std::unique_lock lock(impl_->mutex);
   // After a sidecar error the results file may still have lines to take.

@@ -57,9 +57,10 @@ RetryDecision RetryPolicy::decide(const AttemptResult& result, unsigned attempts
     return schedule(RetryAction::retry, after_backoff(), true);
   }
   if (is_retryable_5xx(status)) {
-    // A 503 that names when to come back is a refusal to take the request
-    // (DESIGN.md's failure table): safe to send again even for a create.
-    const bool refused = status == 503 && result.server_named;
+    // A 503 says the server did not handle the request (RFC 9110 §15.6.4),
+    // with or without a time to come back: safe to send again even for a
+    // create. 500, 502 and 504 do not say so.
+    const bool refused = status == 503;
     if (!replay_safe && !refused) return ambiguous;
     SteadyTime at = after_backoff();
     if (result.server_named) at = std::max(at, *result.server_named);

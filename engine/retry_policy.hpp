@@ -51,9 +51,11 @@ class RetryPolicy {
   //   2xx, 3xx, final 4xx, other 5xx      -> done
   //   401                                 -> renew_auth at now once, then done (not counted)
   //   429                                 -> retry at the named time (pacing: not counted),
-  //                                          else after back-off (counted)
-  //   500/502/503/504                     -> retry after back-off or at the named time,
-  //                                          whichever is later (counted); not replay-safe: ambiguous
+  //                                          else after back-off (counted); any request
+  //   503                                 -> retry after back-off or at the named time,
+  //                                          whichever is later (counted); any request:
+  //                                          the server did not handle it (RFC 9110 §15.6.4)
+  //   500/502/504                         -> as 503; not replay-safe: ambiguous
   //   not_sent                            -> retry after back-off (counted), any request
   //   maybe_applied                       -> replay-safe: as not_sent; else ambiguous
   //   cancelled                           -> give_up

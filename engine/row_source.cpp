@@ -47,10 +47,11 @@ std::optional<std::vector<Task>> RowSource::read_batch() {
   while (auto record = reader_.next()) {
     ++rows_read_;
     const std::size_t row = row_number(*record);
-    if (state_.final_rows.contains(row)) {
+    if (stays_final(row)) {
       ++skipped_;
       continue;
     }
+    if (prints_) prints_->add(row, record_fingerprint(*record));
     auto validated = validate_row(kind_, *record, columns_);
     if (auto* error = std::get_if<RowError>(&validated)) {
       on_invalid_(row, RowResult{RowStatus::invalid, 0, {}, 0, error->column + ": " + error->reason});
@@ -66,10 +67,20 @@ std::optional<std::vector<Task>> RowSource::read_batch() {
   return batcher_.flush();
 }
 
+// A final row is skipped, unless --retry names its status.
+bool RowSource::stays_final(std::size_t row) {
+  if (!state_.final_rows.contains(row)) return false;
+  if (retry_.empty()) return true;
+  const auto it = state_.record.not_ok.find(row);
+  if (it == state_.record.not_ok.end() || !retry_.contains(it->second)) return true;
+  ++retried_;
+  return false;
+}
+
 std::uint64_t RowSource::count_remaining() {
   std::uint64_t left = 0;
   while (auto record = reader_.next())
-    if (!state_.final_rows.contains(row_number(*record))) ++left;
+    if (!stays_final(row_number(*record))) ++left;
   return left;
 }
 

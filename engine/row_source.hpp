@@ -10,6 +10,7 @@
 #include "engine/csv_reader.hpp"
 #include "engine/job_kind.hpp"
 #include "engine/journal.hpp"
+#include "engine/run_record.hpp"
 
 #include <deque>
 #include <functional>
@@ -33,6 +34,13 @@ class RowSource {
   // Rows of the rest of the file without a final line (for "rows left" after a stop).
   std::uint64_t count_remaining();
 
+  // Rows read are fingerprinted into `prints` (run_record.hpp); null: not recorded.
+  void record_prints(RowPrints* prints) { prints_ = prints; }
+  // Final rows whose status is one of these are worked on again (--retry).
+  void retry(RetryStatuses statuses) { retry_ = std::move(statuses); }
+  // Final rows taken again this run because of --retry.
+  std::uint64_t retried() const { return retried_; }
+
   std::uint64_t skipped() const { return skipped_; }
   std::uint64_t rows_read() const { return rows_read_; }
 
@@ -42,10 +50,14 @@ class RowSource {
   const JournalState& state_;
   InvalidRow on_invalid_;
   std::optional<std::vector<Task>> read_batch();
+  bool stays_final(std::size_t row);
 
   ColumnChecker columns_;
   Batcher batcher_;
   std::deque<std::vector<Task>> ready_;
+  RowPrints* prints_ = nullptr;
+  RetryStatuses retry_;
+  std::uint64_t retried_ = 0;
   std::uint64_t skipped_ = 0;
   std::uint64_t rows_read_ = 0;
 };

@@ -1,6 +1,7 @@
 // Whether the run goes on. A signal, the deadline or a journal that cannot be
-// written stop it: no new rows are taken, waits end early, and rows whose
-// request was cut short stay without a final line for the next run.
+// written stop it: no new rows are taken, waits end early, requests already
+// written are let finish (docs/night-contract.md), and rows whose request was
+// not written, or was cut short, stay without a final line for the next run.
 #pragma once
 
 #include "engine/clock.hpp"
@@ -27,6 +28,9 @@ class RunControl {
   void refuse(std::string reason);
   bool refused() const { return refused_; }
   const std::string& reason() const { return reason_; }
+  // A second signal: requests in flight are not waited for any more.
+  void cut_short() { cut_short_ = true; }
+  bool was_cut_short() const { return cut_short_; }
 
   void mark_unfinished(std::span<const std::size_t> rows);
   bool unfinished(std::size_t row) const { return unfinished_.contains(row); }
@@ -35,6 +39,7 @@ class RunControl {
   bool stopping_ = false;
   bool failed_ = false;
   bool refused_ = false;
+  bool cut_short_ = false;
   std::string reason_;
   std::unordered_set<std::size_t> unfinished_;
 };

@@ -29,8 +29,9 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr auto flush_period = std::chrono::milliseconds(50);
-// After a stop, in-flight requests get this long to bring their answers home.
-constexpr auto stop_grace = std::chrono::seconds(10);
+// After a stop, requests already written get --timeout (each attempt's own
+// bound) and this much more to bring their answers home.
+constexpr auto stop_margin = std::chrono::seconds(1);
 // Workers started, and rows read and connections opened ahead, per turn of the loop.
 constexpr unsigned start_slice = 16;
 
@@ -53,8 +54,15 @@ unsigned row_workers(unsigned concurrency) {
 // to the host; batches of 48 ran 5 % faster (alternating pairs: median
 // 1.057 of 12). Twice as many waiting (96, 3 ms) ran 2 % slower: rows ran out. At
 // --concurrency 1 a batch is one line, as before.
+// The group is also what a kill -9 may leave unknown beyond the requests in
+// flight: only --concurrency + one group of rows hold a synced intent without
+// an answer (the intent window), so at most that many rows; rows beyond wait
+// for a place before their intent is written.
 constexpr std::chrono::microseconds gather_longest{2000};
-std::size_t gather_lines(unsigned workers, unsigned concurrency) { return (workers - std::max(1u, concurrency)) / 2; }
+std::size_t intent_group(unsigned workers, unsigned concurrency) {
+  concurrency = std::max(1u, concurrency);
+  return std::max<std::size_t>(1, std::min<std::size_t>(concurrency, (workers - concurrency) / 2));
+}
 
 Summary cannot_start(std::string error) {
   Summary s;
@@ -76,12 +84,18 @@ struct Run {
         random(std::random_device{}()),
         pool(io.get_executor(), TlsSettings{o.ca_file}, ProxyRoutes(o.proxy)),
         in_flight(o.concurrency),
+        intent_window(std::max(1u, o.concurrency) +
+                      static_cast<unsigned>(intent_group(row_workers(o.concurrency), o.concurrency))),
         started(std::chrono::steady_clock::now()),
         room(j, [this] { return static_cast<std::size_t>(recorder.pending_rows()); }),
-        api(ApiClientParts{pool, budgets, retry, random, control, metrics, &journal, &in_flight, o.timeout,
-                           o.deadline ? std::optional<SteadyTime>(started + *o.deadline) : std::nullopt, &room}),
+        api(ApiClientParts{pool, budgets, retry, random, control, metrics, &journal, &in_flight, &intent_window,
+                           o.timeout, o.deadline ? std::optional<SteadyTime>(started + *o.deadline) : std::nullopt,
+                           &room}),
         recorder(journal, metrics, control, o.responses),
-        source(r, k, st, [this](std::size_t row, RowResult result) { recorder.finish(row, std::move(result)); }) {}
+        source(r, k, st, [this](std::size_t row, RowResult result) { recorder.finish(row, std::move(result)); }),
+        prints([this](std::string line) { journal.note(std::move(line)); }) {
+    source.record_prints(&prints);
+  }
 
   JobKind& kind;
   const RunOptions& options;
@@ -99,11 +113,13 @@ struct Run {
   Random random;
   HttpPool pool;
   InFlightLimit in_flight;
+  InFlightLimit intent_window;
   SteadyTime started;
   ResultsRoom room;
   ApiClient api;
   ResultRecorder recorder;
   RowSource source;
+  RowPrints prints;
   StartResult start_result;
   unsigned active_workers = 0;
   bool workers_done = false;
@@ -182,7 +198,7 @@ struct Run {
       });
     }
     // Not before: the first requests leave with no wait for others' intents.
-    journal.gather_intents(gather_lines(workers, options.concurrency), gather_longest);
+    journal.gather_intents(intent_group(workers, options.concurrency), gather_longest);
   }
 
   // While the kind logs in, the io thread would idle: it reads the rows the
@@ -229,7 +245,7 @@ struct Run {
       const auto now = std::chrono::steady_clock::now();
       if (control.stopping()) {
         if (!stop_seen) stop_seen = now;
-        if (now - *stop_seen > stop_grace) pool.close_all();
+        if (now - *stop_seen > options.timeout + stop_margin) pool.close_all();
       }
       if (workers_done) break;
       metrics_out.tick(metrics, seconds(), source.skipped());
@@ -239,6 +255,7 @@ struct Run {
       }
     }
     co_await recorder.flush();
+    prints.flush();
     pool.close_all();
   }
 
@@ -329,6 +346,12 @@ Summary run_with_kind(JobKind& kind, const RunOptions& options, std::ostream& lo
     return cannot_start(options.job_file.string() + ": " + *missing);
   const auto out = options.out.empty() ? default_results_path(options.job_file) : options.out;
   if (auto problem = output_path_problem(options, out, !options.out.empty())) return cannot_start(*problem);
+  RetryStatuses retry;
+  if (!options.retry.empty()) {
+    auto parsed = parse_retry_statuses(options.retry);
+    if (!parsed) return cannot_start("--retry: \"" + options.retry + "\" is not a list of failed, unknown, invalid");
+    retry = std::move(*parsed);
+  }
   JournalState state;
   std::unique_ptr<JournalWriter> journal;
   try {
@@ -337,10 +360,16 @@ Summary run_with_kind(JobKind& kind, const RunOptions& options, std::ostream& lo
     // a disk still full since a stop for want of it is refused here.
     if (auto no_room = hold_fresh_room(out, std::uint64_t{options.concurrency} * room_per_row))
       return cannot_start(*no_room);
+    if (auto changed = check_job_unchanged(options.job_file, out,
+                                           {state.record, state.final_rows, state.intents, state.checkpoints},
+                                           retry))
+      return cannot_start(std::move(*changed));
     journal = std::make_unique<JournalWriter>(out, state);
   } catch (const std::exception& e) {
     return cannot_start(e.what());
   }
+  if (const auto header = header_fingerprint(reader->header()); state.record.header != header)
+    journal->note(format_header_line(header));
 
   std::unique_ptr<Run> run;
   try {
@@ -349,13 +378,24 @@ Summary run_with_kind(JobKind& kind, const RunOptions& options, std::ostream& lo
     return cannot_start(e.what());
   }
   Run& r = *run;
+  r.source.retry(retry);
 
   std::optional<asio::signal_set> signals;
+  // The first signal stops starting rows; a second one stops waiting for the
+  // requests already written (their rows may then end unclear on the rerun).
+  std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code ec, int) {
+    if (ec) return;
+    if (r.control.stopping() && !r.control.failed()) {
+      r.control.cut_short();
+      r.pool.close_all();
+      return;
+    }
+    r.control.stop("interrupted");
+    signals->async_wait(on_signal);
+  };
   if (options.install_signal_handlers) {
-    signals.emplace(r.io, SIGINT, SIGTERM);
-    signals->async_wait([&r](boost::system::error_code ec, int) {
-      if (!ec) r.control.stop("interrupted");
-    });
+    signals.emplace(r.io, SIGINT, SIGTERM, SIGHUP);
+    signals->async_wait(on_signal);
   }
   asio::steady_timer deadline(r.io);
   if (options.deadline) {
@@ -401,7 +441,8 @@ Summary run_with_kind(JobKind& kind, const RunOptions& options, std::ostream& lo
     s.exit_code = 3;
     s.error = r.control.reason();
   } else {
-    s.exit_code = (s.rows_invalid + s.rows_failed + s.rows_unknown + state.final_not_ok) ? 1 : 0;
+    const std::uint64_t earlier_not_ok = state.final_not_ok - std::min(state.final_not_ok, r.source.retried());
+    s.exit_code = (s.rows_invalid + s.rows_failed + s.rows_unknown + earlier_not_ok) ? 1 : 0;
   }
   for (const auto& warning : metrics_out.finish(r.metrics, s.seconds, s.rows_skipped, s.exit_code))
     events.write(LogLevel::warning, "warning", "audience-batch: warning: " + warning, {{"message", warning}});

@@ -27,18 +27,22 @@ Faults::Faults(FaultRates rates, std::uint64_t seed) : rates_(rates), random_(se
   rates_.retry_after_share = clamp_share(rates_.retry_after_share);
   rates_.throttle = clamp_share(rates_.throttle);
   rates_.lost_reply = clamp_share(rates_.lost_reply);
+  rates_.throttle_retry_after_share = clamp_share(rates_.throttle_retry_after_share);
+  rates_.unavailable = clamp_share(rates_.unavailable);
 }
 
 bool Faults::any() const {
   return rates_.reset > 0 || rates_.error > 0 || rates_.throttle > 0 || rates_.lost_reply > 0 ||
-         rates_.latency.count() > 0;
+         rates_.unavailable > 0 || rates_.latency.count() > 0;
 }
 
 FaultDecision Faults::decide(bool fault_free) {
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   const double fate = unit(random_);
   const auto status_pick = std::uniform_int_distribution<std::size_t>(0, error_statuses.size() - 1)(random_);
-  const bool retry_after = unit(random_) < rates_.retry_after_share;
+  // One draw for both shares, so that the throttles' share shifts no other fault.
+  const double share_draw = unit(random_);
+  const bool retry_after = share_draw < rates_.retry_after_share;
   const double stretch = std::uniform_real_distribution<double>(1.0 - jitter, 1.0 + jitter)(random_);
 
   FaultDecision decision;
@@ -62,17 +66,29 @@ FaultDecision Faults::decide(bool fault_free) {
   if (fate < bound) {
     decision.kind = FaultKind::throttle;
     decision.status = 429;
+    decision.retry_after = share_draw < rates_.throttle_retry_after_share;
     return decision;
   }
   bound += rates_.lost_reply;
-  if (fate < bound) decision.kind = FaultKind::lost_reply;
+  if (fate < bound) {
+    decision.kind = FaultKind::lost_reply;
+    return decision;
+  }
+  bound += rates_.unavailable;
+  if (fate < bound) {
+    decision.kind = FaultKind::unavailable;
+    decision.status = 503;
+  }
   return decision;
 }
 
 Response fault_answer(const Request& request, const FaultDecision& decision) {
   const auto status = static_cast<http::status>(decision.status);
-  if (decision.kind == FaultKind::throttle)
-    return json_answer(request, status, error_body("too many requests (simulated throttle)", "RATE_LIMIT_EXCEEDED"));
+  if (decision.kind == FaultKind::throttle) {
+    auto answer = json_answer(request, status, error_body("too many requests (simulated throttle)", "RATE_LIMIT_EXCEEDED"));
+    if (decision.retry_after) answer.set(http::field::retry_after, "1");
+    return answer;
+  }
   auto answer = json_answer(request, status, error_body("simulated server error", "SIMULATED_FAULT"));
   if (decision.retry_after) answer.set(http::field::retry_after, "1");
   return answer;

@@ -7,9 +7,10 @@
 // - reset: the connection is dropped before the request is handled (nothing changed);
 // - error: 500, 502, 503 or 504 with a JSON error body (nothing changed); half
 //   of the 503s carry "Retry-After: 1", as X's 503s sometimes do;
-// - throttle: 429 without Retry-After or x-rate-limit-* (a random throttle
-//   names no time; the rate windows' 429s do);
-// - lost reply: the request is handled, then the connection is dropped unanswered.
+// - throttle: 429 without x-rate-limit-*; a share of them (0 by default)
+//   carries "Retry-After: 1", a gateway that names a time at random;
+// - lost reply: the request is handled, then the connection is dropped unanswered;
+// - unavailable: 503 without Retry-After (nothing changed).
 // Every request, faulted or not, is delayed by the latency with a uniform
 // jitter of ±20 %. A fault-free request (the OAuth token endpoint) only gets
 // the latency.
@@ -28,16 +29,18 @@ struct FaultRates {
   double error = 0;
   double retry_after_share = 0.2;  // of the errors: 503 with Retry-After: 1
   double throttle = 0;
+  double throttle_retry_after_share = 0;  // of the throttles: 429 with Retry-After: 1
   double lost_reply = 0;
+  double unavailable = 0;
   std::chrono::milliseconds latency{0};
 };
 
-enum class FaultKind { none, reset, error, throttle, lost_reply };
+enum class FaultKind { none, reset, error, throttle, lost_reply, unavailable };
 
 struct FaultDecision {
   FaultKind kind = FaultKind::none;
   unsigned status = 0;            // error and throttle: the answer's status
-  bool retry_after = false;       // error 503: carries "Retry-After: 1"
+  bool retry_after = false;       // error 503 or throttle: carries "Retry-After: 1"
   std::chrono::microseconds delay{0};
 };
 

@@ -96,7 +96,9 @@ class NeuroflashApi final : public ApiHandler {
                           ? json_answer(request, http::status::too_many_requests,
                                         error_body("rate limit exceeded", "RATE_LIMIT_EXCEEDED"))
                           : serve(request, where, exchange);
-    if (pace) set_rate_headers(answer, *pace);
+    if (pace && config_.rate_published) set_rate_headers(answer, *pace);
+    if (pace && !config_.rate_published && !pace->allowed)
+      answer.set(http::field::retry_after, std::to_string(pace->retry_after.count()));
     return answer;
   }
 

@@ -18,6 +18,7 @@ struct NeuroflashConfig {
   std::chrono::seconds token_ttl{14'400};
   std::uint64_t rate_limit = 0;                           // 0: unlimited
   std::chrono::milliseconds rate_window{1000};
+  bool rate_published = true;                             // false: only a refusal's Retry-After
   std::uint64_t seed = 1;
 };
 

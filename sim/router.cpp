@@ -36,8 +36,9 @@ Reply Router::route(const Request& request, SystemTime now) {
       reply.drop = true;
       return reply;
     case FaultKind::error:
+    case FaultKind::unavailable:
     case FaultKind::throttle:
-      referee_.count(fault.kind == FaultKind::error ? endpoint::fault_error : endpoint::fault_throttle, fault.status);
+      referee_.count(fault.kind == FaultKind::throttle ? endpoint::fault_throttle : endpoint::fault_error, fault.status);
       reply.response = fault_answer(request, fault);
       return reply;
     case FaultKind::lost_reply:

@@ -85,6 +85,7 @@ SimEndpoints Simulator::start() {
   nf.token_ttl = o.token_ttl;
   nf.rate_limit = o.nf_rate_limit;
   nf.rate_window = o.nf_rate_window;
+  nf.rate_published = o.nf_rate_published;
   nf.seed = o.seed;
   sim::TwitterConfig tw;
   tw.api_base = tw_api_path;
@@ -115,7 +116,9 @@ SimEndpoints Simulator::start() {
                     .error = o.error_rate,
                     .retry_after_share = o.retry_after_share,
                     .throttle = o.throttle_rate,
+                    .throttle_retry_after_share = o.throttle_retry_after_share,
                     .lost_reply = o.lost_reply_rate,
+                    .unavailable = o.unavailable_rate,
                     .latency = o.latency};
   routing.seed = o.seed;
   routing.fault_free_paths.emplace_back(nf_token_path);

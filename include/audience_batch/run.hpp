@@ -75,6 +75,7 @@ struct RunOptions {
   unsigned max_attempts = 8;
   Duration timeout{30'000};
   std::optional<Duration> deadline;
+  std::string retry;                      // --retry: final statuses to work on again, "failed,unknown"; empty: none
   std::string ca_file;
   bool allow_insecure_http = false;
   bool install_signal_handlers = true;    // SIGINT/SIGTERM stop the run (exit 3)

@@ -22,12 +22,15 @@ struct SimOptions {
   double error_rate = 0;                              // 5xx, nothing changed
   double retry_after_share = 0.2;                     // of those: 503 with Retry-After: 1
   double throttle_rate = 0;                           // 429, nothing changed
+  double throttle_retry_after_share = 0;              // of those: 429 with Retry-After: 1
+  double unavailable_rate = 0;                        // 503 without Retry-After, nothing changed
   double reset_rate = 0;                              // connection dropped before handling
   double lost_reply_rate = 0;                         // handled, then the connection dropped
   std::uint64_t total_count_limit = 200;              // with_total_count requests ...
   std::chrono::milliseconds total_count_window{15 * 60 * 1000};  // ... per window
   std::uint64_t nf_rate_limit = 0;                    // 0: unlimited (neuroflash publishes none)
   std::chrono::milliseconds nf_rate_window{1000};
+  bool nf_rate_published = true;                      // false: no x-rate-limit-* headers, 429s name Retry-After only
   std::uint64_t tw_rate_limit = 0;                    // 0: unlimited; else per ad account
   std::chrono::milliseconds tw_rate_window{15 * 60 * 1000};
   std::chrono::seconds token_ttl{14'400};             // neuroflash access tokens

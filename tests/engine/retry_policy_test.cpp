@@ -94,10 +94,24 @@ TEST_F(RetryPolicyTest, ANamedTimeLaterThanTheBackOffWins) {
 }
 
 TEST_F(RetryPolicyTest, ServerErrorOnARequestThatMustNotBeSentTwiceIsAmbiguous) {
-  for (unsigned status : {500u, 502u, 503u, 504u}) {
+  for (unsigned status : {500u, 502u, 504u}) {
     EXPECT_EQ(answer(status, 1, false).action, RetryAction::ambiguous) << status;
     EXPECT_EQ(answer(status, 8, false).action, RetryAction::ambiguous) << status;
   }
+}
+
+TEST_F(RetryPolicyTest, A503WithoutANamedTimeIsARefusalToo) {
+  // RFC 9110 §15.6.4: 503 means the server did not handle the request.
+  const auto d = answer(503, 1, false);
+  EXPECT_EQ(d.action, RetryAction::retry);
+  EXPECT_TRUE(d.counts_as_attempt);
+  EXPECT_EQ(answer(503, 8, false).action, RetryAction::give_up);
+}
+
+TEST_F(RetryPolicyTest, A429WithoutANamedTimeIsRetriedForACreate) {
+  const auto d = answer(429, 1, false);
+  EXPECT_EQ(d.action, RetryAction::retry);
+  EXPECT_TRUE(d.counts_as_attempt);
 }
 
 TEST_F(RetryPolicyTest, A503ThatNamesWhenToComeBackIsARefusalSafeToSendAgain) {

@@ -197,7 +197,7 @@ ChildResult run_cli(const ChildOptions& options, const std::optional<std::string
       reaped = ::waitpid(pid, &status, WNOHANG) == pid;
       if (!reaped) std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
-    if (!reaped) ::kill(pid, options.kill_after ? SIGKILL : SIGTERM);
+    if (!reaped) ::kill(pid, options.kill_after ? SIGKILL : options.term_signal);
   }
   if (!reaped) ::waitpid(pid, &status, 0);
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
