@@ -148,10 +148,11 @@ TEST(Batcher, TooManyWaitingAcrossKeysSendsTheBiggestKeysBatch) {
   EXPECT_FALSE(batcher.add(keyed(1, "a"), t0));
   EXPECT_FALSE(batcher.add(keyed(2, "b"), t0));
   EXPECT_FALSE(batcher.add(keyed(3, "b"), t0));
-  EXPECT_FALSE(batcher.add(keyed(4, "c"), t0));
-  const auto biggest = batcher.add(keyed(5, "a"), t0);
+  EXPECT_FALSE(batcher.add(keyed(4, "b"), t0));
+  const auto biggest = batcher.add(keyed(5, "c"), t0);
   ASSERT_TRUE(biggest);
-  EXPECT_EQ(rows_of(*biggest), (std::vector<std::size_t>{2, 3}));
+  EXPECT_EQ(rows_of(*biggest), (std::vector<std::size_t>{2, 3, 4}));
+  EXPECT_EQ(rows_of(batcher.flush()), std::vector<std::size_t>{1});
 }
 
 }  // namespace

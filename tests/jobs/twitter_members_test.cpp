@@ -55,7 +55,9 @@ TEST_P(Normalization, GivesTheValueThatIsHashed) {
     EXPECT_NE(id.error.find(c.error_part), std::string::npos) << id.error;
     // An error never repeats what was in the cell.
     const auto trimmed = std::string(trim_unicode_space(c.cell));
-    if (trimmed.size() > 2) EXPECT_EQ(id.error.find(trimmed), std::string::npos) << id.error;
+    if (trimmed.size() > 2) {
+      EXPECT_EQ(id.error.find(trimmed), std::string::npos) << id.error;
+    }
   } else {
     ASSERT_TRUE(id.ok()) << id.error;
     EXPECT_EQ(id.value, c.normalized);
