@@ -87,7 +87,7 @@ po::options_description limit_options() {
   d.add_options()
       ("concurrency", po::value<unsigned>()->value_name("N"), "requests in flight (default 32)")
       ("rate", po::value<std::vector<std::string>>()->composing()->value_name("NAME=N/DURATION"),
-       "a client-side budget, repeatable (default tw.total_count=200/15m)")
+       "a client-side budget, repeatable (default tw.total_count=200/15m, tw.members=1500/1m)")
       ("max-attempts", po::value<unsigned>()->value_name("N"), "tries per request (default 8)")
       ("timeout", po::value<std::string>()->value_name("DURATION"), "one request (default 30s)")
       ("deadline", po::value<std::string>()->value_name("DURATION"), "stop starting work after this (default none)")

@@ -49,6 +49,11 @@ struct Task {
   bool maybe_sent = false;
   // Set on resume: the last checkpoint the kind recorded for this row (tw.list cursor).
   std::string checkpoint;
+  // Tasks go into one request only with tasks of the same key (tw.members:
+  // the audience, which is in the request's path); "" for every task of most kinds.
+  std::string batch_key;
+  // What this task adds to its request's body, counted against BatchPolicy::max_bytes.
+  std::size_t batch_bytes = 0;
 };
 
 using Validation = std::variant<Task, RowError>;
@@ -71,6 +76,10 @@ class RowSink {
 struct BatchPolicy {
   std::size_t max_rows = 1;                       // tasks per run() call
   std::chrono::milliseconds linger{20};           // flush a partial batch after this
+  std::size_t max_bytes = 0;                      // sum of Task::batch_bytes per call; 0: no limit
+  // Tasks held across keys before the biggest key's partial batch goes out, so
+  // that a file spread over many audiences does not hold them all; 0: 4 x max_rows.
+  std::size_t max_pending = 0;
 };
 
 struct StartResult {

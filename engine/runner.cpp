@@ -293,6 +293,7 @@ std::vector<RateSpec> effective_rates(const std::vector<RateSpec>& user) {
     return false;
   };
   if (!given("tw.total_count")) rates.push_back(RateSpec{"tw.total_count", 200, std::chrono::minutes(15)});
+  if (!given("tw.members")) rates.push_back(RateSpec{"tw.members", 1500, std::chrono::minutes(1)});
   return rates;
 }
 

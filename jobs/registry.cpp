@@ -5,10 +5,10 @@
 namespace ab {
 
 namespace {
-constexpr std::array<std::string_view, 12> kNames = {
+constexpr std::array<std::string_view, 13> kNames = {
     "nf.url-import", "nf.create", "nf.update", "nf.delete", "nf.get",
     "tw.create",     "tw.update", "tw.delete", "tw.get",    "tw.count",
-    "tw.list",       "tw.flexible",
+    "tw.list",       "tw.flexible", "tw.members",
 };
 }  // namespace
 

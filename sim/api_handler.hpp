@@ -33,6 +33,9 @@ class ApiHandler {
   virtual std::optional<Response> handle(const Request& request, Exchange& exchange) = 0;
   // What the handler holds, for /__stats "store" (e.g. {"nf_audiences": 12}).
   virtual boost::json::object store_stats() const { return {}; }
+  // What a test looks at beyond counts, named by the path after /__inspect/
+  // ("tw/members/ID"); nullopt when the handler has no such thing.
+  virtual std::optional<boost::json::value> inspect(std::string_view) const { return std::nullopt; }
 };
 
 }  // namespace ab::sim

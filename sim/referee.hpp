@@ -26,6 +26,11 @@ inline constexpr std::string_view replayed_nonce = "replayed_nonce";
 inline constexpr std::string_view duplicate_create = "duplicate_create";
 inline constexpr std::string_view request_before_reset = "request_before_reset";
 inline constexpr std::string_view bad_token = "bad_token";
+// Audience membership (API.md §B8).
+inline constexpr std::string_view raw_pii_sent = "raw_pii_sent";  // an identifier not hashed
+inline constexpr std::string_view members_over_2500 = "members_over_2500";
+inline constexpr std::string_view members_body_over_limit = "members_body_over_limit";
+inline constexpr std::string_view members_over_budget = "members_over_budget";
 }  // namespace rule
 
 class Referee {

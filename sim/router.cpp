@@ -83,6 +83,13 @@ std::optional<Response> Router::serve_own_endpoint(const Request& request, std::
       return json_answer(request, http::status::method_not_allowed, error_body("use GET", "METHOD_NOT_ALLOWED"));
     return json_answer(request, http::status::ok, stats());
   }
+  if (constexpr std::string_view prefix = "/__inspect/"; path.starts_with(prefix)) {
+    if (request.method() != http::verb::get)
+      return json_answer(request, http::status::method_not_allowed, error_body("use GET", "METHOD_NOT_ALLOWED"));
+    auto seen = inspect(path.substr(prefix.size()));
+    if (!seen) return json_answer(request, http::status::not_found, error_body("nothing to inspect there", "NOT_FOUND"));
+    return json_answer(request, http::status::ok, std::move(*seen));
+  }
   if (path == "/__reset") {
     if (request.method() != http::verb::post)
       return json_answer(request, http::status::method_not_allowed, error_body("use POST", "METHOD_NOT_ALLOWED"));
@@ -93,6 +100,13 @@ std::optional<Response> Router::serve_own_endpoint(const Request& request, std::
 }
 
 void Router::count_protocol_error(unsigned status) { referee_.count(endpoint::http_error, status); }
+
+std::optional<boost::json::value> Router::inspect(std::string_view what) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& handler : handlers_)
+    if (auto seen = handler->inspect(what)) return seen;
+  return std::nullopt;
+}
 
 boost::json::object Router::stats() const {
   boost::json::object store;

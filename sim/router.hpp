@@ -40,6 +40,8 @@ class Router {
   void count_protocol_error(unsigned status);
   // /__stats: the referee's counters plus "store", the handlers' store_stats() merged.
   boost::json::object stats() const;
+  // GET /__inspect/WHAT: the first handler's answer to inspect(WHAT), nullopt when none has one.
+  std::optional<boost::json::value> inspect(std::string_view what) const;
   Referee& referee() { return referee_; }
 
  private:

@@ -86,6 +86,18 @@ bool expects_continue(const Request& request) {
   return beast::iequals(request[http::field::expect], "100-continue");
 }
 
+// The header is read with the larger limit: a path not ending in
+// bulk_body_suffix gets body_limit, refused at once when announced over it.
+beast::error_code limit_body(http::request_parser<http::string_body>& parser, const ServerConfig& config) {
+  const std::string_view target = parser.get().target();
+  const std::string_view path = target.substr(0, target.find('?'));
+  if (!config.bulk_body_suffix.empty() && path.ends_with(config.bulk_body_suffix)) return {};
+  const auto length = parser.content_length();
+  if (length && *length > config.body_limit) return http::error::body_limit;
+  parser.body_limit(config.body_limit);
+  return {};
+}
+
 template <class Stream>
 asio::awaitable<Ending> serve_requests(Stream& stream, const Shared& shared) {
   const ServerConfig& config = shared.config;
@@ -95,9 +107,10 @@ asio::awaitable<Ending> serve_requests(Stream& stream, const Shared& shared) {
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
-    parser.body_limit(config.body_limit);
+    parser.body_limit(std::max(config.body_limit, config.bulk_body_limit));
     lowest.expires_after(config.idle_timeout);
     auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+    if (!ec) ec = limit_body(parser, config);
     if (!ec && !parser.is_done()) {
       if (expects_continue(parser.get())) {
         constexpr std::string_view go_on = "HTTP/1.1 100 Continue\r\n\r\n";

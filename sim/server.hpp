@@ -28,6 +28,11 @@ struct ServerConfig {
   std::string tls_key{};
   std::size_t header_limit = 16 * 1024;        // request line and header fields
   std::uint64_t body_limit = 1024 * 1024;
+  // Paths ending so may send up to bulk_body_limit (the X membership
+  // endpoint takes 5,000,000 bytes, API.md §B8), so that the API, not the
+  // server, judges a body over the API's own limit.
+  std::string bulk_body_suffix = "/users";
+  std::uint64_t bulk_body_limit = 8 * 1024 * 1024;
   std::chrono::milliseconds idle_timeout{60'000};  // waiting for (the rest of) a request
   std::chrono::milliseconds write_timeout{30'000};
   unsigned threads = 1;                        // how many threads run the io_context

@@ -94,6 +94,9 @@ SimEndpoints Simulator::start() {
   tw.total_count_window = o.total_count_window;
   tw.rate_limit = o.tw_rate_limit;
   tw.rate_window = o.tw_rate_window;
+  tw.members_limit = o.tw_members_limit;
+  tw.members_window = o.tw_members_window;
+  tw.members_short_answer_rate = o.tw_members_short_rate;
   tw.seed = o.seed;
 
   impl.endpoints = SimEndpoints{.nf_api = base + nf.api_base,
@@ -147,6 +150,12 @@ std::string Simulator::stats_json() const {
     return sim::to_json_text(empty);
   }
   return sim::to_json_text(impl_->router->stats());
+}
+
+std::string Simulator::inspect_json(const std::string& what) const {
+  if (!impl_->router) return "null";
+  const auto seen = impl_->router->inspect(what);
+  return seen ? sim::to_json_text(*seen) : "null";
 }
 
 int run_simulator(const SimOptions& options) {

@@ -6,6 +6,7 @@
 #include "sim/twitter_audience_endpoints.hpp"
 #include "sim/twitter_batch.hpp"
 #include "sim/twitter_call.hpp"
+#include "sim/twitter_members.hpp"
 #include "sim/twitter_rate_limits.hpp"
 #include "sim/twitter_routes.hpp"
 #include "sim/twitter_seed.hpp"
@@ -38,7 +39,9 @@ class TwitterApi final : public ApiHandler {
         store_(config_.account, 40'000'000 + rng_() % 10'000'000),
         verifier_({config_.consumer_key, config_.consumer_secret, config_.access_token, config_.access_token_secret}),
         limits_(config_.rate_limit, config_.rate_window),
-        total_count_window_(config_.total_count_limit, config_.total_count_window) {
+        total_count_window_(config_.total_count_limit, config_.total_count_window),
+        members_window_(config_.members_limit, config_.members_window) {
+    members_rules_.short_answer_rate = config_.members_short_answer_rate;
     tw::seed_audiences(store_, rng_);
   }
 
@@ -85,7 +88,15 @@ class TwitterApi final : public ApiHandler {
   boost::json::object store_stats() const override {
     return {{"tw_audiences", store_.live()},
             {"tw_creates", store_.creates()},
-            {"tw_batch_creates", store_.batch_creates()}};
+            {"tw_batch_creates", store_.batch_creates()},
+            {"tw_members", members_.sizes()}};
+  }
+
+  // "tw/members/ID": the audience's member set.
+  std::optional<boost::json::value> inspect(std::string_view what) const override {
+    constexpr std::string_view prefix = "tw/members/";
+    if (!what.starts_with(prefix)) return std::nullopt;
+    return boost::json::value(members_.members(std::string(what.substr(prefix.size()))));
   }
 
  private:
@@ -114,6 +125,8 @@ class TwitterApi final : public ApiHandler {
         return tw::delete_audience(call, store_);
       case tw::Endpoint::batch:
         return tw::batch_audiences(call, store_);
+      case tw::Endpoint::members:
+        return tw::audience_users(call, store_, members_, members_window_, members_rules_, rng_);
       case tw::Endpoint::unknown:
         break;
     }
@@ -148,6 +161,9 @@ class TwitterApi final : public ApiHandler {
   oauth1::Verifier verifier_;
   tw::RateLimits limits_;
   RateWindow total_count_window_;
+  RateWindow members_window_;
+  tw::MembersRules members_rules_;
+  tw::MemberSets members_;
 };
 
 }  // namespace

@@ -23,6 +23,9 @@ struct TwitterConfig {
   std::chrono::milliseconds total_count_window{15 * 60 * 1000};
   std::uint64_t rate_limit = 0;                            // per ad account; 0: unlimited
   std::chrono::milliseconds rate_window{15 * 60 * 1000};
+  std::uint64_t members_limit = 1500;                      // membership requests (B8) per window
+  std::chrono::milliseconds members_window{60 * 1000};
+  double members_short_answer_rate = 0;                    // answers with success_count < total_count
   std::uint64_t seed = 1;
 };
 

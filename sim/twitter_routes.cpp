@@ -43,6 +43,8 @@ Route match_route(std::string_view method, std::string_view path) {
     if (method == "PUT") return {Endpoint::update, (*parts)[1], (*parts)[3]};
     if (method == "DELETE") return {Endpoint::remove, (*parts)[1], (*parts)[3]};
   }
+  if (n == 5 && names_audiences(*parts, 0) && !(*parts)[3].empty() && (*parts)[4] == "users" && method == "POST")
+    return {Endpoint::members, (*parts)[1], (*parts)[3]};
   if (n == 4 && (*parts)[0] == "batch" && names_audiences(*parts, 1) && method == "POST")
     return {Endpoint::batch, (*parts)[2], {}};
   return {};
@@ -62,6 +64,8 @@ std::string_view endpoint_name(Endpoint endpoint) {
       return "tw.delete";
     case Endpoint::batch:
       return "tw.batch";
+    case Endpoint::members:
+      return "tw.members";
     case Endpoint::unknown:
       break;
   }

@@ -7,7 +7,7 @@
 
 namespace ab::sim::tw {
 
-enum class Endpoint { list, get, create, update, remove, batch, unknown };
+enum class Endpoint { list, get, create, update, remove, batch, members, unknown };
 
 struct Route {
   Endpoint endpoint = Endpoint::unknown;

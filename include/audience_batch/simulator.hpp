@@ -33,6 +33,9 @@ struct SimOptions {
   bool nf_rate_published = true;                      // false: no x-rate-limit-* headers, 429s name Retry-After only
   std::uint64_t tw_rate_limit = 0;                    // 0: unlimited; else per ad account
   std::chrono::milliseconds tw_rate_window{15 * 60 * 1000};
+  std::uint64_t tw_members_limit = 1500;              // X membership requests (API.md §B8) ...
+  std::chrono::milliseconds tw_members_window{60 * 1000};  // ... per window
+  double tw_members_short_rate = 0;                   // membership answers with success_count < total_count
   std::chrono::seconds token_ttl{14'400};             // neuroflash access tokens
   std::uint64_t seed = 1;
   std::string tls_cert{};                             // both set: serve HTTPS
@@ -70,6 +73,9 @@ class Simulator {
   void stop();
   // The referee's counters, as GET /__stats returns them (JSON text).
   std::string stats_json() const;
+  // What GET /__inspect/WHAT returns (JSON text), "null" when nothing is
+  // there: "tw/members/ID" is an X audience's member set, {"email": [hashes], ...}.
+  std::string inspect_json(const std::string& what) const;
 
  private:
   struct Impl;

@@ -38,6 +38,9 @@ std::string ApiPaths::audience(std::string_view id, const Query& query) const {
   return base_ + "/accounts/" + account_ + "/tailored_audiences/" + percent_encode(id) + query.str();
 }
 
+// Built on audience(): where the audience's resource is named, its users are too.
+std::string ApiPaths::audience_users(std::string_view id) const { return audience(id) + "/users"; }
+
 std::string ApiPaths::batch_audiences() const {
   return base_ + "/batch/accounts/" + account_ + "/tailored_audiences";
 }

@@ -32,6 +32,8 @@ class ApiPaths {
   std::string audiences(const Query& query = {}) const;
   // {base}/accounts/{account}/tailored_audiences/{id}{query}: B2, B4, B5.
   std::string audience(std::string_view id, const Query& query = {}) const;
+  // {base}/accounts/{account}/tailored_audiences/{id}/users: B8 membership.
+  std::string audience_users(std::string_view id) const;
   // {base}/batch/accounts/{account}/tailored_audiences: B6.
   std::string batch_audiences() const;
 

@@ -7,7 +7,7 @@ namespace ab::tw {
 
 std::unique_ptr<JobKind> make_kind(std::string_view name, Context context) {
   using Factory = std::unique_ptr<JobKind> (*)(Context);
-  static constexpr std::array<std::pair<std::string_view, Factory>, 7> kKinds = {{
+  static constexpr std::array<std::pair<std::string_view, Factory>, 8> kKinds = {{
       {"tw.create", make_create_kind},
       {"tw.update", make_update_kind},
       {"tw.delete", make_delete_kind},
@@ -15,6 +15,7 @@ std::unique_ptr<JobKind> make_kind(std::string_view name, Context context) {
       {"tw.count", make_count_kind},
       {"tw.list", make_list_kind},
       {"tw.flexible", make_flexible_kind},
+      {"tw.members", make_members_kind},
   }};
   for (const auto& [kind, factory] : kKinds)
     if (kind == name) return factory(std::move(context));

@@ -17,6 +17,7 @@ std::unique_ptr<JobKind> make_get_kind(Context context);
 std::unique_ptr<JobKind> make_count_kind(Context context);
 std::unique_ptr<JobKind> make_list_kind(Context context);
 std::unique_ptr<JobKind> make_flexible_kind(Context context);
+std::unique_ptr<JobKind> make_members_kind(Context context);
 
 // The kind called `name` ("tw.create", ...), or null when there is none.
 std::unique_ptr<JobKind> make_kind(std::string_view name, Context context);

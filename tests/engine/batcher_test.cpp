@@ -97,5 +97,63 @@ TEST(Batcher, TasksKeepTheirContent) {
   EXPECT_EQ((*batch)[0].checkpoint, "cursor-9");
 }
 
+Task keyed(std::size_t row, std::string key, std::size_t bytes = 0) {
+  Task t = task(row);
+  t.batch_key = std::move(key);
+  t.batch_bytes = bytes;
+  return t;
+}
+
+TEST(Batcher, TasksOfDifferentKeysNeverShareABatch) {
+  Batcher batcher(BatchPolicy{2, 20ms});
+  EXPECT_FALSE(batcher.add(keyed(1, "a"), t0));
+  EXPECT_FALSE(batcher.add(keyed(2, "b"), t0));
+  const auto a = batcher.add(keyed(3, "a"), t0);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(rows_of(*a), (std::vector<std::size_t>{1, 3}));
+  EXPECT_FALSE(batcher.empty());
+  EXPECT_FALSE(batcher.add(keyed(4, "c"), t0));
+  // At end of input, one key at a time, the oldest key first.
+  EXPECT_EQ(rows_of(batcher.flush()), std::vector<std::size_t>{2});
+  EXPECT_EQ(rows_of(batcher.flush()), std::vector<std::size_t>{4});
+  EXPECT_TRUE(batcher.empty());
+}
+
+TEST(Batcher, ATaskThatWouldPassTheByteLimitStartsTheNextBatch) {
+  BatchPolicy policy{10, 20ms};
+  policy.max_bytes = 100;
+  Batcher batcher(policy);
+  EXPECT_FALSE(batcher.add(keyed(1, "a", 60), t0));
+  EXPECT_FALSE(batcher.add(keyed(2, "a", 40), t0));  // exactly 100: still fits
+  const auto full = batcher.add(keyed(3, "a", 1), t0);
+  ASSERT_TRUE(full);
+  EXPECT_EQ(rows_of(*full), (std::vector<std::size_t>{1, 2}));
+  EXPECT_EQ(rows_of(batcher.flush()), std::vector<std::size_t>{3});
+}
+
+TEST(Batcher, ATaskOverTheByteLimitAloneStillGoesAlone) {
+  BatchPolicy policy{10, 20ms};
+  policy.max_bytes = 100;
+  Batcher batcher(policy);
+  EXPECT_FALSE(batcher.add(keyed(1, "a", 500), t0));
+  const auto alone = batcher.add(keyed(2, "a", 1), t0);
+  ASSERT_TRUE(alone);
+  EXPECT_EQ(rows_of(*alone), std::vector<std::size_t>{1});
+}
+
+TEST(Batcher, TooManyWaitingAcrossKeysSendsTheBiggestKeysBatch) {
+  BatchPolicy policy{10, 20ms};
+  policy.max_pending = 4;
+  Batcher batcher(policy);
+  EXPECT_FALSE(batcher.add(keyed(1, "a"), t0));
+  EXPECT_FALSE(batcher.add(keyed(2, "b"), t0));
+  EXPECT_FALSE(batcher.add(keyed(3, "b"), t0));
+  EXPECT_FALSE(batcher.add(keyed(4, "b"), t0));
+  const auto biggest = batcher.add(keyed(5, "c"), t0);
+  ASSERT_TRUE(biggest);
+  EXPECT_EQ(rows_of(*biggest), (std::vector<std::size_t>{2, 3, 4}));
+  EXPECT_EQ(rows_of(batcher.flush()), std::vector<std::size_t>{1});
+}
+
 }  // namespace
 }  // namespace ab

@@ -1,0 +1,39 @@
+// Keeps tw.members' adds and removes of one audience in the file's order.
+// Requests of one audience that carry only adds (or only removes) may be in
+// flight together: adding a user twice is adding it once. A request that
+// would change what an earlier one did (a remove after an add, or one that
+// carries both) waits until every earlier request of that audience has ended,
+// and later ones wait for it. Plain class: the kind awaits its answers.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+#include <unordered_map>
+
+namespace ab::tw {
+
+class AudienceTurns {
+ public:
+  using Ticket = std::uint64_t;
+  static constexpr unsigned kAdds = 1, kRemoves = 2;
+
+  // Queues a request of `audience` carrying `operations` (kAdds | kRemoves).
+  Ticket enter(const std::string& audience, unsigned operations);
+  // Whether the request may be sent now.
+  bool may_go(Ticket ticket) const;
+  // The request ended (answered, failed or stopped): later ones may go.
+  void leave(Ticket ticket);
+
+ private:
+  struct Entry {
+    Ticket ticket;
+    unsigned operations;
+  };
+  std::map<std::string, std::deque<Entry>> queues_;
+  std::unordered_map<Ticket, std::string> audience_of_;
+  Ticket next_ = 1;
+};
+
+}  // namespace ab::tw

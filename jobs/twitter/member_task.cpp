@@ -1,0 +1,93 @@
+#include "jobs/twitter/member_task.hpp"
+
+#include "engine/json_text.hpp"
+#include "jobs/twitter/member_identifiers.hpp"
+#include "jobs/twitter/timestamps.hpp"
+
+#include <algorithm>
+#include <array>
+#include <optional>
+
+namespace ab::tw {
+
+namespace {
+
+constexpr std::array kColumns = {
+    Column{"audience_id", CellType::text, true},  Column{"operation", CellType::text, false},
+    Column{"email", CellType::text, false},       Column{"handle", CellType::text, false},
+    Column{"twitter_id", CellType::text, false},  Column{"device_id", CellType::text, false},
+    Column{"phone_number", CellType::text, false}, Column{"partner_user_id", CellType::text, false},
+    Column{"effective_at", CellType::text, false}, Column{"expires_at", CellType::text, false},
+};
+
+constexpr std::string_view kDeletePrefix = R"({"operation_type":"Delete")";
+
+bool is_id_char(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '-';
+}
+
+// "add" (the default) or "remove", in any case; nullopt for anything else.
+std::optional<std::string_view> operation_of(std::string_view cell) {
+  const std::string text = lower_case(trim_unicode_space(cell));
+  if (text.empty() || text == "add") return "add";
+  if (text == "remove") return "remove";
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::span<const Column> member_columns() { return kColumns; }
+
+bool removes(const Task& task) { return task.body.starts_with(kDeletePrefix); }
+
+std::size_t members_body_size(std::size_t items, std::size_t item_bytes) {
+  return items == 0 ? 2 : 2 + item_bytes + (items - 1);
+}
+
+Validation member_task(const Row& row) {
+  const std::string_view audience = row.cell("audience_id");
+  if (!std::all_of(audience.begin(), audience.end(), is_id_char))
+    return RowError{"audience_id", "not an audience id (letters, digits, '_' and '-' only)"};
+  const auto operation = operation_of(row.cell("operation"));
+  if (!operation) return RowError{"operation", "must be add or remove"};
+
+  std::array<std::string_view, 2> times{};
+  constexpr std::array<std::string_view, 2> kTimes = {"effective_at", "expires_at"};
+  std::array<std::optional<SystemTime>, 2> parsed{};
+  for (std::size_t i = 0; i < kTimes.size(); ++i) {
+    times[i] = trim_unicode_space(row.cell(kTimes[i]));
+    if (times[i].empty()) continue;
+    parsed[i] = parse_utc_timestamp(times[i]);
+    if (!parsed[i]) return RowError{std::string(kTimes[i]), "not an ISO 8601 time in UTC, e.g. 2024-05-01T12:00:00Z"};
+  }
+  if (parsed[0] && parsed[1] && *parsed[1] <= *parsed[0])
+    return RowError{"expires_at", "not after effective_at"};
+
+  Task task;
+  std::string& out = task.body;
+  JsonText json(out);
+  json.begin_object().key("operation_type").string(*operation == "add" ? "Update" : "Delete");
+  json.key("params").begin_object();
+  for (std::size_t i = 0; i < kTimes.size(); ++i)
+    if (!times[i].empty()) json.key(kTimes[i]).string(times[i]);
+  json.key("users").begin_array().begin_object();
+  bool any = false;
+  for (const auto& [column, type] : kIdentifierColumns) {
+    const std::string_view cell = row.cell(column);
+    if (trim_unicode_space(cell).empty()) continue;  // a blank cell gives no identifier
+    const Identifier id = identifier_to_send(type, cell);
+    if (!id.ok()) return RowError{std::string(column), id.error};
+    json.key(column).begin_array().string(id.value).end_array();
+    any = true;
+  }
+  if (!any) return RowError{"", "no identifier: give at least one of email, handle, twitter_id, device_id, phone_number, partner_user_id"};
+  json.end_object().end_array().end_object().end_object();
+  if (members_body_size(1, out.size()) > kMaxMembersBodyBytes)
+    return RowError{"partner_user_id", "the row alone is larger than a request may be (5,000,000 bytes)"};
+
+  task.batch_key = std::string(audience);
+  task.batch_bytes = out.size() + 1;
+  return task;
+}
+
+}  // namespace ab::tw

@@ -1,0 +1,35 @@
+// A tw.members row made ready to send (API.md §B8): the audience, the
+// operation, and the row's operation item as JSON text, identifiers already
+// hashed. The raw identifiers stay in the row; nothing of them is kept.
+#pragma once
+
+#include "engine/columns.hpp"
+#include "engine/job_kind.hpp"
+
+#include <cstddef>
+#include <span>
+
+namespace ab::tw {
+
+// The endpoint's limits: users per request (counted as users, the stricter
+// reading of "operations") and bytes of body.
+inline constexpr std::size_t kMaxMembersPerRequest = 2500;
+inline constexpr std::size_t kMaxMembersBodyBytes = 5'000'000;
+
+std::span<const Column> member_columns();
+
+// A valid row's Task: `body` one operation item, e.g.
+//   {"operation_type":"Update","params":{"effective_at":"…","users":[{"email":["<sha256>"]}]}}
+// batch_key the audience (one audience per request), batch_bytes the item
+// and its comma; no params (a task is held per row of a 2,500-row batch, so
+// it carries nothing more than it sends). A row is invalid when its audience id, operation, a
+// timestamp or any identifier is, or when it has no identifier at all.
+Validation member_task(const Row& row);
+
+// Whether the task removes its person (else it adds them).
+bool removes(const Task& task);
+
+// The JSON array of items the request sends, and its size before it is written.
+std::size_t members_body_size(std::size_t items, std::size_t item_bytes);
+
+}  // namespace ab::tw
