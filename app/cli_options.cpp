@@ -122,13 +122,23 @@ po::options_description sim_options() {
   return d;
 }
 
+// Shared by `sim` and `run --sim`, so in neither command's own list.
+po::options_description store_options() {
+  po::options_description d("simulator store (sim, run --sim)");
+  d.add_options()
+      ("sim-store", po::value<std::string>()->value_name("full|ids"),
+       "what the simulator keeps of a created neuroflash audience: full (default; every field, "
+       "about 75 bytes) or ids (id, workspace and a fingerprint, about 20 bytes; a GET of it is refused)");
+  return d;
+}
+
 std::string help_text() {
   std::ostringstream out;
   out << "audience-batch: push thousands of audiences into neuroflash and X Ads overnight,\n"
          "within every rate limit, retrying what can be retried and losing nothing.\n\n"
       << kUsage << "\n"
       << job_options() << "\n" << endpoint_options() << "\n" << limit_options() << "\n" << operations_options()
-      << "\n" << sim_options() << "\n"
+      << "\n" << sim_options() << "\n" << store_options() << "\n"
       << kExamples;
   return out.str();
 }
@@ -144,6 +154,14 @@ template <class T>
 std::optional<T> get(const po::variables_map& vm, const char* name) {
   if (!vm.count(name)) return std::nullopt;
   return vm[name].as<T>();
+}
+
+// --sim-store's value: true for ids.
+bool keeps_ids_only(const po::variables_map& vm) {
+  auto v = get<std::string>(vm, "sim-store");
+  if (!v || *v == "full") return false;
+  if (*v == "ids") return true;
+  misuse("--sim-store: full or ids");
 }
 
 std::string pick(const po::variables_map& vm, const char* flag, const Environment& env, const char* variable,
@@ -251,6 +269,8 @@ RunOptions run_options(const po::variables_map& vm, const Environment& env, bool
   if (auto v = get<std::string>(vm, "responses")) o.responses = *v;
   if (auto v = get<std::string>(vm, "metrics")) o.metrics = *v;
   o.use_simulator = vm["sim"].as<bool>();
+  o.sim_store_ids = keeps_ids_only(vm);
+  if (vm.count("sim-store") && !o.use_simulator) misuse("--sim-store applies to the embedded simulator: add --sim");
   o.job.create = vm["create"].as<bool>();
   if (auto v = get<std::string>(vm, "audience-model")) {
     if (v->empty()) misuse("--audience-model: an id is expected");
@@ -342,6 +362,7 @@ SimOptions sim_command_options(const po::variables_map& vm) {
     if (*v < 1 || *v > 64) misuse("--threads: 1 to 64");
     o.threads = *v;
   }
+  if (keeps_ids_only(vm)) o.store = SimStore::ids;
   if (auto v = get<std::vector<std::string>>(vm, "tls")) {
     if (v->size() != 2) misuse("--tls: a certificate file and a key file are expected (--tls CERT KEY)");
     o.tls_cert = (*v)[0];
@@ -399,7 +420,8 @@ Command parse_command_line(const std::vector<std::string>& args, const Environme
     auto limits = limit_options();
     auto sim = sim_options();
     auto operations = operations_options();
-    all.add(hidden).add(job).add(endpoints).add(limits).add(operations).add(sim);
+    auto store = store_options();
+    all.add(hidden).add(job).add(endpoints).add(limits).add(operations).add(sim).add(store);
     po::positional_options_description positional;
     positional.add("file", 1);
 
@@ -420,8 +442,8 @@ Command parse_command_line(const std::vector<std::string>& args, const Environme
     if (vm["help"].as<bool>()) {
       std::ostringstream out;
       out << kUsage << "\n";
-      if (command == "sim") out << sim;
-      else out << job << "\n" << endpoints << "\n" << limits << "\n" << operations;
+      if (command == "sim") out << sim << "\n" << store;
+      else out << job << "\n" << endpoints << "\n" << limits << "\n" << operations << "\n" << store;
       return HelpCommand{out.str()};
     }
     if (command == "sim") {

@@ -47,7 +47,9 @@ Summary run(const RunOptions& given, std::ostream& log) {
   RunOptions options = given;
   std::optional<Simulator> simulator;
   if (options.use_simulator) {
-    simulator.emplace(SimOptions{});
+    SimOptions sim;
+    if (options.sim_store_ids) sim.store = SimStore::ids;
+    simulator.emplace(sim);
     point_at_simulator(options.job, simulator->start());
   }
   auto kind = make_job_kind(options.kind, options.job);

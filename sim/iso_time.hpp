@@ -3,10 +3,14 @@
 
 #include "sim/api_handler.hpp"
 
+#include <cstdint>
 #include <string>
 
 namespace ab::sim {
 
 std::string iso8601(SystemTime t);
+// The same for a count of seconds since 1970-01-01T00:00:00Z (what a store keeps).
+void append_iso8601(std::string& out, std::int64_t seconds);
+std::int64_t seconds_since_epoch(SystemTime t);
 
 }  // namespace ab::sim

@@ -86,6 +86,8 @@ void append_json_text(std::string& out, const boost::json::value& value) {
   }
 }
 
+void append_json_string(std::string& out, std::string_view text) { append_string(out, text); }
+
 std::string to_json_text(const boost::json::value& value) {
   std::string out;
   append_json_text(out, value);

@@ -11,5 +11,7 @@ namespace ab::sim {
 
 void append_json_text(std::string& out, const boost::json::value& value);
 std::string to_json_text(const boost::json::value& value);
+// `text` as a JSON string, quoted and escaped.
+void append_json_string(std::string& out, std::string_view text);
 
 }  // namespace ab::sim

@@ -12,7 +12,10 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/json/array.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
+
+#include <array>
 
 #include <optional>
 
@@ -66,7 +69,7 @@ class NeuroflashApi final : public ApiHandler {
   explicit NeuroflashApi(NeuroflashConfig config)
       : config_(std::move(config)),
         tokens_(config_.token_ttl, config_.seed ^ 0x6e66'746f'6b65'6e73ULL),
-        store_(config_.seed),
+        store_(config_.seed, config_.store),
         workspaces_json_(to_json_text(workspaces_document())) {
     if (config_.rate_limit > 0) window_.emplace(config_.rate_limit, config_.rate_window);
   }
@@ -164,29 +167,39 @@ class NeuroflashApi final : public ApiHandler {
       return json_answer(request, http::status::not_found, error_body("workspace not found", "WORKSPACE_NOT_FOUND"));
     if (where.route == Route::url_import) return url_import(request, exchange);
     if (where.route == Route::audiences) return create(request, where, exchange);
-    const Audience* audience = store_.find(where.workspace, where.id);
+    const auto audience = store_.find(where.workspace, where.id);
     if (!audience)
       return json_answer(request, http::status::not_found,
                          error_body("target audience not found", "TARGET_AUDIENCE_NOT_FOUND"));
-    if (request.method() == http::verb::get) return json_answer(request, http::status::ok, store_.to_json(*audience));
-    if (audience->owner != NeuroflashStore::client_user)
+    if (request.method() == http::verb::get) return read_back(request, *audience);
+    if (!store_.client_owns(*audience))
       return json_answer(request, http::status::forbidden,
                          error_body("only the user who created this target audience may change or delete it",
                                     "FORBIDDEN"));
     if (request.method() == http::verb::put) return replace(request, *audience, exchange);
-    store_.erase(audience->id);
+    store_.erase(*audience);
     return empty_answer(request, http::status::no_content);
   }
 
+  Response read_back(const Request& request, NeuroflashStore::Ref audience) const {
+    if (auto text = store_.answer(audience)) return json_text_answer(request, http::status::ok, std::move(*text));
+    // The store was told to keep ids only: say so rather than answer half an audience.
+    return json_answer(request, http::status::conflict,
+                       error_body("this simulator keeps only ids (--sim-store ids): run it with --sim-store full "
+                                  "to read audiences back",
+                                  "SIM_STORE_IDS_ONLY"));
+  }
+
   // The JSON body, or the 4xx answer when there is none (which breaks invalid_body).
-  static std::optional<Response> read_json(const Request& request, Exchange& exchange, json::value& body) {
+  static std::optional<Response> read_json(const Request& request, Exchange& exchange, json::value& body,
+                                           json::storage_ptr storage = {}) {
     if (!starts_with_no_case(request[http::field::content_type], "application/json")) {
       exchange.referee.violation(rule::invalid_body);
       return json_answer(request, http::status::unsupported_media_type,
                          error_body("the body must be application/json", "UNSUPPORTED_MEDIA_TYPE"));
     }
     boost::system::error_code ec;
-    body = json::parse(request.body(), ec);
+    body = json::parse(request.body(), ec, std::move(storage));
     if (!ec) return std::nullopt;
     exchange.referee.violation(rule::invalid_body);
     return json_answer(request, http::status::bad_request, error_body("the body is not valid JSON", "INVALID_JSON"));
@@ -208,31 +221,37 @@ class NeuroflashApi final : public ApiHandler {
   }
 
   Response create(const Request& request, const Match& where, Exchange& exchange) {
+    // The body and the checked profile live only as long as this request:
+    // an arena on the stack spares the allocator a few dozen calls.
+    std::array<unsigned char, 8192> scratch;
+    json::monotonic_resource memory(scratch.data(), scratch.size());
     json::value body;
-    if (auto refusal = read_json(request, exchange, body)) return std::move(*refusal);
-    auto check = check_profile(body, ProfileUse::create);
+    if (auto refusal = read_json(request, exchange, body, &memory)) return std::move(*refusal);
+    auto check = check_profile(body, ProfileUse::create, {}, &memory);
     if (!check.ok()) {
       exchange.referee.violation(rule::invalid_body);
       return invalid(request, check.errors);
     }
     // Names repeat legitimately; the same name with the same profile is a
     // create sent twice (a retry after a lost answer).
-    if (store_.holds_identical(where.workspace, check.profile)) exchange.referee.violation(rule::duplicate_create);
-    const Audience& audience = store_.create(where.workspace, std::move(check.profile), exchange.now);
-    auto answer = json_answer(request, http::status::created, store_.to_json(audience));
-    answer.set(http::field::location, std::string(path_of(request.target())) + "/" + audience.id);
+    auto written = store_.create(where.workspace, check.profile, exchange.now);
+    if (written.duplicate) exchange.referee.violation(rule::duplicate_create);
+    auto answer = json_text_answer(request, http::status::created, std::move(written.answer));
+    std::string location(path_of(request.target()));
+    location.push_back('/');
+    location.append(store_.id(written.audience));
+    answer.set(http::field::location, location);
     return answer;
   }
 
-  Response replace(const Request& request, const Audience& audience, Exchange& exchange) {
+  Response replace(const Request& request, NeuroflashStore::Ref audience, Exchange& exchange) {
     json::value body;
     if (auto refusal = read_json(request, exchange, body)) return std::move(*refusal);
-    auto check = check_profile(body, ProfileUse::replace, audience.id);
+    auto check = check_profile(body, ProfileUse::replace, store_.id(audience));
     if (!check.missing.empty()) exchange.referee.violation(rule::partial_put);
     if (check.errors.size() > check.missing.size()) exchange.referee.violation(rule::invalid_body);
     if (!check.ok()) return invalid(request, check.errors);
-    return json_answer(request, http::status::ok,
-                       store_.to_json(store_.replace(audience.id, std::move(check.profile), exchange.now)));
+    return json_text_answer(request, http::status::ok, store_.replace(audience, check.profile, exchange.now).answer);
   }
 
   // HAL, as neuroflash's workspace service answers (API.md §A2).

@@ -1,6 +1,7 @@
 // The simulated neuroflash Audience Service and its OAuth2 token endpoint (API.md §A).
 #pragma once
 
+#include "audience_batch/simulator.hpp"
 #include "sim/api_handler.hpp"
 
 #include <chrono>
@@ -20,6 +21,7 @@ struct NeuroflashConfig {
   std::chrono::milliseconds rate_window{1000};
   bool rate_published = true;                             // false: only a refusal's Retry-After
   std::uint64_t seed = 1;
+  SimStore store = SimStore::full;                        // what the store keeps of an audience
 };
 
 std::unique_ptr<ApiHandler> make_neuroflash_api(NeuroflashConfig config);

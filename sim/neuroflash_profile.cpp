@@ -53,7 +53,7 @@ class FieldChecker {
 
   void text_list(std::string_view field) {
     const json::value* v = present(field);
-    check_.profile[field] = json::array{};
+    check_.profile[field] = json::array(check_.profile.storage());
     if (!v) return;
     if (!v->is_array()) return fail(field, "must be a list of strings");
     for (const auto& item : v->get_array())
@@ -99,16 +99,15 @@ class FieldChecker {
     bool valid = true;
     double sum = 0;
     for (auto key : gender_keys) {
-      const std::string path = gender_path(key);
       auto it = split.find(key);
       if (it == split.end() || !it->value().is_number()) {
-        fail(path, it == split.end() ? "is required" : "must be a number");
+        fail(gender_path(key), it == split.end() ? "is required" : "must be a number");
         valid = false;
         continue;
       }
       const double share = it->value().to_number<double>();
       if (!(share >= 0.0 && share <= 1.0)) {
-        fail(path, "must be between 0 and 1");
+        fail(gender_path(key), "must be between 0 and 1");
         valid = false;
       }
       sum += share;
@@ -121,7 +120,7 @@ class FieldChecker {
     }
     if (!valid) return;
     if (std::abs(sum - 1.0) > gender_sum_tolerance) return fail(field, "values must sum to exactly 1.0");
-    json::object normalised;
+    json::object normalised(check_.profile.storage());
     for (auto key : gender_keys) normalised[key] = split.at(key);
     check_.profile[field] = std::move(normalised);
   }
@@ -133,8 +132,9 @@ class FieldChecker {
 
 }  // namespace
 
-ProfileCheck check_profile(const json::value& body, ProfileUse use, std::string_view expected_id) {
-  ProfileCheck check;
+ProfileCheck check_profile(const json::value& body, ProfileUse use, std::string_view expected_id,
+                           json::storage_ptr storage) {
+  ProfileCheck check{json::object(std::move(storage)), {}, {}};
   if (!body.is_object()) {
     check.errors.push_back({"body", "must be a JSON object"});
     return check;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
 
 #include <array>
@@ -41,8 +42,10 @@ struct ProfileCheck {
 
 // Validates a create or PUT body. Fields outside the profile (id, permissions,
 // timestamps a client echoes from a GET) are ignored, except that an `id`
-// must be the audience's own (`expected_id`, replace only).
-ProfileCheck check_profile(const boost::json::value& body, ProfileUse use, std::string_view expected_id = {});
+// must be the audience's own (`expected_id`, replace only). The profile is
+// built in `storage` (the handler passes a per-request arena).
+ProfileCheck check_profile(const boost::json::value& body, ProfileUse use, std::string_view expected_id = {},
+                           boost::json::storage_ptr storage = {});
 
 // {"errors": [{"field": f, "message": m, "type": "validation"}, ...]} (API.md §A6).
 boost::json::value validation_errors(const std::vector<FieldError>& errors);

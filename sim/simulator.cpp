@@ -87,6 +87,7 @@ SimEndpoints Simulator::start() {
   nf.rate_window = o.nf_rate_window;
   nf.rate_published = o.nf_rate_published;
   nf.seed = o.seed;
+  nf.store = o.store;
   sim::TwitterConfig tw;
   tw.api_base = tw_api_path;
   tw.public_base_url = base + std::string(tw_api_path);

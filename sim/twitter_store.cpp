@@ -17,6 +17,21 @@ std::string base36(std::uint64_t number) {
   return out;
 }
 
+// The number a lower-case base-36 id names, if it is one (no leading zeros, as base36() writes).
+std::optional<std::uint64_t> from_base36(std::string_view id) {
+  if (id.empty() || id.size() > 12 || (id.size() > 1 && id.front() == '0')) return std::nullopt;
+  std::uint64_t number = 0;
+  for (char c : id) {
+    int digit = -1;
+    if (c >= '0' && c <= '9') digit = c - '0';
+    else if (c >= 'a' && c <= 'z') digit = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'Z') digit = c - 'A' + 10;  // X's ids are case-insensitive
+    if (digit < 0) return std::nullopt;
+    number = number * 36 + static_cast<std::uint64_t>(digit);
+  }
+  return number;
+}
+
 }  // namespace
 
 std::string lower_ascii(std::string_view text) {
@@ -36,7 +51,6 @@ Audience& Store::add(Audience audience) {
     ++live_;
     if (audience.created_by_client) ++live_client_names_[audience.name];
   }
-  by_id_.emplace(audience.id, audiences_.size());
   return audiences_.emplace_back(std::move(audience));
 }
 
@@ -59,8 +73,10 @@ Store::Created Store::create(NewAudience draft, SystemTime now, CreatedThrough t
 }
 
 Audience* Store::find(std::string_view id) {
-  auto it = by_id_.find(lower_ascii(id));
-  return it == by_id_.end() ? nullptr : &audiences_[it->second];
+  // An id names its audience's place: base36(first_id + sequence), so no id -> audience table is kept.
+  const auto number = from_base36(id);
+  if (!number || *number < first_id_ || *number - first_id_ >= audiences_.size()) return nullptr;
+  return &audiences_[*number - first_id_];
 }
 
 const Audience* Store::find(std::string_view id) const { return const_cast<Store*>(this)->find(id); }

@@ -61,7 +61,6 @@ class Store {
   std::string account_id_;
   std::uint64_t first_id_;
   std::deque<Audience> audiences_;  // creation order; a deque keeps references valid as it grows
-  std::unordered_map<std::string, std::size_t> by_id_;
   std::unordered_map<std::string, std::uint64_t> live_client_names_;  // name -> live client-created audiences
   std::uint64_t live_ = 0;
   std::uint64_t creates_ = 0;

@@ -70,6 +70,7 @@ struct RunOptions {
   std::filesystem::path metrics;          // empty: no metrics file
   JobConfig job;
   bool use_simulator = false;             // --sim: serve both APIs in-process
+  bool sim_store_ids = false;             // --sim-store ids: the simulator keeps ids, not profiles
   unsigned concurrency = 32;
   std::vector<RateSpec> rates;            // --rate, in addition to the defaults
   unsigned max_attempts = 8;

@@ -15,6 +15,11 @@
 
 namespace ab {
 
+// What the simulated neuroflash store keeps of each created audience (docs/simulator.md):
+// full, every field (about 75 bytes an audience); ids, the id, workspace and a
+// fingerprint for the duplicate rule (about 20 bytes), for rehearsals that read nothing back.
+enum class SimStore { full, ids };
+
 struct SimOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;                             // 0: a free port
@@ -41,6 +46,7 @@ struct SimOptions {
   std::string tls_cert{};                             // both set: serve HTTPS
   std::string tls_key{};
   unsigned threads = 1;
+  SimStore store = SimStore::full;
 };
 
 // Where the simulator listens, and the credentials it accepts.
