@@ -10,6 +10,7 @@ packages=(
   libssl-dev ca-certificates openssl libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
+  python3 python3-requests-oauthlib
 )
 if [ "${1:-}" = "--bench" ]; then
   packages+=(wrk nginx-light gnuplot-nox python3 python3-aiohttp time curl valgrind)

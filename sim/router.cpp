@@ -38,7 +38,7 @@ Reply Router::route(const Request& request, SystemTime now) {
     case FaultKind::error:
     case FaultKind::throttle:
       referee_.count(fault.kind == FaultKind::error ? endpoint::fault_error : endpoint::fault_throttle, fault.status);
-      reply.response = fault_answer(request, fault);
+      reply.response = fault_answer(request, fault, now);
       return reply;
     case FaultKind::lost_reply:
       dispatch(request, now);
@@ -74,6 +74,13 @@ Response Router::dispatch_to_handlers(const Request& request, SystemTime now) {
   }
   referee_.count(endpoint::unknown, 404);
   return json_answer(request, http::status::not_found, error_body("no such endpoint", "NOT_FOUND"));
+}
+
+Response Router::fault_answer(const Request& request, const FaultDecision& fault, SystemTime now) {
+  const InjectedFault injected{fault.status, fault.retry_after};
+  for (auto& handler : handlers_)
+    if (auto answer = handler->fault_answer(request, injected, now)) return std::move(*answer);
+  return generic_fault_answer(request, injected);
 }
 
 std::optional<Response> Router::serve_own_endpoint(const Request& request, std::string_view path) {

@@ -28,8 +28,11 @@ struct SimOptions {
   std::chrono::milliseconds total_count_window{15 * 60 * 1000};  // ... per window
   std::uint64_t nf_rate_limit = 0;                    // 0: unlimited (neuroflash publishes none)
   std::chrono::milliseconds nf_rate_window{1000};
-  std::uint64_t tw_rate_limit = 0;                    // 0: unlimited; else per ad account
+  std::uint64_t tw_rate_limit = 0;                    // per ad account, every X endpoint; 0: see below
   std::chrono::milliseconds tw_rate_window{15 * 60 * 1000};
+  // With tw_rate_limit 0: X's published budgets per endpoint family (reads
+  // 2,000 per 15 minutes, writes 450 per minute, x-rate-limit-*); false: none.
+  bool tw_published_budgets = true;
   std::chrono::seconds token_ttl{14'400};             // neuroflash access tokens
   std::uint64_t seed = 1;
   std::string tls_cert{};                             // both set: serve HTTPS
@@ -41,7 +44,8 @@ struct SimOptions {
 struct SimEndpoints {
   std::string nf_api;
   std::string nf_token_url;
-  std::string tw_api;
+  std::string tw_api;     // the version X serves today (custom_audiences)
+  std::string tw_api_v8;  // v8 (tailored_audiences), over the same store
   std::string tw_account;
   std::string client_id;
   std::string client_secret;
