@@ -308,5 +308,27 @@ TEST(TwitterE2eVersions, AnUnknownVersionIsExitTwoBeforeAnyRequest) {
   EXPECT_EQ(answers(sim), 0u) << "nothing was sent: " << sim.stats_json();
 }
 
+TEST(TwitterE2eVersions, RunSimRehearsesABadNightAndPrintsTheReferee) {
+  ScratchDir dir;
+  std::string csv = "name\n";
+  for (int i = 1; i <= 30; ++i) csv += "Rehearsal " + std::to_string(i) + "\n";
+  write_file(dir.file("job.csv"), csv);
+  // X-shaped throttles name a reset: the engine waits for it, breaking no rule.
+  const auto night = run_cli({{"run", dir.file("job.csv").string(), "--job", "tw.create", "--sim", "--sim-latency",
+                               "2ms", "--sim-throttle-rate", "0.1", "--sim-error-rate", "0.1", "--sim-seed", "3"},
+                              {}, {}, {}});
+  EXPECT_EQ(night.exit_code, 0) << night.err;
+  EXPECT_EQ(count_status(read_results(dir.file("job.results.csv")), "ok"), 30u);
+  EXPECT_NE(night.err.find("throttled (429)"), std::string::npos) << night.err;
+  EXPECT_NE(night.err.find("simulator referee: "), std::string::npos) << night.err;
+  EXPECT_NE(night.err.find("no rule broken"), std::string::npos) << night.err;
+
+  const auto without_sim =
+      run_cli({{"run", dir.file("job.csv").string(), "--job", "nf.create", "--sim-error-rate", "0.1"}, {}, {}, {}});
+  EXPECT_EQ(without_sim.exit_code, 2);
+  EXPECT_NE(without_sim.err.find("--sim-error-rate shapes the embedded simulator: add --sim"), std::string::npos)
+      << without_sim.err;
+}
+
 }  // namespace
 }  // namespace ab::e2e
