@@ -7,6 +7,7 @@
 #include "jobs/budget_names.hpp"
 #include "engine/run_record.hpp"
 #include "jobs/registry.hpp"
+#include "jobs/twitter/api_versions.hpp"
 
 #include <boost/program_options.hpp>
 #include <boost/url/parse.hpp>
@@ -75,7 +76,7 @@ po::options_description endpoint_options() {
       ("nf-api", po::value<std::string>()->value_name("URL"), "NEUROFLASH_API_URL; default https://app.neuroflash.com/api")
       ("nf-token-url", po::value<std::string>()->value_name("URL"), "NEUROFLASH_TOKEN_URL; default https://id.neuroflash.com/oauth/v2/token")
       ("nf-workspace", po::value<std::string>()->value_name("ID"), "NEUROFLASH_WORKSPACE_ID; default the first workspace listed")
-      ("tw-api", po::value<std::string>()->value_name("URL"), "TWITTER_ADS_API_URL; default https://ads-api.twitter.com/8")
+      ("tw-api", po::value<std::string>()->value_name("URL"), "TWITTER_ADS_API_URL; default https://ads-api.x.com/12 (the version X serves today; .../8 speaks v8)")
       ("tw-account", po::value<std::string>()->value_name("ID"), "TWITTER_ADS_ACCOUNT_ID; required for tw.* jobs")
       ("ca-file", po::value<std::string>()->value_name("FILE"), "verify https against these CAs instead of the system store")
       ("allow-insecure-http", po::bool_switch(), "accept plain http:// for non-loopback hosts");
@@ -97,26 +98,36 @@ po::options_description limit_options() {
   return d;
 }
 
+// The bad-night options `sim` takes as --NAME and `run --sim` as --sim-NAME:
+// one list, so that the two never drift apart.
+void add_fault_options(po::options_description& d, const std::string& prefix) {
+  const auto name = [&prefix](const char* option) { return prefix + option; };
+  d.add_options()
+      (name("latency").c_str(), po::value<std::string>()->value_name("DURATION"), "added to every answer, with jitter")
+      (name("error-rate").c_str(), po::value<double>()->value_name("P"), "share of requests answered 5xx, nothing changed")
+      (name("retry-after-share").c_str(), po::value<double>()->value_name("P"),
+       "share of those 5xx that are 503 with Retry-After: 1, a refusal that parks the client's whole budget (default 0.2)")
+      (name("throttle-rate").c_str(), po::value<double>()->value_name("P"), "share of requests answered 429, nothing changed")
+      (name("throttle-retry-after-share").c_str(), po::value<double>()->value_name("P"), "of those 429s: with Retry-After: 1 (default 0)")
+      (name("unavailable-rate").c_str(), po::value<double>()->value_name("P"), "share of requests answered 503 without Retry-After")
+      (name("reset-rate").c_str(), po::value<double>()->value_name("P"), "share of connections dropped before answering")
+      (name("lost-reply-rate").c_str(), po::value<double>()->value_name("P"), "share of requests carried out, then the connection dropped")
+      (name("total-count-limit").c_str(), po::value<std::string>()->value_name("N/DURATION"), "with_total_count budget (default 200/15m)")
+      (name("nf-rate").c_str(), po::value<std::string>()->value_name("N/DURATION"), "neuroflash rate limit (default none)")
+      (name("nf-rate-hidden").c_str(), po::bool_switch(), "the neuroflash rate limit publishes no x-rate-limit-* headers")
+      (name("tw-rate").c_str(), po::value<std::string>()->value_name("N/DURATION"),
+       "one X budget per ad account for every endpoint (default: X's published budgets per endpoint family)")
+      (name("seed").c_str(), po::value<std::uint64_t>()->value_name("N"), "seed of the fault and data generators (default 1)");
+}
+
 po::options_description sim_options() {
   po::options_description d("sim options");
   d.add_options()
       ("port", po::value<unsigned>()->value_name("N"), "port to listen on; 0 picks a free one (default 0)")
-      ("host", po::value<std::string>()->value_name("ADDR"), "address to bind (default 127.0.0.1)")
-      ("latency", po::value<std::string>()->value_name("DURATION"), "added to every answer, with jitter")
-      ("error-rate", po::value<double>()->value_name("P"), "share of requests answered 5xx, nothing changed")
-      ("retry-after-share", po::value<double>()->value_name("P"),
-       "share of those 5xx that are 503 with Retry-After: 1, a refusal that parks the client's whole budget (default 0.2)")
-      ("throttle-rate", po::value<double>()->value_name("P"), "share of requests answered 429, nothing changed")
-      ("throttle-retry-after-share", po::value<double>()->value_name("P"), "of those 429s: with Retry-After: 1 (default 0)")
-      ("unavailable-rate", po::value<double>()->value_name("P"), "share of requests answered 503 without Retry-After")
-      ("reset-rate", po::value<double>()->value_name("P"), "share of connections dropped before answering")
-      ("lost-reply-rate", po::value<double>()->value_name("P"), "share of requests carried out, then the connection dropped")
-      ("total-count-limit", po::value<std::string>()->value_name("N/DURATION"), "with_total_count budget (default 200/15m)")
-      ("nf-rate", po::value<std::string>()->value_name("N/DURATION"), "neuroflash rate limit (default none)")
-      ("nf-rate-hidden", po::bool_switch(), "the neuroflash rate limit publishes no x-rate-limit-* headers")
-      ("tw-rate", po::value<std::string>()->value_name("N/DURATION"), "X ad-account rate limit (default none)")
+      ("host", po::value<std::string>()->value_name("ADDR"), "address to bind (default 127.0.0.1)");
+  add_fault_options(d, "");
+  d.add_options()
       ("token-ttl", po::value<std::string>()->value_name("DURATION"), "neuroflash token lifetime (default 4h)")
-      ("seed", po::value<std::uint64_t>()->value_name("N"), "seed of the fault and data generators (default 1)")
       ("threads", po::value<unsigned>()->value_name("N"), "server threads (default 1)")
       ("tls", po::value<std::vector<std::string>>()->multitoken()->value_name("CERT KEY"), "serve HTTPS with this certificate and key");
   return d;
@@ -132,13 +143,19 @@ po::options_description store_options() {
   return d;
 }
 
+po::options_description run_sim_options() {
+  po::options_description d("run --sim: the embedded simulator's bad night (its referee's findings are printed at the end)");
+  add_fault_options(d, "sim-");
+  return d;
+}
+
 std::string help_text() {
   std::ostringstream out;
   out << "audience-batch: push thousands of audiences into neuroflash and X Ads overnight,\n"
          "within every rate limit, retrying what can be retried and losing nothing.\n\n"
       << kUsage << "\n"
       << job_options() << "\n" << endpoint_options() << "\n" << limit_options() << "\n" << operations_options()
-      << "\n" << sim_options() << "\n" << store_options() << "\n"
+      << "\n" << run_sim_options() << "\n" << sim_options() << "\n" << store_options() << "\n"
       << kExamples;
   return out.str();
 }
@@ -292,6 +309,10 @@ RunOptions run_options(const po::variables_map& vm, const Environment& env, bool
   check_url(nf.api, url_source(vm, "nf-api", "NEUROFLASH_API_URL"));
   check_url(nf.token_url, url_source(vm, "nf-token-url", "NEUROFLASH_TOKEN_URL"));
   check_url(tw.api, url_source(vm, "tw-api", "TWITTER_ADS_API_URL"));
+  if (o.kind.starts_with("tw.") && !o.use_simulator) {
+    const auto version = tw::api_version_of(tw.api);
+    if (const auto* problem = std::get_if<std::string>(&version)) misuse("--tw-api: " + *problem);
+  }
   if (auto v = get<std::string>(vm, "ca-file")) o.ca_file = *v;
   o.allow_insecure_http = vm["allow-insecure-http"].as<bool>();
 
@@ -332,6 +353,25 @@ RunOptions run_options(const po::variables_map& vm, const Environment& env, bool
   return o;
 }
 
+// The options add_fault_options declared under `prefix`, into `o`.
+void read_fault_options(const po::variables_map& vm, const std::string& prefix, SimOptions& o) {
+  const auto name = [&prefix](const char* option) { return prefix + option; };
+  o.latency = duration_flag(vm, name("latency").c_str(), o.latency);
+  o.error_rate = probability_flag(vm, name("error-rate").c_str());
+  if (vm.count(name("retry-after-share"))) o.retry_after_share = probability_flag(vm, name("retry-after-share").c_str());
+  o.throttle_rate = probability_flag(vm, name("throttle-rate").c_str());
+  o.reset_rate = probability_flag(vm, name("reset-rate").c_str());
+  if (vm.count(name("throttle-retry-after-share")))
+    o.throttle_retry_after_share = probability_flag(vm, name("throttle-retry-after-share").c_str());
+  o.unavailable_rate = probability_flag(vm, name("unavailable-rate").c_str());
+  o.nf_rate_published = !vm[name("nf-rate-hidden")].as<bool>();
+  o.lost_reply_rate = probability_flag(vm, name("lost-reply-rate").c_str());
+  if (auto r = rate_flag(vm, name("total-count-limit").c_str())) o.total_count_limit = r->limit, o.total_count_window = r->window;
+  if (auto r = rate_flag(vm, name("nf-rate").c_str())) o.nf_rate_limit = r->limit, o.nf_rate_window = r->window;
+  if (auto r = rate_flag(vm, name("tw-rate").c_str())) o.tw_rate_limit = r->limit, o.tw_rate_window = r->window;
+  if (auto v = get<std::uint64_t>(vm, name("seed").c_str())) o.seed = *v;
+}
+
 SimOptions sim_command_options(const po::variables_map& vm) {
   SimOptions o;
   if (auto v = get<unsigned>(vm, "port")) {
@@ -339,25 +379,12 @@ SimOptions sim_command_options(const po::variables_map& vm) {
     o.port = static_cast<std::uint16_t>(*v);
   }
   if (auto v = get<std::string>(vm, "host")) o.host = *v;
-  o.latency = duration_flag(vm, "latency", o.latency);
-  o.error_rate = probability_flag(vm, "error-rate");
-  if (vm.count("retry-after-share")) o.retry_after_share = probability_flag(vm, "retry-after-share");
-  o.throttle_rate = probability_flag(vm, "throttle-rate");
-  if (vm.count("throttle-retry-after-share"))
-    o.throttle_retry_after_share = probability_flag(vm, "throttle-retry-after-share");
-  o.unavailable_rate = probability_flag(vm, "unavailable-rate");
-  o.nf_rate_published = !vm["nf-rate-hidden"].as<bool>();
-  o.reset_rate = probability_flag(vm, "reset-rate");
-  o.lost_reply_rate = probability_flag(vm, "lost-reply-rate");
-  if (auto r = rate_flag(vm, "total-count-limit")) o.total_count_limit = r->limit, o.total_count_window = r->window;
-  if (auto r = rate_flag(vm, "nf-rate")) o.nf_rate_limit = r->limit, o.nf_rate_window = r->window;
-  if (auto r = rate_flag(vm, "tw-rate")) o.tw_rate_limit = r->limit, o.tw_rate_window = r->window;
+  read_fault_options(vm, "", o);
   if (vm.count("token-ttl")) {
     auto ttl = duration_flag(vm, "token-ttl", {});
     if (ttl.count() < 1000) misuse("--token-ttl: at least 1s");
     o.token_ttl = std::chrono::duration_cast<std::chrono::seconds>(ttl);
   }
-  if (auto v = get<std::uint64_t>(vm, "seed")) o.seed = *v;
   if (auto v = get<unsigned>(vm, "threads")) {
     if (*v < 1 || *v > 64) misuse("--threads: 1 to 64");
     o.threads = *v;
@@ -421,7 +448,8 @@ Command parse_command_line(const std::vector<std::string>& args, const Environme
     auto sim = sim_options();
     auto operations = operations_options();
     auto store = store_options();
-    all.add(hidden).add(job).add(endpoints).add(limits).add(operations).add(sim).add(store);
+    auto run_sim = run_sim_options();
+    all.add(hidden).add(job).add(endpoints).add(limits).add(operations).add(sim).add(store).add(run_sim);
     po::positional_options_description positional;
     positional.add("file", 1);
 
@@ -443,7 +471,7 @@ Command parse_command_line(const std::vector<std::string>& args, const Environme
       std::ostringstream out;
       out << kUsage << "\n";
       if (command == "sim") out << sim << "\n" << store;
-      else out << job << "\n" << endpoints << "\n" << limits << "\n" << operations << "\n" << store;
+      else out << job << "\n" << endpoints << "\n" << limits << "\n" << operations << "\n" << run_sim << "\n" << store;
       return HelpCommand{out.str()};
     }
     if (command == "sim") {
@@ -452,12 +480,20 @@ Command parse_command_line(const std::vector<std::string>& args, const Environme
       refuse_foreign(vm, endpoints, command);
       refuse_foreign(vm, limits, command);
       refuse_foreign(vm, operations, command);
+      refuse_foreign(vm, run_sim, command);
       return SimCommand{sim_command_options(vm)};
     }
     refuse_foreign(vm, sim, command);
     std::vector<std::string> warnings;
-    if (command == "check") return CheckCommand{run_options(vm, env, true, warnings)};
+    if (command == "check") {
+      refuse_foreign(vm, run_sim, command);
+      return CheckCommand{run_options(vm, env, true, warnings)};
+    }
+    for (const auto& option : run_sim.options())
+      if (vm.count(option->long_name()) && !vm[option->long_name()].defaulted() && !vm["sim"].as<bool>())
+        misuse("--" + option->long_name() + " shapes the embedded simulator: add --sim");
     RunOptions options = run_options(vm, env, false, warnings);
+    read_fault_options(vm, "sim-", options.simulator);
     return RunCommand{std::move(options), std::move(warnings)};
   } catch (const Misuse& m) {
     return UsageError{m.message};

@@ -1,6 +1,7 @@
 // run_job: chooses the kind and the endpoints (the embedded simulator with
 // --sim), checks that plain http stays on loopback, and hands over to the
 // engine's runner.
+#include "app/referee_report.hpp"
 #include "audience_batch/run.hpp"
 #include "audience_batch/simulator.hpp"
 #include "engine/http_client.hpp"
@@ -43,15 +44,24 @@ Summary refuse(std::string error) {
   return s;
 }
 
-Summary run(const RunOptions& given, std::ostream& log) {
+// `referee`: with --sim, the simulator's referee on the run (referee_report).
+Summary run(const RunOptions& given, std::ostream& log, std::string& referee) {
   RunOptions options = given;
   std::optional<Simulator> simulator;
   if (options.use_simulator) {
-    SimOptions sim;
+    SimOptions sim = options.simulator;
     if (options.sim_store_ids) sim.store = SimStore::ids;
     simulator.emplace(sim);
     point_at_simulator(options.job, simulator->start());
   }
+  // Whatever the run's end, a rehearsal shows what the referee saw.
+  struct RefereeReport {
+    const std::optional<Simulator>& simulator;
+    std::string& line;
+    ~RefereeReport() {
+      if (simulator) line = referee_report(simulator->stats_json());
+    }
+  } report{simulator, referee};
   auto kind = make_job_kind(options.kind, options.job);
   if (!kind) return refuse("unknown job kind: " + options.kind);
   std::vector<std::string> urls{options.job.tw.api};
@@ -64,10 +74,16 @@ Summary run(const RunOptions& given, std::ostream& log) {
 }  // namespace
 
 Summary run_job(const RunOptions& options, std::ostream& log) {
-  Summary s = run(options, log);
+  std::string referee;
+  Summary s = run(options, log, referee);
   auto events = event_log_for(options, log);
+  // The referee's findings end a rehearsal's output, whatever its end.
+  const auto report_referee = [&] {
+    if (!referee.empty()) events.write(LogLevel::notice, "referee", referee, {{"report", referee}});
+  };
   if (s.exit_code == 2) {
     events.write(LogLevel::error, "error", "audience-batch: error: " + s.error, {{"message", s.error}});
+    report_referee();
     return s;
   }
   log_summary(events, s);
@@ -75,6 +91,7 @@ Summary run_job(const RunOptions& options, std::ostream& log) {
     events.write(LogLevel::notice, "stopped",
                  "audience-batch: stopped early (" + s.error + "); run the same command again to finish",
                  {{"reason", s.error}});
+  report_referee();
   return s;
 }
 

@@ -1,4 +1,4 @@
-// The X Ads API v8 job kinds (tw.*): see jobs/twitter/.
+// The X Ads API job kinds (tw.*), v8 and v9 or later alike: see jobs/twitter/.
 #include "jobs/registry.hpp"
 #include "jobs/twitter/context.hpp"
 #include "jobs/twitter/kinds.hpp"

@@ -14,6 +14,7 @@ packages=(
   # real proxy for the e2e tests, help2man makes the man page from --help,
   # dpkg-dev (dpkg-shlibdeps) declares the .deb's dependencies.
   prometheus prometheus-pushgateway tinyproxy-bin help2man dpkg-dev
+  python3 python3-requests-oauthlib
 )
 if [ "${1:-}" = "--bench" ]; then
   packages+=(wrk nginx-light gnuplot-nox python3 python3-aiohttp time curl valgrind)

@@ -25,12 +25,25 @@ struct Exchange {
   std::string endpoint;  // the handler names it ("tw.list", "nf.create") for the per-endpoint counters
 };
 
+// A fault the router injects in place of the API's answer (sim/faults.hpp
+// decides which): a 5xx or a 429, nothing changed.
+struct InjectedFault {
+  unsigned status = 0;
+  bool retry_after = false;  // a 503 that says "Retry-After: 1"
+};
+
 class ApiHandler {
  public:
   virtual ~ApiHandler() = default;
   // The answer, or nullopt when the request's path is not this API's. The
   // server serialises calls: a handler needs no locking of its own.
   virtual std::optional<Response> handle(const Request& request, Exchange& exchange) = 0;
+  // The injected fault's answer in this API's own shape (a client reads it as
+  // it reads the real API's), or nullopt when the request's path is not this API's.
+  virtual std::optional<Response> fault_answer(const Request& /*request*/, const InjectedFault& /*fault*/,
+                                               SystemTime /*now*/) {
+    return std::nullopt;
+  }
   // What the handler holds, for /__stats "store" (e.g. {"nf_audiences": 12}).
   virtual boost::json::object store_stats() const { return {}; }
   // What a test looks at beyond counts, named by the path after /__inspect/

@@ -82,15 +82,15 @@ FaultDecision Faults::decide(bool fault_free) {
   return decision;
 }
 
-Response fault_answer(const Request& request, const FaultDecision& decision) {
-  const auto status = static_cast<http::status>(decision.status);
-  if (decision.kind == FaultKind::throttle) {
+Response generic_fault_answer(const Request& request, const InjectedFault& fault) {
+  const auto status = static_cast<http::status>(fault.status);
+  if (fault.status == 429) {
     auto answer = json_answer(request, status, error_body("too many requests (simulated throttle)", "RATE_LIMIT_EXCEEDED"));
-    if (decision.retry_after) answer.set(http::field::retry_after, "1");
+    if (fault.retry_after) answer.set(http::field::retry_after, "1");
     return answer;
   }
   auto answer = json_answer(request, status, error_body("simulated server error", "SIMULATED_FAULT"));
-  if (decision.retry_after) answer.set(http::field::retry_after, "1");
+  if (fault.retry_after) answer.set(http::field::retry_after, "1");
   return answer;
 }
 

@@ -5,10 +5,13 @@
 // Per request, one draw picks the fault; the shares are tried in the order
 // reset, error, throttle, lost reply (their sum is capped at 1):
 // - reset: the connection is dropped before the request is handled (nothing changed);
-// - error: 500, 502, 503 or 504 with a JSON error body (nothing changed); half
-//   of the 503s carry "Retry-After: 1", as X's 503s sometimes do;
-// - throttle: 429 without x-rate-limit-*; a share of them (0 by default)
-//   carries "Retry-After: 1", a gateway that names a time at random;
+// - error: 500, 502, 503 or 504 with a JSON error body (nothing changed); a
+//   share of the 503s carry "Retry-After: 1", as X's 503s sometimes do;
+// - throttle: 429; a share of them (0 by default) carries "Retry-After: 1",
+//   a gateway that names a time at random;
+//   each in the shape of the API the request was for (ApiHandler::fault_answer:
+//   X's errors array and x-rate-limit-* headers, neuroflash's error and code),
+//   else in neuroflash's shape (generic_fault_answer);
 // - lost reply: the request is handled, then the connection is dropped unanswered;
 // - unavailable: 503 without Retry-After (nothing changed).
 // Every request, faulted or not, is delayed by the latency with a uniform
@@ -58,7 +61,8 @@ class Faults {
   std::mt19937_64 random_;
 };
 
-// The answer of an error or throttle fault.
-Response fault_answer(const Request& request, const FaultDecision& decision);
+// The answer of an error or throttle fault in neuroflash's shape (API.md §A6):
+// {"error": ..., "code": ...}, no rate headers (neuroflash publishes none).
+Response generic_fault_answer(const Request& request, const InjectedFault& fault);
 
 }  // namespace ab::sim

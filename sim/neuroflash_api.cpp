@@ -1,5 +1,7 @@
 #include "sim/neuroflash_api.hpp"
 
+#include "sim/faults.hpp"
+
 #include "sim/http_target.hpp"
 #include "sim/json_answer.hpp"
 #include "sim/json_text.hpp"
@@ -72,6 +74,13 @@ class NeuroflashApi final : public ApiHandler {
         store_(config_.seed, config_.store),
         workspaces_json_(to_json_text(workspaces_document())) {
     if (config_.rate_limit > 0) window_.emplace(config_.rate_limit, config_.rate_window);
+  }
+
+  // neuroflash's own shape (API.md §A6): {"error", "code"}, no rate headers.
+  std::optional<Response> fault_answer(const Request& request, const InjectedFault& fault, SystemTime) override {
+    const std::string_view path = path_of(request.target());
+    if (path != config_.token_path && !path.starts_with(config_.api_base + "/")) return std::nullopt;
+    return generic_fault_answer(request, fault);
   }
 
   std::optional<Response> handle(const Request& request, Exchange& exchange) override {

@@ -39,7 +39,7 @@ Reply Router::route(const Request& request, SystemTime now) {
     case FaultKind::unavailable:
     case FaultKind::throttle:
       referee_.count(fault.kind == FaultKind::throttle ? endpoint::fault_throttle : endpoint::fault_error, fault.status);
-      reply.response = fault_answer(request, fault);
+      reply.response = fault_answer(request, fault, now);
       return reply;
     case FaultKind::lost_reply:
       dispatch(request, now);
@@ -75,6 +75,13 @@ Response Router::dispatch_to_handlers(const Request& request, SystemTime now) {
   }
   referee_.count(endpoint::unknown, 404);
   return json_answer(request, http::status::not_found, error_body("no such endpoint", "NOT_FOUND"));
+}
+
+Response Router::fault_answer(const Request& request, const FaultDecision& fault, SystemTime now) {
+  const InjectedFault injected{fault.status, fault.retry_after};
+  for (auto& handler : handlers_)
+    if (auto answer = handler->fault_answer(request, injected, now)) return std::move(*answer);
+  return generic_fault_answer(request, injected);
 }
 
 std::optional<Response> Router::serve_own_endpoint(const Request& request, std::string_view path) {

@@ -48,6 +48,7 @@ class Router {
   std::optional<Response> serve_own_endpoint(const Request& request, std::string_view path);
   Response dispatch(const Request& request, SystemTime now);
   Response dispatch_to_handlers(const Request& request, SystemTime now);
+  Response fault_answer(const Request& request, const FaultDecision& fault, SystemTime now);
 
   std::vector<std::unique_ptr<ApiHandler>> handlers_;
   std::vector<std::string> fault_free_paths_;

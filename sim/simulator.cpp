@@ -23,7 +23,9 @@ namespace {
 
 constexpr std::string_view nf_api_path = "/nf/api";
 constexpr std::string_view nf_token_path = "/nf/oauth/v2/token";
-constexpr std::string_view tw_api_path = "/tw/8";
+constexpr std::string_view tw_api_root = "/tw";
+constexpr std::string_view tw_current_version = "/12";
+constexpr std::string_view tw_v8 = "/8";
 
 // The host part of the URLs clients use: a wildcard bind is reached on loopback.
 std::string url_host(const std::string& bound) {
@@ -40,6 +42,7 @@ std::string SimEndpoints::to_json() const {
   return sim::to_json_text(boost::json::object{{"nf_api", nf_api},
                                                {"nf_token_url", nf_token_url},
                                                {"tw_api", tw_api},
+                                               {"tw_api_v8", tw_api_v8},
                                                {"tw_account", tw_account},
                                                {"client_id", client_id},
                                                {"client_secret", client_secret},
@@ -76,8 +79,9 @@ SimEndpoints Simulator::start() {
                                                                           .tls_key = o.tls_key,
                                                                           .threads = threads});
   const std::uint16_t port = impl.server->port();
-  const std::string base =
-      std::string(impl.server->tls() ? "https://" : "http://") + url_host(o.host) + ":" + std::to_string(port);
+  const std::string scheme = impl.server->tls() ? "https" : "http";
+  const std::string authority = url_host(o.host) + ":" + std::to_string(port);
+  const std::string base = scheme + "://" + authority;
 
   sim::NeuroflashConfig nf;
   nf.api_base = nf_api_path;
@@ -89,8 +93,9 @@ SimEndpoints Simulator::start() {
   nf.seed = o.seed;
   nf.store = o.store;
   sim::TwitterConfig tw;
-  tw.api_base = tw_api_path;
-  tw.public_base_url = base + std::string(tw_api_path);
+  tw.api_root = tw_api_root;
+  tw.scheme = scheme;
+  tw.default_authority = authority;
   tw.total_count_limit = o.total_count_limit;
   tw.total_count_window = o.total_count_window;
   tw.rate_limit = o.tw_rate_limit;
@@ -98,11 +103,13 @@ SimEndpoints Simulator::start() {
   tw.members_limit = o.tw_members_limit;
   tw.members_window = o.tw_members_window;
   tw.members_short_answer_rate = o.tw_members_short_rate;
+  tw.published_budgets = o.tw_published_budgets;
   tw.seed = o.seed;
 
   impl.endpoints = SimEndpoints{.nf_api = base + nf.api_base,
                                 .nf_token_url = base + nf.token_path,
-                                .tw_api = tw.public_base_url,
+                                .tw_api = base + std::string(tw_api_root) + std::string(tw_current_version),
+                                .tw_api_v8 = base + std::string(tw_api_root) + std::string(tw_v8),
                                 .tw_account = tw.account,
                                 .client_id = nf.client_id,
                                 .client_secret = nf.client_secret,

@@ -1,5 +1,7 @@
-// The simulated X/Twitter Ads API v8 tailored audiences (API.md §B), with
-// OAuth 1.0a verification of every request.
+// The simulated X Ads API (API.md §B): audiences under every version it
+// serves over one store (/8/.../tailored_audiences, /9/ to /12/.../custom_audiences),
+// the accounts of B9, and OAuth 1.0a verification of every request against
+// the URL the client addressed (its Host header), as a real server would.
 #pragma once
 
 #include "sim/api_handler.hpp"
@@ -12,8 +14,9 @@
 namespace ab::sim {
 
 struct TwitterConfig {
-  std::string api_base = "/tw/8";                          // path prefix: {api_base}/accounts/...
-  std::string public_base_url;                             // "http://127.0.0.1:PORT/tw/8": what clients sign
+  std::string api_root = "/tw";                            // {api_root}/{version}/accounts/...
+  std::string scheme = "http";                             // what clients sign: {scheme}://{Host}{path}
+  std::string default_authority = "127.0.0.1";             // the Host of a request that names none
   std::string account = "18ce54d4x5t";
   std::string consumer_key = "sim-consumer-key";
   std::string consumer_secret = "sim-consumer-secret";
@@ -21,11 +24,12 @@ struct TwitterConfig {
   std::string access_token_secret = "sim-access-token-secret";
   std::uint64_t total_count_limit = 200;                   // with_total_count requests per window
   std::chrono::milliseconds total_count_window{15 * 60 * 1000};
-  std::uint64_t rate_limit = 0;                            // per ad account; 0: unlimited
+  std::uint64_t rate_limit = 0;                            // per ad account, every endpoint; 0: X's published budgets
   std::chrono::milliseconds rate_window{15 * 60 * 1000};
   std::uint64_t members_limit = 1500;                      // membership requests (B8) per window
   std::chrono::milliseconds members_window{60 * 1000};
   double members_short_answer_rate = 0;                    // answers with success_count < total_count
+  bool published_budgets = true;                           // with rate_limit 0: X's per-family budgets, else none
   std::uint64_t seed = 1;
 };
 

@@ -15,7 +15,9 @@ Answer refused(const Call& call, const ChangeRefusal& refusal) {
 }
 
 Answer not_found(const Call& call) {
-  return error_answer(call, 404, {code::not_found, "no tailored audience " + call.audience_id, "tailored_audience_id"});
+  return error_answer(call, 404,
+                      {code::not_found, "no " + std::string(call.dialect.noun) + " " + call.audience_id,
+                       std::string(call.dialect.audience_id)});
 }
 
 Answer over_total_count_budget(const Call& call, const WindowDecision& decision) {
@@ -32,7 +34,7 @@ Answer over_total_count_budget(const Call& call, const WindowDecision& decision)
 }  // namespace
 
 Answer list_audiences(const Call& call, const Store& store, RateWindow& total_count_window) {
-  auto parsed = parse_list_query(call.params);
+  auto parsed = parse_list_query(call.params, call.dialect.ids);
   if (auto* error = std::get_if<RuleError>(&parsed)) return error_answer(call, 400, error->error, error->rule);
   const ListQuery& query = std::get<ListQuery>(parsed);
 
@@ -52,7 +54,7 @@ Answer list_audiences(const Call& call, const Store& store, RateWindow& total_co
   if (!query.ids.empty()) {
     // The seed echoes the ids as a list.
     boost::json::array ids(query.ids.begin(), query.ids.end());
-    answer.body["request"].as_object()["params"].as_object()["tailored_audience_ids"] = std::move(ids);
+    answer.body["request"].as_object()["params"].as_object()[call.dialect.ids] = std::move(ids);
   }
   answer.window = window;
   return answer;
@@ -81,7 +83,8 @@ Answer create_audience(const Call& call, Store& store) {
 
 Answer update_audience(const Call& call, Store& store) {
   Audience* audience = store.find(call.audience_id);
-  if (auto refusal = refuse_change(audience, call.audience_id, Change::update)) return refused(call, *refusal);
+  if (auto refusal = refuse_change(audience, call.audience_id, Change::update, call.dialect, call.dialect.audience_id))
+    return refused(call, *refusal);
   std::optional<std::string> name;
   if (const auto* given = call.param("name")) {
     if (given->empty()) return error_answer(call, 400, {code::invalid_parameter, "name must not be empty", "name"});
@@ -95,7 +98,8 @@ Answer update_audience(const Call& call, Store& store) {
 
 Answer delete_audience(const Call& call, Store& store) {
   Audience* audience = store.find(call.audience_id);
-  if (auto refusal = refuse_change(audience, call.audience_id, Change::remove)) return refused(call, *refusal);
+  if (auto refusal = refuse_change(audience, call.audience_id, Change::remove, call.dialect, call.dialect.audience_id))
+    return refused(call, *refusal);
   store.remove(*audience, call.now);
   return data_answer(call, audience_json(*audience));
 }

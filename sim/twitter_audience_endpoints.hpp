@@ -9,16 +9,16 @@
 
 namespace ab::sim::tw {
 
-// B1 GET accounts/:id/tailored_audiences. with_total_count=true requests take
+// B1 GET accounts/:id/{tailored|custom}_audiences. with_total_count=true requests take
 // from `total_count_window` and are refused with 429 past it.
 Answer list_audiences(const Call& call, const Store& store, RateWindow& total_count_window);
-// B2 GET accounts/:id/tailored_audiences/:id
+// B2 GET accounts/:id/{tailored|custom}_audiences/:id
 Answer get_audience(const Call& call, const Store& store);
-// B3 POST accounts/:id/tailored_audiences?name=...
+// B3 POST accounts/:id/{tailored|custom}_audiences?name=...
 Answer create_audience(const Call& call, Store& store);
-// B4 PUT accounts/:id/tailored_audiences/:id?name=...&description=...
+// B4 PUT accounts/:id/{tailored|custom}_audiences/:id?name=...&description=...
 Answer update_audience(const Call& call, Store& store);
-// B5 DELETE accounts/:id/tailored_audiences/:id
+// B5 DELETE accounts/:id/{tailored|custom}_audiences/:id
 Answer delete_audience(const Call& call, Store& store);
 
 }  // namespace ab::sim::tw

@@ -50,7 +50,7 @@ std::optional<RuleError> read_string(const boost::json::object& params, std::str
 
 class Preparer {
  public:
-  explicit Preparer(Store& store) : store_(store) {}
+  Preparer(Store& store, const Dialect& dialect) : store_(store), dialect_(dialect) {}
 
   std::optional<RuleError> prepare(Item& item) {
     switch (item.operation) {
@@ -96,10 +96,10 @@ class Preparer {
   std::optional<RuleError> prepare_change(Item& item, Change change) {
     const auto& params = *item.params;
     std::optional<std::string> id;
-    if (auto error = read_string(params, "tailored_audience_id", id)) return error;
-    if (!id) return missing("tailored_audience_id");
+    if (auto error = read_string(params, item_id, id)) return error;
+    if (!id) return missing(std::string(item_id));
     Audience* audience = usable(*id) ? store_.find(*id) : nullptr;
-    if (auto refusal = refuse_change(audience, *id, change)) return RuleError{refusal->error, {}};
+    if (auto refusal = refuse_change(audience, *id, change, dialect_, item_id)) return RuleError{refusal->error, {}};
     item.target = audience;
     if (change == Change::remove) {
       removed_.insert(audience->id);
@@ -117,7 +117,12 @@ class Preparer {
     return audience && !audience->deleted && !removed_.contains(audience->id);
   }
 
+  // An Update or Delete item names its audience so in every version: nothing
+  // X published says the batch body was renamed with the resource.
+  static constexpr std::string_view item_id = "tailored_audience_id";
+
   Store& store_;
+  const Dialect& dialect_;
   std::unordered_set<std::string> removed_;
 };
 
@@ -177,7 +182,7 @@ Answer batch_audiences(const Call& call, Store& store) {
     prepared[i].params = &params->get_object();
   }
 
-  Preparer preparer(store);
+  Preparer preparer(store, call.dialect);
   boost::json::array operation_errors;
   bool failed = false;
   for (std::size_t i = 0; i < prepared.size(); ++i) {

@@ -1,4 +1,4 @@
-// B6 POST batch/accounts/:account_id/tailored_audiences: a JSON array of at
+// B6 POST batch/accounts/:account_id/{tailored|custom}_audiences: a JSON array of at
 // most 10 {"operation_type": Create|Update|Delete, "params": {...}} items
 // that succeeds or fails as a whole.
 //   - request-level errors (not JSON, not an array, over 10 items) under "errors";

@@ -26,8 +26,8 @@ boost::json::object Call::echo() const {
   boost::json::object out;
   for (const auto& [key, value] : params)
     if (!out.contains(key)) out[key] = value;
-  out["account_id"] = account_id;
-  if (!audience_id.empty()) out["tailored_audience_id"] = audience_id;
+  if (!account_id.empty()) out["account_id"] = account_id;
+  if (!audience_id.empty()) out[dialect.audience_id] = audience_id;
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include "sim/oauth1_signature.hpp"
 #include "sim/rate_window.hpp"
 #include "sim/referee.hpp"
+#include "sim/twitter_versions.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -49,6 +50,7 @@ struct RuleError {
 const std::string* find_param(const oauth1::Params& params, std::string_view name);
 
 struct Call {
+  const Dialect& dialect;        // the version the path names
   std::string account_id;
   std::string audience_id;       // from the path; empty when the path names none
   const oauth1::Params& params;  // query and form body, decoded, without oauth_*

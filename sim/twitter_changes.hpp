@@ -18,6 +18,8 @@ struct ChangeRefusal {
 };
 
 // nullopt when the change is allowed; `audience` may be null (no such id).
-std::optional<ChangeRefusal> refuse_change(const Audience* audience, std::string_view id, Change change);
+// Errors name `parameter`, the one that gave the id, and the audience in the version's words.
+std::optional<ChangeRefusal> refuse_change(const Audience* audience, std::string_view id, Change change,
+                                           const Dialect& dialect, std::string_view parameter);
 
 }  // namespace ab::sim::tw

@@ -25,12 +25,15 @@ bool starts_with_lowered(std::string_view text, std::string_view lowered_prefix)
                     [](char p, char t) { return p == static_cast<char>(std::tolower(static_cast<unsigned char>(t))); });
 }
 
+// X's ids are short base-36 strings; a space (ids joined with ", ") names no audience.
+bool is_id_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; }
+
 std::optional<std::vector<std::string>> split_ids(std::string_view text) {
   std::vector<std::string> ids;
   for (;;) {
     const auto comma = text.find(',');
     const std::string_view id = text.substr(0, comma);
-    if (id.empty()) return std::nullopt;
+    if (id.empty() || !std::all_of(id.begin(), id.end(), is_id_char)) return std::nullopt;
     ids.push_back(lower_ascii(id));
     if (comma == std::string_view::npos) return ids;
     text.remove_prefix(comma + 1);
@@ -78,7 +81,7 @@ struct ListOrder {
 
 }  // namespace
 
-std::variant<ListQuery, RuleError> parse_list_query(const oauth1::Params& params) {
+std::variant<ListQuery, RuleError> parse_list_query(const oauth1::Params& params, std::string_view ids_parameter) {
   ListQuery query;
   if (const auto* count = find_param(params, "count")) {
     std::size_t value = 0;
@@ -106,11 +109,12 @@ std::variant<ListQuery, RuleError> parse_list_query(const oauth1::Params& params
     if (!parsed) return invalid("sort_by", "sort_by must be created_at, updated_at or name, then -asc or -desc");
     std::tie(query.sort_field, query.descending) = *parsed;
   }
-  if (const auto* ids = find_param(params, "tailored_audience_ids")) {
+  if (const auto* ids = find_param(params, ids_parameter)) {
+    const std::string name(ids_parameter);
     auto parsed = split_ids(*ids);
-    if (!parsed) return invalid("tailored_audience_ids", "tailored_audience_ids must be ids separated by commas");
-    if (parsed->size() > max_ids)
-      return invalid("tailored_audience_ids", "at most 200 tailored_audience_ids per request", rule::ids_over_200);
+    if (!parsed)
+      return invalid(name, name + " must be ids (letters, digits, '_', '-') separated by commas, without spaces");
+    if (parsed->size() > max_ids) return invalid(name, "at most 200 " + name + " per request", rule::ids_over_200);
     query.ids = std::move(*parsed);
   }
   for (auto [name, flag] :

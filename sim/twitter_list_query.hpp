@@ -34,7 +34,8 @@ struct ListQuery {
   bool with_total_count = false;
 };
 
-std::variant<ListQuery, RuleError> parse_list_query(const oauth1::Params& params);
+// `ids_parameter`: tailored_audience_ids (v8) or custom_audience_ids.
+std::variant<ListQuery, RuleError> parse_list_query(const oauth1::Params& params, std::string_view ids_parameter);
 
 struct ListPage {
   std::vector<const Audience*> items;

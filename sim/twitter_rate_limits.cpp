@@ -1,18 +1,6 @@
 #include "sim/twitter_rate_limits.hpp"
 
-#include <limits>
-
 namespace ab::sim::tw {
-
-namespace {
-
-constexpr std::uint64_t effectively_unlimited = std::numeric_limits<std::uint32_t>::max();
-
-std::uint64_t user_limit(std::uint64_t account_limit) {
-  return account_limit == 0 ? effectively_unlimited : 2 * account_limit;
-}
-
-}  // namespace
 
 WindowDecision take_counting_early(RateWindow& window, SystemTime now, Referee& referee) {
   const bool before_reset = window.before_named_reset(now);
@@ -21,16 +9,47 @@ WindowDecision take_counting_early(RateWindow& window, SystemTime now, Referee& 
   return decision;
 }
 
-RateLimits::RateLimits(std::uint64_t account_limit, std::chrono::milliseconds window)
-    : user_(user_limit(account_limit), window) {
-  if (account_limit > 0) account_.emplace(account_limit, window);
+Family family_of(std::string_view method) { return method == "GET" ? Family::read : Family::write; }
+
+RateLimits::RateLimits(std::uint64_t account_limit, std::chrono::milliseconds window, bool published) {
+  if (account_limit > 0) {
+    account_.emplace(account_limit, window);
+    reads_.emplace(2 * account_limit, window);
+    return;
+  }
+  if (!published) return;
+  reads_.emplace(published_reads.limit, published_reads.window);
+  writes_.emplace(published_writes.limit, published_writes.window);
 }
 
-Admission RateLimits::admit(SystemTime now, bool on_account, Referee& referee) {
-  Admission admission{take_counting_early(user_, now, referee), std::nullopt};
-  if (admission.user.allowed && on_account && account_)
-    admission.account = take_counting_early(*account_, now, referee);
+RateWindow* RateLimits::user_window(Family family) {
+  if (family == Family::write && writes_) return &*writes_;
+  return reads_ ? &*reads_ : nullptr;
+}
+
+const RateWindow* RateLimits::user_window(Family family) const {
+  if (family == Family::write && writes_) return &*writes_;
+  return reads_ ? &*reads_ : nullptr;
+}
+
+Admission RateLimits::admit(SystemTime now, Family family, bool on_account, Referee& referee) {
+  Admission admission;
+  if (RateWindow* user = user_window(family)) admission.user = take_counting_early(*user, now, referee);
+  if (admission.allowed() && on_account && account_) admission.account = take_counting_early(*account_, now, referee);
   return admission;
+}
+
+std::optional<WindowDecision> RateLimits::throttled(SystemTime now, Family family) const {
+  const RateWindow* user = user_window(family);
+  if (!user) return std::nullopt;
+  WindowDecision decision;
+  decision.allowed = false;
+  decision.limit = user->limit();
+  decision.remaining = 0;
+  const auto next_second = std::chrono::floor<std::chrono::seconds>(now.time_since_epoch()) + std::chrono::seconds(1);
+  decision.reset_epoch = next_second.count();
+  decision.retry_after = std::chrono::seconds(1);
+  return decision;
 }
 
 }  // namespace ab::sim::tw

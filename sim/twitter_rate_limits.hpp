@@ -1,12 +1,16 @@
-// The X Ads limits every request meets before its endpoint (API.md §B7): a
-// user-level window (x-rate-limit-*) over every signed request, and, when
-// configured, an ad-account window (x-account-rate-limit-*) over the
-// requests on the simulated account.
+// The X Ads limits every request meets before its endpoint (API.md §B7).
 //
-// The user-level budget is twice the account's (one user token may drive
-// several ad accounts), so the account window is the one a single-account
-// client meets first; with no account limit (0) the user-level window is
-// effectively unlimited but still reports its counts.
+// Without a configured account limit, each endpoint family has X's published
+// user-level budget (x-rate-limit-*): reads (GET) 2,000 per 15 minutes, the low
+// end of X's published range, and writes 450 per minute. `published` false
+// drops them: no window, no x-rate-limit-* headers (for tests that push more
+// than X would take in one window and are not about pacing).
+//
+// With an account limit (--tw-rate N/D), that one budget covers every endpoint:
+// an ad-account window (x-account-rate-limit-*) over the requests on the
+// simulated account, and a user-level window twice as large (one user token
+// may drive several ad accounts), so the account window is the one a
+// single-account client meets first.
 #pragma once
 
 #include "sim/rate_window.hpp"
@@ -14,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string_view>
 
 namespace ab::sim::tw {
 
@@ -21,22 +26,40 @@ namespace ab::sim::tw {
 // is refused before the reset an earlier refusal named.
 WindowDecision take_counting_early(RateWindow& window, SystemTime now, Referee& referee);
 
+enum class Family { read, write };
+Family family_of(std::string_view method);
+
+struct Budget {
+  std::uint64_t limit;
+  std::chrono::milliseconds window;
+};
+inline constexpr Budget published_reads{2000, std::chrono::minutes(15)};
+inline constexpr Budget published_writes{450, std::chrono::minutes(1)};
+
 struct Admission {
-  WindowDecision user;
+  std::optional<WindowDecision> user;     // none when no user-level budget is published
   std::optional<WindowDecision> account;  // taken only for the simulated account, when limited
-  bool allowed() const { return user.allowed && (!account || account->allowed); }
+  bool allowed() const { return (!user || user->allowed) && (!account || account->allowed); }
 };
 
 class RateLimits {
  public:
-  RateLimits(std::uint64_t account_limit, std::chrono::milliseconds window);
-  // Counts one request; `on_account` when it names the simulated account.
+  RateLimits(std::uint64_t account_limit, std::chrono::milliseconds window, bool published = true);
+  // Counts one request of `family`; `on_account` when it names the simulated account.
   // A request refused before a reset named earlier is counted on `referee`.
-  Admission admit(SystemTime now, bool on_account, Referee& referee);
+  Admission admit(SystemTime now, Family family, bool on_account, Referee& referee);
+  // What a simulated throttle (a fault) says about `family`: its limit, none
+  // remaining, reset at the next whole second. Nothing is counted: a random
+  // throttle is not the client's fault, nor are the requests it had in flight.
+  std::optional<WindowDecision> throttled(SystemTime now, Family family) const;
 
  private:
-  RateWindow user_;
+  RateWindow* user_window(Family family);
+  const RateWindow* user_window(Family family) const;
+
   std::optional<RateWindow> account_;
+  std::optional<RateWindow> reads_;   // with an account limit: every family's user window
+  std::optional<RateWindow> writes_;
 };
 
 }  // namespace ab::sim::tw

@@ -1,13 +1,16 @@
 // Which X Ads endpoint a request names, from its method and the path after
-// the API's base ("/accounts/18ce54d4x5t/tailored_audiences/2906h").
+// the API's versioned base ("/accounts/18ce54d4x5t/custom_audiences/2906h"),
+// in the dialect of that version.
 #pragma once
+
+#include "sim/twitter_versions.hpp"
 
 #include <string>
 #include <string_view>
 
 namespace ab::sim::tw {
 
-enum class Endpoint { list, get, create, update, remove, batch, members, unknown };
+enum class Endpoint { list, get, create, update, remove, batch, members, accounts, account, unknown };
 
 struct Route {
   Endpoint endpoint = Endpoint::unknown;
@@ -15,9 +18,9 @@ struct Route {
   std::string audience_id;  // decoded; empty unless the path names one
 };
 
-Route match_route(std::string_view method, std::string_view path);
+Route match_route(std::string_view method, std::string_view path, const Dialect& dialect);
 
-// The referee's name for an endpoint: "tw.list", "tw.batch", ...
+// The referee's name for an endpoint: "tw.list", "tw.batch", "tw.accounts", ...
 std::string_view endpoint_name(Endpoint endpoint);
 
 }  // namespace ab::sim::tw

@@ -11,6 +11,8 @@
 // SIGINT/SIGTERM when install_signal_handlers is set) or cannot start.
 #pragma once
 
+#include "audience_batch/simulator.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -39,7 +41,9 @@ struct NeuroflashEndpoints {
 };
 
 struct TwitterEndpoints {
-  std::string api = "https://ads-api.twitter.com/8";
+  // The version X serves today; the last path segment picks the resource
+  // names (8: tailored_audiences, 9 and later: custom_audiences).
+  std::string api = "https://ads-api.x.com/12";
   std::string account;  // required for tw.* jobs
   std::string consumer_key;
   std::string consumer_secret;
@@ -69,8 +73,9 @@ struct RunOptions {
   std::filesystem::path responses;        // empty: no responses file
   std::filesystem::path metrics;          // empty: no metrics file
   JobConfig job;
-  bool use_simulator = false;             // --sim: serve both APIs in-process
+  bool use_simulator = false;             // --sim: serve both APIs in-process ...
   bool sim_store_ids = false;             // --sim-store ids: the simulator keeps ids, not profiles
+  SimOptions simulator;                   // ... with these faults (--sim-latency, --sim-error-rate, ...)
   unsigned concurrency = 32;
   std::vector<RateSpec> rates;            // --rate, in addition to the defaults
   unsigned max_attempts = 8;

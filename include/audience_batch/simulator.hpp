@@ -36,8 +36,11 @@ struct SimOptions {
   std::uint64_t nf_rate_limit = 0;                    // 0: unlimited (neuroflash publishes none)
   std::chrono::milliseconds nf_rate_window{1000};
   bool nf_rate_published = true;                      // false: no x-rate-limit-* headers, 429s name Retry-After only
-  std::uint64_t tw_rate_limit = 0;                    // 0: unlimited; else per ad account
+  std::uint64_t tw_rate_limit = 0;                    // per ad account, every X endpoint; 0: see below
   std::chrono::milliseconds tw_rate_window{15 * 60 * 1000};
+  // With tw_rate_limit 0: X's published budgets per endpoint family (reads
+  // 2,000 per 15 minutes, writes 450 per minute, x-rate-limit-*); false: none.
+  bool tw_published_budgets = true;
   std::uint64_t tw_members_limit = 1500;              // X membership requests (API.md §B8) ...
   std::chrono::milliseconds tw_members_window{60 * 1000};  // ... per window
   double tw_members_short_rate = 0;                   // membership answers with success_count < total_count
@@ -53,7 +56,8 @@ struct SimOptions {
 struct SimEndpoints {
   std::string nf_api;
   std::string nf_token_url;
-  std::string tw_api;
+  std::string tw_api;     // the version X serves today (custom_audiences)
+  std::string tw_api_v8;  // v8 (tailored_audiences), over the same store
   std::string tw_account;
   std::string client_id;
   std::string client_secret;

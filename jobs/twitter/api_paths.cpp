@@ -25,24 +25,24 @@ std::string Query::str() const {
   return out;
 }
 
-ApiPaths::ApiPaths(std::string_view api_base, std::string_view account)
-    : base_(api_base), account_(percent_encode(account)) {
+ApiPaths::ApiPaths(std::string_view api_base, std::string_view account, const ApiVersion& version)
+    : version_(version), base_(api_base), account_(percent_encode(account)) {
   while (!base_.empty() && base_.back() == '/') base_.pop_back();
 }
 
 std::string ApiPaths::audiences(const Query& query) const {
-  return base_ + "/accounts/" + account_ + "/tailored_audiences" + query.str();
+  return base_ + "/accounts/" + account_ + "/" + std::string(version_.audiences) + query.str();
 }
 
 std::string ApiPaths::audience(std::string_view id, const Query& query) const {
-  return base_ + "/accounts/" + account_ + "/tailored_audiences/" + percent_encode(id) + query.str();
+  return base_ + "/accounts/" + account_ + "/" + std::string(version_.audiences) + "/" + percent_encode(id) + query.str();
 }
 
 // Built on audience(): where the audience's resource is named, its users are too.
 std::string ApiPaths::audience_users(std::string_view id) const { return audience(id) + "/users"; }
 
 std::string ApiPaths::batch_audiences() const {
-  return base_ + "/batch/accounts/" + account_ + "/tailored_audiences";
+  return base_ + "/batch/accounts/" + account_ + "/" + std::string(version_.audiences);
 }
 
 }  // namespace ab::tw

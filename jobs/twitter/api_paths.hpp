@@ -1,7 +1,9 @@
-// Where the X Ads API v8 tailored-audience endpoints are (API.md §B) and how
-// their query strings are written: parameters in the order given, each
-// RFC 3986-encoded, exactly as they are signed.
+// Where the X Ads API audience endpoints are (API.md §B, §B11: the resource
+// is named by the API version) and how their query strings are written:
+// parameters in the order given, each RFC 3986-encoded, exactly as they are signed.
 #pragma once
+
+#include "jobs/twitter/api_versions.hpp"
 
 #include <string>
 #include <string_view>
@@ -25,19 +27,24 @@ class Query {
 
 class ApiPaths {
  public:
-  // `api_base` e.g. "https://ads-api.twitter.com/8" (a trailing "/" is ignored).
-  ApiPaths(std::string_view api_base, std::string_view account);
+  // `api_base` e.g. "https://ads-api.x.com/12" (a trailing "/" is ignored),
+  // `version` the one it names (api_version_of).
+  ApiPaths(std::string_view api_base, std::string_view account, const ApiVersion& version);
 
-  // {base}/accounts/{account}/tailored_audiences{query}: B1 list, B3 create.
+  // {base}/accounts/{account}/{audiences}{query}: B1 list, B3 create.
   std::string audiences(const Query& query = {}) const;
-  // {base}/accounts/{account}/tailored_audiences/{id}{query}: B2, B4, B5.
+  // {base}/accounts/{account}/{audiences}/{id}{query}: B2, B4, B5.
   std::string audience(std::string_view id, const Query& query = {}) const;
-  // {base}/accounts/{account}/tailored_audiences/{id}/users: B8 membership.
+  // {base}/accounts/{account}/{audiences}/{id}/users: B8 membership.
   std::string audience_users(std::string_view id) const;
-  // {base}/batch/accounts/{account}/tailored_audiences: B6.
+  // {base}/batch/accounts/{account}/{audiences}: B6.
   std::string batch_audiences() const;
+  // B1's id-list parameter: tailored_audience_ids (v8) or custom_audience_ids.
+  std::string_view ids_filter() const { return version_.ids_filter; }
+  const ApiVersion& version() const { return version_; }
 
  private:
+  ApiVersion version_;
   std::string base_;
   std::string account_;  // encoded for a path segment
 };

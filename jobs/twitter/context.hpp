@@ -26,7 +26,10 @@ using WallClock = std::function<SystemTime()>;
 
 struct Context {
   TwitterEndpoints endpoints;
-  ApiPaths paths;
+  ApiPaths paths;  // for the version endpoints.api names (the current one when it names none)
+  // Why endpoints.api names no version audience-batch knows; empty when it does.
+  // The kinds refuse to start with it (exit 2) before any request.
+  std::string version_error;
   std::shared_ptr<Authenticator> auth;
   WallClock clock;
   // Clock skew allowed between us and the API when deciding whether an

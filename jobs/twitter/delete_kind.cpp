@@ -1,4 +1,4 @@
-// tw.delete: B5, DELETE .../tailored_audiences/:id. Replay-safe, so the
+// tw.delete: B5, DELETE .../{tailored|custom}_audiences/:id. Replay-safe, so the
 // engine resends it after a lost answer; a 404 to such a resend most likely
 // means the first attempt deleted it. That is confirmed, not assumed: the
 // audience is looked up with with_deleted=true and must come back deleted.
@@ -50,7 +50,7 @@ class DeleteKind final : public TwitterKind {
     }
     // An earlier attempt may have deleted it before its answer was lost.
     Query query;
-    query.add("tailored_audience_ids", id).add("with_deleted", "true");
+    query.add(context().paths.ids_filter(), id).add("with_deleted", "true");
     ApiRequest lookup = context().request(boost::beast::http::verb::get, context().paths.audiences(query), {task.row});
     const ListPage page = co_await fetch_list_page(api, std::move(lookup));
     const unsigned attempts = response.attempts + page.response.attempts;

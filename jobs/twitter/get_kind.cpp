@@ -1,5 +1,6 @@
-// tw.get: rows are coalesced into B1 list requests of up to 200
-// tailored_audience_ids (API.md §C.3), so 10,000 rows cost 50 requests.
+// tw.get: rows are coalesced into B1 list requests of up to 200 ids
+// (tailored_audience_ids; custom_audience_ids from v9; API.md §C.3), so
+// 10,000 rows cost 50 requests.
 // with_deleted=true: a get finds a deleted audience too (it comes back with
 // "deleted": true) rather than calling it "not found".
 #include "jobs/twitter/audience_list.hpp"
@@ -84,7 +85,7 @@ class GetKind final : public TwitterKind {
     std::string cursor;
     do {
       Query query;
-      query.add("tailored_audience_ids", ids).add("with_deleted", "true").add_if("cursor", cursor);
+      query.add(context().paths.ids_filter(), ids).add("with_deleted", "true").add_if("cursor", cursor);
       ApiRequest request = context().request(boost::beast::http::verb::get, context().paths.audiences(query), rows);
       const ListPage page = co_await fetch_list_page(api, std::move(request));
       attempts += page.response.attempts;

@@ -22,6 +22,7 @@ std::string missing_settings(const TwitterEndpoints& endpoints) {
 }
 
 boost::asio::awaitable<StartResult> TwitterKind::start(Api& api) {
+  if (!context_.version_error.empty()) co_return StartResult{false, context_.version_error};
   if (const std::string missing = missing_settings(context_.endpoints); !missing.empty())
     co_return StartResult{false, "tw.* jobs need " + missing};
 

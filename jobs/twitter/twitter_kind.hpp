@@ -11,7 +11,8 @@ namespace ab::tw {
 class TwitterKind : public JobKind {
  public:
   explicit TwitterKind(Context context) : context_(std::move(context)) {}
-  std::string rows_server() const final { return context_.endpoints.api; }
+  // Nothing is opened ahead for a version start() will refuse.
+  std::string rows_server() const final { return context_.version_error.empty() ? context_.endpoints.api : ""; }
   boost::asio::awaitable<StartResult> start(Api& api) override;
 
  protected:

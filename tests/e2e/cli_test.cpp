@@ -43,7 +43,7 @@ TEST(CliOptions, RunTakesDefaultsFromSpec) {
   EXPECT_FALSE(o.deadline.has_value());
   EXPECT_EQ(o.job.nf.api, "https://app.neuroflash.com/api");
   EXPECT_EQ(o.job.nf.token_url, "https://id.neuroflash.com/oauth/v2/token");
-  EXPECT_EQ(o.job.tw.api, "https://ads-api.twitter.com/8");
+  EXPECT_EQ(o.job.tw.api, "https://ads-api.x.com/12");  // the version X serves today (API.md §B11)
   EXPECT_EQ(o.job.audience_model, "538b1efc6f88ad88feebf7acd8c618facb54fe82");
 }
 
@@ -61,6 +61,21 @@ TEST(CliOptions, FlagBeatsEnvironmentBeatsDefault) {
   EXPECT_EQ(nf.workspace, "ws-7");
   EXPECT_EQ(nf.client_id, "cid");
   EXPECT_EQ(nf.client_secret, "csecret");
+}
+
+TEST(CliOptions, TwApiMustNameAVersionTheTableKnows) {
+  for (const char* url : {"https://ads-api.x.com/8", "https://ads-api.x.com/11", "https://ads-api.x.com/12/"}) {
+    auto c = parse({"run", "j.csv", "--job", "tw.get", "--tw-account", "a", "--tw-api", url});
+    EXPECT_TRUE(std::holds_alternative<ab::RunCommand>(c)) << url << ": " << usage_error(c);
+  }
+  for (const char* url : {"https://ads-api.x.com/7", "https://ads-api.x.com/99", "https://ads-api.x.com"}) {
+    const auto message = usage_error(parse({"check", "j.csv", "--job", "tw.get", "--tw-api", url}));
+    EXPECT_NE(message.find("--tw-api"), std::string::npos) << message;
+    EXPECT_NE(message.find("8, 9, 10, 11, 12"), std::string::npos) << message;
+  }
+  // Only tw.* jobs care which X version a stray environment names.
+  auto nf = parse({"run", "j.csv", "--job", "nf.get"}, {{"TWITTER_ADS_API_URL", "https://ads-api.x.com/7"}});
+  EXPECT_TRUE(std::holds_alternative<ab::RunCommand>(nf)) << usage_error(nf);
 }
 
 TEST(CliOptions, SecretsAreNotFlags) {

@@ -32,6 +32,9 @@ std::string nf_create_job(std::size_t rows, std::size_t invalid_every = 0) {
 
 SimOptions bad_night() {
   SimOptions s;
+  // X's published budgets, and throttles that name a reset a second away,
+  // would pace these runs for a minute; they are about faults, not X's pace.
+  s.tw_published_budgets = false;
   s.error_rate = 0.20;
   s.throttle_rate = 0.10;
   s.reset_rate = 0.05;
@@ -224,6 +227,7 @@ TEST(EngineE2e, KillNineAtRandomMomentsThenRerunLosesNothingAndDuplicatesNothing
   sim_options.latency = std::chrono::milliseconds(5);
   sim_options.lost_reply_rate = 0.02;
   sim_options.seed = 11;
+  sim_options.tw_published_budgets = false;  // 600 creates: more than X's 450 writes a minute
   Simulator sim(sim_options);
   const auto where = sim.start();
   ScratchDir dir;
@@ -306,7 +310,9 @@ TEST(EngineE2e, AFullDiskStopsWithExitThreeKeepingWhatWasRecorded) {
     std::filesystem::path p;
     ~Unmount() { ::umount(p.c_str()); }
   } unmount{small};
-  Simulator sim({});
+  SimOptions unpaced;
+  unpaced.tw_published_budgets = false;  // 3,000 creates: more than X's 450 writes a minute
+  Simulator sim(unpaced);
   write_file(dir.file("job.csv"), tw_create_job(3000, "Disk"));
   auto options = options_for(sim.start(), dir.file("job.csv"), "tw.create");
   options.out = small / "results.csv";

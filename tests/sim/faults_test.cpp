@@ -118,11 +118,11 @@ TEST(Faults, FaultFreeRequestsOnlyGetTheLatencyAndDoNotShiftTheOthers) {
 
 TEST(Faults, AnswersOfErrorsAndThrottles) {
   Request request(boost::beast::http::verb::get, "/x", 11);
-  auto throttled = fault_answer(request, {.kind = FaultKind::throttle, .status = 429});
+  auto throttled = generic_fault_answer(request, {.status = 429});
   EXPECT_EQ(throttled.result_int(), 429u);
   EXPECT_EQ(throttled.count(boost::beast::http::field::retry_after), 0u);
   EXPECT_EQ(throttled.count("x-rate-limit-reset"), 0u);
-  auto unavailable = fault_answer(request, {.kind = FaultKind::error, .status = 503, .retry_after = true});
+  auto unavailable = generic_fault_answer(request, {.status = 503, .retry_after = true});
   EXPECT_EQ(unavailable.result_int(), 503u);
   EXPECT_EQ(unavailable[boost::beast::http::field::retry_after], "1");
   EXPECT_EQ(unavailable[boost::beast::http::field::content_type], "application/json");

@@ -17,9 +17,10 @@ namespace {
 
 namespace json = boost::json;
 
-const std::vector<std::string> startup_keys{"nf_api",       "nf_token_url",    "tw_api",       "tw_account",
-                                            "client_id",    "client_secret",   "consumer_key", "consumer_secret",
-                                            "access_token", "access_token_secret"};
+const std::vector<std::string> startup_keys{"nf_api",          "nf_token_url", "tw_api",
+                                            "tw_api_v8",       "tw_account",   "client_id",
+                                            "client_secret",   "consumer_key", "consumer_secret",
+                                            "access_token",    "access_token_secret"};
 
 void expect_startup_line(const std::string& line, std::uint16_t port) {
   EXPECT_EQ(line.find('\n'), std::string::npos);
@@ -34,7 +35,9 @@ void expect_startup_line(const std::string& line, std::uint16_t port) {
   const std::string base = "http://127.0.0.1:" + std::to_string(port);
   EXPECT_EQ(parsed.at("nf_api"), json::value(base + "/nf/api"));
   EXPECT_EQ(parsed.at("nf_token_url"), json::value(base + "/nf/oauth/v2/token"));
-  EXPECT_EQ(parsed.at("tw_api"), json::value(base + "/tw/8"));
+  // The version X serves today; v8 beside it (API.md §B11).
+  EXPECT_EQ(parsed.at("tw_api"), json::value(base + "/tw/12"));
+  EXPECT_EQ(parsed.at("tw_api_v8"), json::value(base + "/tw/8"));
 }
 
 TEST_F(SimulatorTest, TheStartupLineNamesExactlyTheDocumentedKeys) {

@@ -177,12 +177,12 @@ TEST_F(TwitterBatchTest, ABodyThatIsNotAListOfOperationsIsInvalid) {
 
 TEST_F(TwitterBatchTest, TheBodyMustBeSentAsJson) {
   const TwReply reply = send(boost::beast::http::verb::post,
-                             config.api_base + "/batch/accounts/" + config.account + "/tailored_audiences",
+                             api_base + "/batch/accounts/" + config.account + "/tailored_audiences",
                              "[" + json::serialize(valid_item()) + "]", "text/plain");
   EXPECT_EQ(reply.status, 400u);
   EXPECT_EQ(violations(rule::invalid_body), 1u);
   const TwReply with_charset = send(boost::beast::http::verb::post,
-                                    config.api_base + "/batch/accounts/" + config.account + "/tailored_audiences",
+                                    api_base + "/batch/accounts/" + config.account + "/tailored_audiences",
                                     "[" + json::serialize(valid_item()) + "]", "Application/JSON; charset=utf-8");
   EXPECT_EQ(with_charset.status, 200u);
 }

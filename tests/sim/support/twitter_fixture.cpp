@@ -28,8 +28,13 @@ std::string str(const boost::json::value& value) { return std::string(value.as_s
 TwitterApiTest::TwitterApiTest()
     : now(std::chrono::seconds(1'714'564'800)),  // 2024-05-01T12:00:00Z
       signer({"", "", "", ""}) {
-  config.public_base_url = "http://127.0.0.1:8181/tw/8";
   restart(config);
+}
+
+void TwitterApiTest::set_version(unsigned version) {
+  api_base = "/tw/" + std::to_string(version);
+  public_base_url = "http://127.0.0.1:8181" + api_base;
+  audiences_name = version == 8 ? "tailored_audiences" : "custom_audiences";
 }
 
 void TwitterApiTest::restart(TwitterConfig new_config) {
@@ -65,12 +70,12 @@ TwReply TwitterApiTest::deliver(const Request& request) {
 TwReply TwitterApiTest::send(http::verb verb, std::string_view target, std::string body,
                              std::string_view content_type) {
   Request request = make_request(verb, target, std::move(body), content_type);
-  signer.sign(request, config.api_base, config.public_base_url, now);
+  signer.sign(request, api_base, public_base_url, now);
   return deliver(request);
 }
 
 std::string TwitterApiTest::audiences_path() const {
-  return config.api_base + "/accounts/" + config.account + "/tailored_audiences";
+  return api_base + "/accounts/" + config.account + "/" + audiences_name;
 }
 
 TwReply TwitterApiTest::list(std::string_view query) {
@@ -95,7 +100,7 @@ TwReply TwitterApiTest::remove(std::string_view id) {
 }
 
 TwReply TwitterApiTest::batch(std::string body) {
-  return send(http::verb::post, config.api_base + "/batch/accounts/" + config.account + "/tailored_audiences",
+  return send(http::verb::post, api_base + "/batch/accounts/" + config.account + "/" + audiences_name,
               std::move(body), "application/json");
 }
 

@@ -53,8 +53,15 @@ class TwitterApiTest : public ::testing::Test {
   std::vector<std::string> ids_of(std::string_view query, std::string_view audience_type = "CRM");
   std::vector<std::string> owned_crm_ids() { return ids_of("count=1000"); }
 
-  std::string audiences_path() const;  // {api_base}/accounts/{account}/tailored_audiences
+  std::string audiences_path() const;  // {api_base}/accounts/{account}/{the version's audiences}
   std::uint64_t violations(std::string_view rule) const { return referee.violations(rule); }
+
+  // The version under test: its base path, the URL a client signs for it, and
+  // its resource name (8: tailored_audiences; set_version changes all three).
+  void set_version(unsigned version);
+  std::string api_base = "/tw/8";
+  std::string public_base_url = "http://127.0.0.1:8181/tw/8";
+  std::string audiences_name = "tailored_audiences";
 
   TwitterConfig config;
   Referee referee;

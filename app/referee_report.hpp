@@ -1,0 +1,14 @@
+// What `run --sim` prints at the end: the embedded simulator's referee on the
+// run it just watched (API.md's rules the client broke, by name), so that a
+// rehearsed bad night shows whether the engine stayed within every rule.
+#pragma once
+
+#include <string>
+
+namespace ab {
+
+// One line from the simulator's stats (its /__stats JSON): "simulator referee:
+// 412 requests, no rule broken" or "... 2 rules broken: request_before_reset 2".
+std::string referee_report(const std::string& stats_json);
+
+}  // namespace ab
