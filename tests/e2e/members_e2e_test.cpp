@@ -64,7 +64,7 @@ Person person(std::size_t i, bool shouting) {
       break;
     }
     case 2: {  // an IDFA in capitals
-      char idfa[40];
+      char idfa[64];
       std::snprintf(idfa, sizeof idfa, "%08zX-47CC-4056-A16A-C8217E029462", i);
       std::string lower = idfa;
       for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
