@@ -78,8 +78,8 @@ class TwitterE2e : public ::testing::TestWithParam<unsigned> {
 };
 
 INSTANTIATE_TEST_SUITE_P(Versions, TwitterE2e, ::testing::Values(8u, 12u),
-                         [](const ::testing::TestParamInfo<unsigned>& info) {
-                           return "v" + std::to_string(info.param);
+                         [](const ::testing::TestParamInfo<unsigned>& version) {
+                           return "v" + std::to_string(version.param);
                          });
 
 std::string flexible_row(const std::string& name, const std::string& first, const std::string& second) {

@@ -10,29 +10,24 @@ namespace {
 
 class TwitterSocketTest : public SimulatorTest {
  protected:
-  // `path` is relative to the announced tw_api ("/accounts/..."), query included.
-  HeaderList signed_headers(std::string_view method, std::string_view path) {
+  // `path` is relative to `api` ("/accounts/..."), query included; signed for `api`.
+  HeaderList signed_for(const std::string& api, std::string_view method, std::string_view path) {
     const oauth1::Credentials credentials{where.consumer_key, where.consumer_secret, where.access_token,
                                           where.access_token_secret};
     const auto seconds =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    return {{"Authorization", oauth1_header(method, where.tw_api + std::string(path), {}, credentials,
+    return {{"Authorization", oauth1_header(method, api + std::string(path), {}, credentials,
                                             "socket-nonce-" + std::to_string(++nonces), seconds)}};
   }
-  HttpReply tw(std::string_view method, std::string_view path) {
-    return client->request(method, split_url(where.tw_api).path + std::string(path), {}, signed_headers(method, path));
+  HeaderList signed_headers(std::string_view method, std::string_view path) {
+    return signed_for(where.tw_api, method, path);
   }
   // Signed for `api` (any URL naming the simulator, e.g. with "localhost"),
   // sent by `through` with the Host it addresses.
   HttpReply tw_at(HttpTestClient& through, const std::string& api, std::string_view method, std::string_view path) {
-    const oauth1::Credentials credentials{where.consumer_key, where.consumer_secret, where.access_token,
-                                          where.access_token_secret};
-    const auto seconds =
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    const HeaderList headers{{"Authorization", oauth1_header(method, api + std::string(path), {}, credentials,
-                                                             "socket-nonce-" + std::to_string(++nonces), seconds)}};
-    return through.request(method, split_url(api).path + std::string(path), {}, headers);
+    return through.request(method, split_url(api).path + std::string(path), {}, signed_for(api, method, path));
   }
+  HttpReply tw(std::string_view method, std::string_view path) { return tw_at(*client, where.tw_api, method, path); }
   // tw_api is the version X serves today: custom_audiences.
   std::string audiences() const { return "/accounts/" + where.tw_account + "/custom_audiences"; }
 
