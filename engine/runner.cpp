@@ -54,14 +54,15 @@ unsigned row_workers(unsigned concurrency) {
 // to the host; batches of 48 ran 5 % faster (alternating pairs: median
 // 1.057 of 12). Twice as many waiting (96, 3 ms) ran 2 % slower: rows ran out. At
 // --concurrency 1 a batch is one line, as before.
-// The group is also what a kill -9 may leave unknown beyond the requests in
-// flight: only --concurrency + one group of rows hold a synced intent without
-// an answer (the intent window), so at most that many rows; rows beyond wait
-// for a place before their intent is written.
+// The group also bounds what a kill -9 may leave unknown: only --concurrency
+// + one group of rows hold a synced intent without an answer (the intent
+// window; rows beyond wait for a place before their intent is written), and
+// answers whose final lines wait for the next group commit are at most about
+// one group more: --concurrency + 2 groups, 2 x --concurrency.
 constexpr std::chrono::microseconds gather_longest{2000};
 std::size_t intent_group(unsigned workers, unsigned concurrency) {
   concurrency = std::max(1u, concurrency);
-  return std::max<std::size_t>(1, std::min<std::size_t>(concurrency, (workers - concurrency) / 2));
+  return std::max<std::size_t>(1, std::min<std::size_t>(concurrency / 2, (workers - concurrency) / 2));
 }
 
 Summary cannot_start(std::string error) {

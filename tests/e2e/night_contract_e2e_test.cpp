@@ -121,7 +121,9 @@ TEST(NightContractE2e, DeadlineThenTheSameCommandEndsEveryRowOkNoneUnknown) {
 
 TEST(NightContractE2e, KillNineLeavesAtMostConcurrencyAndOneIntentGroupUnknown) {
   constexpr unsigned concurrency = 32;
-  constexpr std::size_t bound = 2 * concurrency;  // --concurrency + one intent group of 32
+  // --concurrency, one intent group of 16 synced ahead, one group of answers
+  // whose final lines wait for the next group commit.
+  constexpr std::size_t bound = 2 * concurrency;
   constexpr std::size_t rows = 6000;
   SimOptions sim_options;
   sim_options.latency = std::chrono::milliseconds(10);
