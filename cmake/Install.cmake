@@ -3,6 +3,10 @@
 # app/cli_options.cpp), bash and zsh completion, the examples and the docs.
 include(GNUInstallDirs)
 
+# `install` and `package` take what is built and do not build every target
+# (the tests, the fuzzers) first: build, then install or package.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY TRUE)
+
 install(TARGETS audience-batch RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
 find_program(AB_HELP2MAN help2man)
