@@ -1,5 +1,5 @@
 // Append-only storage for many short texts (audience names, interned field
-// values): each is its length (a varint) and its bytes in 1 MiB blocks,
+// values): each is its length (a varint) and its bytes in 64 KiB blocks,
 // named by a 32-bit position, so a stored name costs its bytes plus one or
 // two, not a std::string's 32 plus a heap block.
 #pragma once
@@ -15,7 +15,7 @@ namespace ab::sim {
 class TextArena {
  public:
   using Ref = std::uint32_t;
-  static constexpr std::size_t block_size = std::size_t{1} << 20;
+  static constexpr std::size_t block_size = std::size_t{1} << 16;
 
   // Stores `text`; throws std::length_error once 4 GiB of positions are used.
   Ref add(std::string_view text);

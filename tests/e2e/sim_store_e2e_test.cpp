@@ -87,13 +87,16 @@ TEST(SimStoreE2e, RunSimWithTheIdsStoreFromTheCommandLine) {
   ScratchDir dir;
   const auto job = dir.file("night.csv");
   write_file(job, create_job(500));
-  auto child = run_cli({.args = {"run", job.string(), "--job", "nf.create", "--sim", "--sim-store", "ids",
-                                 "--progress", "lines"}});
+  ChildOptions rehearsal;
+  rehearsal.args = {"run", job.string(), "--job", "nf.create", "--sim", "--sim-store", "ids", "--progress", "lines"};
+  auto child = run_cli(rehearsal);
   EXPECT_EQ(child.exit_code, 0) << child.err;
   const auto results = read_results(dir.file("night.results.csv"));
   EXPECT_EQ(count_status(results, "ok"), 500u);
 
-  auto refused = run_cli({.args = {"run", job.string(), "--job", "nf.create", "--sim-store", "ids"}});
+  ChildOptions without_sim;
+  without_sim.args = {"run", job.string(), "--job", "nf.create", "--sim-store", "ids"};
+  auto refused = run_cli(without_sim);
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_NE(refused.err.find("--sim-store"), std::string::npos) << refused.err;
 }

@@ -70,6 +70,7 @@ TEST(NeuroflashStore, FullModeStaysUnderItsBytesPerAudienceBound) {
   const std::string workspace = store.workspaces().front().id;
   for (std::size_t i = 0; i < 100'000; ++i) store.create(workspace, bench_profile(i, random), now);
   const double per_audience = bytes_per_audience(store);
+  RecordProperty("bytes_per_audience", std::to_string(per_audience));
   EXPECT_LT(per_audience, full_bytes_per_audience_bound);
   EXPECT_GT(per_audience, 40) << "the profile's packed fields and the name alone take more";
   EXPECT_EQ(store.stats().at("nf_store"), "full");
@@ -82,6 +83,7 @@ TEST(NeuroflashStore, IdsModeStaysUnderItsBytesPerAudienceBound) {
   const std::string workspace = store.workspaces().front().id;
   for (std::size_t i = 0; i < 100'000; ++i) store.create(workspace, bench_profile(i, random), now);
   const double per_audience = bytes_per_audience(store);
+  RecordProperty("bytes_per_audience", std::to_string(per_audience));
   EXPECT_LT(per_audience, ids_bytes_per_audience_bound);
   EXPECT_GT(per_audience, 9) << "a flag byte and an 8-byte fingerprint at least";
   EXPECT_EQ(store.stats().at("nf_store"), "ids");
@@ -206,7 +208,7 @@ TEST(HashSlots, FindsWhatWasInsertedAndForgetsWhatWasErased) {
 TEST(TextArena, KeepsShortAndLongTextsWhole) {
   TextArena arena;
   std::vector<std::pair<TextArena::Ref, std::string>> kept;
-  for (std::size_t size : {0u, 1u, 127u, 128u, 255u, 70'000u, 1'048'575u, 3'000'000u, 12u}) {
+  for (std::size_t size : {0u, 1u, 127u, 128u, 255u, 65'533u, 65'536u, 70'000u, 1'048'575u, 3'000'000u, 12u}) {
     std::string text(size, static_cast<char>('a' + size % 26));
     kept.emplace_back(arena.add(text), text);
   }
