@@ -184,7 +184,7 @@ boost::asio::awaitable<ApiResponse> ApiClient::send(ApiRequest request) {
     // No request leaves unless its answer has room on disk (results_room.hpp).
     if (p_.room && !p_.room->before_send(request.rows.size())) {
       p_.control.stop(p_.room->error(), true);
-      co_return stopped(request, p_.control, out.attempts);
+      co_return stopped(request, p_.control, out.attempts, p_.journal, releasable());
     }
     const auto sent_at = std::chrono::steady_clock::now();
     p_.budgets.on_send(request.budgets, sent_at);
@@ -200,8 +200,8 @@ boost::asio::awaitable<ApiResponse> ApiClient::send(ApiRequest request) {
     if (p_.room) p_.room->after_attempt(request.rows.size());
     slot.reset();  // a back-off or a token renewal holds no slot
     if (attempt.untrusted) {
-      p_.control.refuse(attempt.error);
-      co_return stopped(request, p_.control, out.attempts);
+      p_.control.refuse(attempt.error);  // the handshake failed: nothing was written
+      co_return stopped(request, p_.control, out.attempts, p_.journal, releasable());
     }
 
     const auto now = std::chrono::steady_clock::now();
