@@ -1,6 +1,7 @@
 #include "app/cli.hpp"
 
 #include "app/cli_options.hpp"
+#include "app/report.hpp"
 #include "audience_batch/run.hpp"
 #include "audience_batch/simulator.hpp"
 
@@ -57,6 +58,7 @@ int cli_main(int argc, char** argv) {
             return report_check(check_job(c.options.job_file, c.options.kind, c.options.job, std::cout));
           },
           [](const RunCommand& c) { return run_job(c.options, std::cerr).exit_code; },
+          [](const ReportCommand& c) { return report_job(c.job_file, c.results, std::cout, std::cerr); },
       },
       command);
 }

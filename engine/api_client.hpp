@@ -11,6 +11,7 @@
 #include "engine/metrics.hpp"
 #include "engine/retry_policy.hpp"
 #include "engine/run_control.hpp"
+#include "engine/shared_budgets.hpp"
 
 #include <chrono>
 
@@ -25,6 +26,7 @@ struct ApiClientParts {
   Metrics& metrics;
   JournalWriter* journal = nullptr;  // null: intents are not recorded (tests)
   InFlightLimit* in_flight = nullptr;  // null: no limit but the callers' own (tests)
+  SharedBudgets* shared = nullptr;     // --budget-store: every send also taken from the store
   std::chrono::milliseconds timeout{30'000};
   std::optional<SteadyTime> deadline;
 };

@@ -45,8 +45,9 @@ std::size_t RowSource::read_ahead(std::size_t batches) {
 
 std::optional<std::vector<Task>> RowSource::read_batch() {
   while (auto record = reader_.next()) {
-    ++rows_read_;
     const std::size_t row = row_number(*record);
+    if (!mine(row)) continue;
+    ++rows_read_;
     if (state_.final_rows.contains(row)) {
       ++skipped_;
       continue;
@@ -66,10 +67,15 @@ std::optional<std::vector<Task>> RowSource::read_batch() {
   return batcher_.flush();
 }
 
+void RowSource::only_shard(unsigned index, unsigned count) {
+  shard_ = index;
+  shards_ = count;
+}
+
 std::uint64_t RowSource::count_remaining() {
   std::uint64_t left = 0;
   while (auto record = reader_.next())
-    if (!state_.final_rows.contains(row_number(*record))) ++left;
+    if (const auto row = row_number(*record); mine(row) && !state_.final_rows.contains(row)) ++left;
   return left;
 }
 

@@ -33,6 +33,10 @@ class RowSource {
   // Rows of the rest of the file without a final line (for "rows left" after a stop).
   std::uint64_t count_remaining();
 
+  // Only rows whose number r has (r - 1) mod `count` == `index` - 1 (--shard
+  // index/count, 1-based); the others are not this run's and are passed over unseen.
+  void only_shard(unsigned index, unsigned count);
+
   std::uint64_t skipped() const { return skipped_; }
   std::uint64_t rows_read() const { return rows_read_; }
 
@@ -48,6 +52,8 @@ class RowSource {
   std::deque<std::vector<Task>> ready_;
   std::uint64_t skipped_ = 0;
   std::uint64_t rows_read_ = 0;
+  unsigned shard_ = 0, shards_ = 0;
+  bool mine(std::size_t row) const { return shards_ == 0 || (row - 1) % shards_ == shard_ - 1; }
 };
 
 }  // namespace ab

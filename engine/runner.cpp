@@ -4,6 +4,8 @@
 #include "engine/progress.hpp"
 #include "engine/result_recorder.hpp"
 #include "engine/row_source.hpp"
+#include "engine/shared_budgets.hpp"
+#include "engine/store_url.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -61,9 +63,24 @@ Summary cannot_start(std::string error) {
   return s;
 }
 
+// The store of --budget-store, keyed by the accounts the run works for; throws
+// std::invalid_argument for a URL that is not one (the CLI refuses it before).
+std::unique_ptr<SharedBudgets> shared_budgets_for(const RunOptions& o, const asio::any_io_executor& executor,
+                                                  RunControl& control, std::ostream& log) {
+  if (o.budget_store.empty()) return nullptr;
+  auto url = parse_store_url(o.budget_store);
+  if (auto* error = std::get_if<std::string>(&url)) throw std::invalid_argument("--budget-store: " + *error);
+  SharedBudgetsConfig config;
+  config.url = std::get<StoreUrl>(url);
+  config.rates = effective_rates(o.rates);
+  config.accounts = {{"nf", o.job.nf.client_id}, {"tw", o.job.tw.account}};
+  config.timeout = o.timeout;
+  return std::make_unique<SharedBudgets>(executor, std::move(config), control, log);
+}
+
 // Everything one run owns, in the order it must be built and torn down.
 struct Run {
-  Run(JobKind& k, const RunOptions& o, CsvReader& r, const JournalState& st, JournalWriter& j)
+  Run(JobKind& k, const RunOptions& o, CsvReader& r, const JournalState& st, JournalWriter& j, std::ostream& log)
       : kind(k),
         options(o),
         reader(r),
@@ -74,11 +91,14 @@ struct Run {
         random(std::random_device{}()),
         pool(io.get_executor(), TlsSettings{o.ca_file}),
         in_flight(o.concurrency),
+        shared(shared_budgets_for(o, io.get_executor(), control, log)),
         started(std::chrono::steady_clock::now()),
-        api(ApiClientParts{pool, budgets, retry, random, control, metrics, &journal, &in_flight, o.timeout,
-                           o.deadline ? std::optional<SteadyTime>(started + *o.deadline) : std::nullopt}),
+        api(ApiClientParts{pool, budgets, retry, random, control, metrics, &journal, &in_flight, shared.get(),
+                           o.timeout, o.deadline ? std::optional<SteadyTime>(started + *o.deadline) : std::nullopt}),
         recorder(journal, metrics, control, o.responses),
-        source(r, k, st, [this](std::size_t row, RowResult result) { recorder.finish(row, std::move(result)); }) {}
+        source(r, k, st, [this](std::size_t row, RowResult result) { recorder.finish(row, std::move(result)); }) {
+    if (o.shards) source.only_shard(o.shard, o.shards);
+  }
 
   JobKind& kind;
   const RunOptions& options;
@@ -96,6 +116,7 @@ struct Run {
   Random random;
   HttpPool pool;
   InFlightLimit in_flight;
+  std::unique_ptr<SharedBudgets> shared;  // --budget-store
   SteadyTime started;
   ApiClient api;
   ResultRecorder recorder;
@@ -143,6 +164,14 @@ struct Run {
     if (!first) {
       all_workers_done();
       co_return;
+    }
+    // No store, no request: a store that cannot be reached ends the run here (exit 2).
+    if (shared) {
+      if (auto error = co_await shared->open(); !error.empty()) {
+        start_result = StartResult{false, error};
+        all_workers_done();
+        co_return;
+      }
     }
     const unsigned workers = row_workers(options.concurrency);
     asio::co_spawn(io, prepare_ahead(workers), asio::detached);
@@ -233,6 +262,7 @@ struct Run {
     }
     co_await recorder.flush();
     pool.close_all();
+    if (shared) shared->close();
   }
 
   ProgressSnapshot snapshot() const { return {metrics, reader.bytes_read(), reader.file_size(), seconds()}; }
@@ -241,6 +271,14 @@ struct Run {
 bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
 
 }  // namespace
+
+std::filesystem::path default_results_path(const std::filesystem::path& job_file, unsigned shard, unsigned shards) {
+  if (shards == 0) return default_results_path(job_file);
+  auto out = job_file;
+  const std::string stem = job_file.extension() == ".csv" ? job_file.stem().string() : job_file.filename().string();
+  out.replace_filename(stem + ".shard-" + std::to_string(shard) + "-of-" + std::to_string(shards) + ".results.csv");
+  return out;
+}
 
 std::filesystem::path default_results_path(const std::filesystem::path& job_file) {
   auto out = job_file;
@@ -283,7 +321,10 @@ Summary run_with_kind(JobKind& kind, const RunOptions& options, std::ostream& lo
   } catch (const std::exception& e) {
     return cannot_start(e.what());
   }
-  const auto out = options.out.empty() ? default_results_path(options.job_file) : options.out;
+  if (options.shards && (options.shard < 1 || options.shard > options.shards))
+    return cannot_start("--shard K/N: K must be 1 to N");
+  const auto out = options.out.empty() ? default_results_path(options.job_file, options.shard, options.shards)
+                                       : options.out;
   JournalState state;
   std::unique_ptr<JournalWriter> journal;
   try {
@@ -295,7 +336,7 @@ Summary run_with_kind(JobKind& kind, const RunOptions& options, std::ostream& lo
 
   std::unique_ptr<Run> run;
   try {
-    run = std::make_unique<Run>(kind, options, *reader, state, *journal);
+    run = std::make_unique<Run>(kind, options, *reader, state, *journal, log);
   } catch (const std::exception& e) {
     return cannot_start(e.what());
   }

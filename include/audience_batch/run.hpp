@@ -72,6 +72,9 @@ struct RunOptions {
   bool allow_insecure_http = false;
   bool install_signal_handlers = true;    // SIGINT/SIGTERM stop the run (exit 3)
   int progress = -1;                      // -1: bar when stderr is a terminal; 0: lines; 1: bar
+  std::string budget_store;               // redis://...: budgets shared with other runs (docs/several-machines.md)
+  unsigned shard = 0;                     // --shard K/N: K, 1-based; 0: every row
+  unsigned shards = 0;                    // --shard K/N: N
 };
 
 // The figures of SPEC.md §7.
