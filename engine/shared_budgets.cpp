@@ -44,6 +44,11 @@ std::chrono::microseconds send_margin(Millis window) {
   return std::min<std::chrono::microseconds>(std::chrono::milliseconds(20), window / 50);
 }
 
+void SharedBudgets::forget_old_sends(BudgetState& s, SteadyTime now) {
+  while (!s.sent.empty() && (now - s.sent.front() >= s.window + send_margin(s.window) || s.sent.size() > s.limit))
+    s.sent.pop_front();
+}
+
 std::string budget_key(const std::string& name, const std::map<std::string, std::string>& accounts) {
   const auto api = api_of(name);
   const auto it = accounts.find(api);
@@ -110,6 +115,7 @@ asio::awaitable<std::string> SharedBudgets::open() {
 }
 
 asio::awaitable<std::string> SharedBudgets::connect_and_join() {
+  joined_ = false;
   auto error = co_await connection_.connect(config_.url.host, config_.url.port, std::min(config_.timeout, connect_limit));
   if (!error.empty()) co_return error;
   auto refused = [](const RedisValue& v, const char* what) -> std::string {
@@ -152,7 +158,7 @@ asio::awaitable<std::string> SharedBudgets::connect_and_join() {
     keys.push_back(s.key + ":log");
     argv.push_back(std::to_string((s.window + std::chrono::seconds(1)).count()));
     ++index;
-    while (!s.sent.empty() && now - s.sent.front() >= s.window + send_margin(s.window)) s.sent.pop_front();
+    forget_old_sends(s, now);
     for (auto t : s.sent) {
       ages.push_back(std::to_string(index));
       ages.push_back(std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(now - t).count()));
@@ -174,6 +180,7 @@ asio::awaitable<std::string> SharedBudgets::connect_and_join() {
   for (const auto& [name, s] : budgets_)
     if (s.parked_until && *s.parked_until > now)
       send_park({s.key + ":park"}, std::chrono::ceil<Millis>(*s.parked_until - now));
+  joined_ = true;
   co_return "";
 }
 
@@ -282,7 +289,7 @@ asio::awaitable<void> SharedBudgets::pump(std::shared_ptr<Line> line) {
   for (;;) {
     while (!line->waiting.empty() && line->waiting.front()->abandoned) line->waiting.pop_front();
     if (line->waiting.empty() || closed_ || control_.stopping()) break;
-    if (!connection_.up()) {
+    if (!connected()) {  // not before the (re)join: a store that restarted empty is held first
       if (!co_await wait_until(std::chrono::steady_clock::now() + no_store_poll)) break;
       continue;
     }
@@ -308,9 +315,11 @@ asio::awaitable<void> SharedBudgets::pump(std::shared_ptr<Line> line) {
     const auto now = std::chrono::steady_clock::now();
     const auto granted = reply.elements.size() == 2 ? as_integer(reply.elements[0]) : 0;
     const auto wait_us = reply.elements.size() == 2 ? as_integer(reply.elements[1]) : 1000;
-    for (auto* s : states)
-      if (s->limit)
-        for (long long i = 0; i < granted; ++i) s->sent.push_back(now);
+    for (auto* s : states) {
+      if (!s->limit) continue;
+      for (long long i = 0; i < granted; ++i) s->sent.push_back(now);
+      forget_old_sends(*s, now);
+    }
     long long given = 0;
     while (given < granted && !line->waiting.empty()) {
       auto t = std::move(line->waiting.front());

@@ -79,7 +79,8 @@ class SharedBudgets {
   // The run is over: the connection closes, the reconnecting ends.
   void close();
   std::uint64_t takes() const { return takes_; }  // EVALSHA round trips, for the figures
-  bool connected() const { return connection_.up(); }
+  // Connected and joined: takes may be asked.
+  bool connected() const { return joined_ && connection_.up(); }
 
  private:
   struct Ticket;
@@ -93,6 +94,7 @@ class SharedBudgets {
   };
 
   BudgetState& state(const std::string& name);
+  static void forget_old_sends(BudgetState& s, SteadyTime now);
   std::shared_ptr<Line> line(const std::vector<std::string>& names);
   boost::asio::awaitable<void> pump(std::shared_ptr<Line> line);
   boost::asio::awaitable<void> keeper();
@@ -110,6 +112,7 @@ class SharedBudgets {
   Random random_;
   boost::asio::steady_timer keeper_timer_;
   bool closed_ = false;
+  bool joined_ = false;
   std::string process_id_;
   std::uint64_t counter_ = 0;
   std::uint64_t takes_ = 0;

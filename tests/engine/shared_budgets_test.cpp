@@ -115,9 +115,11 @@ TEST(SharedBudgets, AStoreThatRestartsEmptyGetsBackWhatWasSent) {
   SharedBudgets late(io.get_executor(), config_for(redis, "acct1"), control, log);
   unsigned before = 0, after_a = 0, after_late = 0;
   bool back = false;
+  // Named outside the coroutine: GCC 12 cannot keep a braced list of literals across a co_await.
+  const std::vector<std::string> total{"tw.total_count"};
   run(io, control, {&a, &late}, [&]() -> asio::awaitable<void> {
     co_await open_or_fail(a);
-    for (int i = 0; i < 3; ++i) co_await take_into(a, {"tw.total_count"}, before);
+    for (int i = 0; i < 3; ++i) co_await take_into(a, total, before);
     redis.kill();
     redis.start_again();
     for (int i = 0; i < 100 && !back; ++i) {
@@ -126,8 +128,8 @@ TEST(SharedBudgets, AStoreThatRestartsEmptyGetsBackWhatWasSent) {
     }
     // A process that starts only now learns of the three sends from the store.
     co_await open_or_fail(late);
-    asio::co_spawn(io, take_into(a, {"tw.total_count"}, after_a), asio::detached);
-    asio::co_spawn(io, take_into(late, {"tw.total_count"}, after_late), asio::detached);
+    asio::co_spawn(io, take_into(a, total, after_a), asio::detached);
+    asio::co_spawn(io, take_into(late, total, after_late), asio::detached);
     co_await sleep_for(1s);  // the 300 ms hold, and then some
   });
   EXPECT_EQ(before, 3u);
