@@ -19,7 +19,9 @@ TEST(StoreOutage, BacksOffWithJitterUpToTheCap) {
     const auto wait = std::chrono::duration_cast<Millis>(outage.next_attempt(t0, random) - t0);
     EXPECT_GE(wait, 50ms);
     EXPECT_LE(wait, 1000ms);
-    if (i == 0) EXPECT_LE(wait, 50ms);  // the first retry comes soon
+    if (i == 0) {
+      EXPECT_LE(wait, 50ms);  // the first retry comes soon
+    }
     longest = std::max(longest, wait);
   }
   EXPECT_GT(longest, 500ms);  // and later ones spread out toward the cap
