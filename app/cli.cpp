@@ -2,6 +2,7 @@
 
 #include "app/cli_options.hpp"
 #include "app/standard_streams.hpp"
+#include "app/report.hpp"
 #include "audience_batch/run.hpp"
 #include "audience_batch/simulator.hpp"
 
@@ -66,6 +67,7 @@ int cli_main(int argc, char** argv) {
             for (const auto& warning : c.warnings) std::cerr << "audience-batch: warning: " << warning << "\n";
             return run_job_with_standard_streams(c.options, std::cin, std::cout, std::cerr).exit_code;
           },
+          [](const ReportCommand& c) { return report_job(c.job_file, c.results, std::cout, std::cerr); },
       },
       command);
 }

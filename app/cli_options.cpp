@@ -6,6 +6,7 @@
 #include "engine/near_names.hpp"
 #include "jobs/budget_names.hpp"
 #include "engine/run_record.hpp"
+#include "engine/store_url.hpp"
 #include "jobs/registry.hpp"
 #include "jobs/twitter/api_versions.hpp"
 
@@ -13,6 +14,7 @@
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <sstream>
 
@@ -27,6 +29,7 @@ constexpr const char* kUsage =
     "  audience-batch run   JOB.csv --job KIND [options]   run a job file\n"
     "  audience-batch check JOB.csv --job KIND [options]   validate every row, send nothing\n"
     "  audience-batch sim   [sim options]                  serve both APIs locally\n"
+    "  audience-batch report JOB.csv                       merge the shards' results: a summary, rows still open\n"
     "  audience-batch --help | --version\n";
 
 constexpr const char* kExamples =
@@ -94,7 +97,11 @@ po::options_description limit_options() {
       ("deadline", po::value<std::string>()->value_name("DURATION"), "stop starting work after this (default none)")
       ("retry", po::value<std::string>()->value_name("STATUSES"),
        "work again on rows whose final line is failed, unknown or invalid (comma-separated)")
-      ("progress", po::value<std::string>()->value_name("auto|bar|lines"), "progress display (default auto)");
+      ("progress", po::value<std::string>()->value_name("auto|bar|lines"), "progress display (default auto)")
+      ("budget-store", po::value<std::string>()->value_name("URL"),
+       "AUDIENCE_BATCH_BUDGET_STORE; redis://[user:password@]host:port[/db]: budgets shared with other runs")
+      ("shard", po::value<std::string>()->value_name("K/N"),
+       "only rows r with (r-1) mod N = K-1 (K 1-based; auto/N: K = JOB_COMPLETION_INDEX+1)");
   return d;
 }
 
@@ -230,6 +237,31 @@ double probability_flag(const po::variables_map& vm, const char* name) {
   return p;
 }
 
+// "K/N" (1 <= K <= N), or "auto/N" with K = JOB_COMPLETION_INDEX + 1 (a
+// Kubernetes Indexed Job numbers its pods from 0).
+std::pair<unsigned, unsigned> shard_flag(const std::string& text, const Environment& env) {
+  const auto slash = text.find('/');
+  auto number = [](std::string_view t, unsigned& out) {
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
+    return ec == std::errc() && end == t.data() + t.size() && !t.empty();
+  };
+  unsigned k = 0, n = 0;
+  if (slash == std::string::npos || !number(std::string_view(text).substr(slash + 1), n) || n < 1 || n > 1'000'000)
+    misuse("--shard: K/N is expected, as in --shard 2/4 (N from 1 to 1000000)");
+  const auto first = std::string_view(text).substr(0, slash);
+  if (first == "auto") {
+    const auto index = env("JOB_COMPLETION_INDEX");
+    unsigned i = 0;
+    if (!index || !number(*index, i))
+      misuse("--shard auto/N: JOB_COMPLETION_INDEX is not set to a number (it is set in a Kubernetes Indexed Job)");
+    if (i >= n) misuse("--shard auto/" + std::to_string(n) + ": JOB_COMPLETION_INDEX " + *index + " is not below " + std::to_string(n));
+    k = i + 1;
+  } else if (!number(first, k) || k < 1 || k > n) {
+    misuse("--shard: K must be 1 to N (shards are numbered from 1), as in --shard 1/" + std::to_string(n));
+  }
+  return {k, n};
+}
+
 // "--rate tw.totalcount=1/1s" would otherwise make a budget nothing charges.
 void check_rate_names(const std::vector<RateSpec>& rates, const std::string& kind, std::vector<std::string>& warnings) {
   std::vector<std::string_view> names;
@@ -348,6 +380,14 @@ RunOptions run_options(const po::variables_map& vm, const Environment& env, bool
   check_rate_names(o.rates, o.kind, warnings);
   check_flags_in_effect(vm, o.kind, o.use_simulator, warnings);
   read_operations_options(vm, env, o);
+  if (!for_check) {
+    o.budget_store = pick(vm, "budget-store", env, "AUDIENCE_BATCH_BUDGET_STORE", "");
+    if (!o.budget_store.empty()) {
+      auto url = parse_store_url(o.budget_store);
+      if (auto* error = std::get_if<std::string>(&url)) misuse("--budget-store: " + *error);
+    }
+  }
+  if (auto v = get<std::string>(vm, "shard")) std::tie(o.shard, o.shards) = shard_flag(*v, env);
   if (!for_check && o.kind.starts_with("tw.") && tw.account.empty() && !o.use_simulator)
     misuse("tw.* jobs need an ad account: --tw-account ID or TWITTER_ADS_ACCOUNT_ID");
   return o;
@@ -420,6 +460,28 @@ std::string unknown_option_message(const std::string& given, const std::vector<c
   return "unknown option " + given + (near.empty() ? std::string() : " (did you mean " + name_list(near, "") + "?)");
 }
 
+Command report_command(const std::vector<std::string>& rest) {
+  po::options_description d("report options");
+  d.add_options()("file", po::value<std::string>())("help,h", po::bool_switch())(
+      "results", po::value<std::vector<std::string>>()->composing()->value_name("FILE"),
+      "a results file to merge, repeatable (default: JOB.results.csv and every JOB.shard-K-of-N.results.csv)");
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(rest).options(d).positional(positional).run(), vm);
+  po::notify(vm);
+  if (vm["help"].as<bool>()) {
+    std::ostringstream out;
+    out << "usage: audience-batch report JOB.csv [--results FILE ...]\n\n" << d;
+    return HelpCommand{out.str()};
+  }
+  if (!vm.count("file")) misuse("a job file is required (audience-batch report JOB.csv)");
+  ReportCommand c{vm["file"].as<std::string>(), {}};
+  if (auto v = get<std::vector<std::string>>(vm, "results"))
+    for (const auto& f : *v) c.results.emplace_back(f);
+  return c;
+}
+
 }  // namespace
 
 Environment process_environment() {
@@ -436,8 +498,9 @@ Command parse_command_line(const std::vector<std::string>& args, const Environme
     const std::string& command = args[0];
     if (command == "--help" || command == "-h" || command == "help") return HelpCommand{help_text()};
     if (command == "--version" || command == "-V") return VersionCommand{};
+    if (command == "report") return report_command(std::vector<std::string>(args.begin() + 1, args.end()));
     if (command != "run" && command != "check" && command != "sim")
-      return UsageError{"unknown command \"" + command + "\" (run, check, sim, --help, --version)"};
+      return UsageError{"unknown command \"" + command + "\" (run, check, sim, report, --help, --version)"};
 
     po::options_description all;
     po::options_description hidden;

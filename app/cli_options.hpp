@@ -5,6 +5,7 @@
 #include "audience_batch/run.hpp"
 #include "audience_batch/simulator.hpp"
 
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -19,11 +20,17 @@ struct RunCommand {
 };
 struct CheckCommand { RunOptions options; };  // job_file, kind and job config are used
 struct SimCommand { SimOptions options; };
+// report JOB.csv: the results of every shard of a job merged (app/report.hpp).
+struct ReportCommand {
+  std::filesystem::path job_file;
+  std::vector<std::filesystem::path> results;  // --results; empty: found beside the job file
+};
 struct HelpCommand { std::string text; };
 struct VersionCommand {};
 struct UsageError { std::string message; };
 
-using Command = std::variant<RunCommand, CheckCommand, SimCommand, HelpCommand, VersionCommand, UsageError>;
+using Command =
+    std::variant<RunCommand, CheckCommand, SimCommand, ReportCommand, HelpCommand, VersionCommand, UsageError>;
 
 // `getenv` is injected so that tests can give an environment of their own.
 using Environment = std::function<std::optional<std::string>(const char* name)>;

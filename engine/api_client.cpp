@@ -160,7 +160,16 @@ boost::asio::awaitable<bool> ApiClient::wait_turn_and_sign(const ApiRequest& req
       if (!slot || p_.control.stopping()) co_return false;
     }
     const auto signed_at = std::chrono::steady_clock::now();
-    if (p_.budgets.next_allowed(request.budgets, signed_at) <= signed_at) co_return true;
+    if (p_.budgets.next_allowed(request.budgets, signed_at) <= signed_at) {
+      if (!p_.shared || request.budgets.empty()) co_return true;
+      // The store's grant is logged at its own clock: the request must leave
+      // at once after it, so it is asked last, with the slot held.
+      auto grant = co_await p_.shared->take(request.budgets);
+      if (grant.stopped) co_return false;
+      const auto granted_at = std::chrono::steady_clock::now();
+      if (p_.budgets.next_allowed(request.budgets, granted_at) <= granted_at) co_return true;
+      p_.shared->give_back(request.budgets, grant.member);
+    }
     slot.reset();
   }
 }
@@ -213,6 +222,7 @@ boost::asio::awaitable<ApiResponse> ApiClient::send(ApiRequest request) {
       result.server_named = feedback.resume_at(now, wall_now);
       p_.budgets.on_answer(request.budgets, now, attempt.status, result.server_named, feedback.exhausted(),
                            sent_at, feedback.standing(now, wall_now));
+      if (p_.shared && result.server_named) p_.shared->park(request.budgets, *result.server_named);
     } else {
       p_.budgets.on_no_answer(request.budgets);
       p_.metrics.connection_failed();

@@ -13,6 +13,7 @@
 #include "engine/results_room.hpp"
 #include "engine/retry_policy.hpp"
 #include "engine/run_control.hpp"
+#include "engine/shared_budgets.hpp"
 
 #include <chrono>
 
@@ -30,6 +31,7 @@ struct ApiClientParts {
   // Requests that hold a synced intent and have no answer yet: after kill -9
   // only these can be unknown (docs/night-contract.md). Null: no bound (tests).
   InFlightLimit* intent_window = nullptr;
+  SharedBudgets* shared = nullptr;     // --budget-store: every send also taken from the store
   std::chrono::milliseconds timeout{30'000};
   std::optional<SteadyTime> deadline;
   ResultsRoom* room = nullptr;  // null: requests leave without room held for their answers (tests)

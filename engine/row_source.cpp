@@ -45,8 +45,9 @@ std::size_t RowSource::read_ahead(std::size_t batches) {
 
 std::optional<std::vector<Task>> RowSource::read_batch() {
   while (auto record = reader_.next()) {
-    ++rows_read_;
     const std::size_t row = row_number(*record);
+    if (!mine(row)) continue;
+    ++rows_read_;
     if (stays_final(row)) {
       ++skipped_;
       continue;
@@ -77,10 +78,15 @@ bool RowSource::stays_final(std::size_t row) {
   return false;
 }
 
+void RowSource::only_shard(unsigned index, unsigned count) {
+  shard_ = index;
+  shards_ = count;
+}
+
 std::uint64_t RowSource::count_remaining() {
   std::uint64_t left = 0;
   while (auto record = reader_.next())
-    if (!stays_final(row_number(*record))) ++left;
+    if (const auto row = row_number(*record); mine(row) && !stays_final(row)) ++left;
   return left;
 }
 

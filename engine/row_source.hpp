@@ -40,6 +40,9 @@ class RowSource {
   void retry(RetryStatuses statuses) { retry_ = std::move(statuses); }
   // Final rows taken again this run because of --retry.
   std::uint64_t retried() const { return retried_; }
+  // Only rows whose number r has (r - 1) mod `count` == `index` - 1 (--shard
+  // index/count, 1-based); the others are not this run's and are passed over unseen.
+  void only_shard(unsigned index, unsigned count);
 
   std::uint64_t skipped() const { return skipped_; }
   std::uint64_t rows_read() const { return rows_read_; }
@@ -60,6 +63,8 @@ class RowSource {
   std::uint64_t retried_ = 0;
   std::uint64_t skipped_ = 0;
   std::uint64_t rows_read_ = 0;
+  unsigned shard_ = 0, shards_ = 0;
+  bool mine(std::size_t row) const { return shards_ == 0 || (row - 1) % shards_ == shard_ - 1; }
 };
 
 }  // namespace ab

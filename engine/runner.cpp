@@ -7,6 +7,8 @@
 #include "engine/result_recorder.hpp"
 #include "engine/row_source.hpp"
 #include "engine/terminal.hpp"
+#include "engine/shared_budgets.hpp"
+#include "engine/store_url.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -72,9 +74,24 @@ Summary cannot_start(std::string error) {
   return s;
 }
 
+// The store of --budget-store, keyed by the accounts the run works for; throws
+// std::invalid_argument for a URL that is not one (the CLI refuses it before).
+std::unique_ptr<SharedBudgets> shared_budgets_for(const RunOptions& o, const asio::any_io_executor& executor,
+                                                  RunControl& control, std::ostream& log) {
+  if (o.budget_store.empty()) return nullptr;
+  auto url = parse_store_url(o.budget_store);
+  if (auto* error = std::get_if<std::string>(&url)) throw std::invalid_argument("--budget-store: " + *error);
+  SharedBudgetsConfig config;
+  config.url = std::get<StoreUrl>(url);
+  config.rates = effective_rates(o.rates);
+  config.accounts = {{"nf", o.job.nf.client_id}, {"tw", o.job.tw.account}};
+  config.timeout = o.timeout;
+  return std::make_unique<SharedBudgets>(executor, std::move(config), control, log);
+}
+
 // Everything one run owns, in the order it must be built and torn down.
 struct Run {
-  Run(JobKind& k, const RunOptions& o, CsvReader& r, const JournalState& st, JournalWriter& j)
+  Run(JobKind& k, const RunOptions& o, CsvReader& r, const JournalState& st, JournalWriter& j, std::ostream& log)
       : kind(k),
         options(o),
         reader(r),
@@ -87,15 +104,17 @@ struct Run {
         in_flight(o.concurrency),
         intent_window(std::max(1u, o.concurrency) +
                       static_cast<unsigned>(intent_group(row_workers(o.concurrency), o.concurrency))),
+        shared(shared_budgets_for(o, io.get_executor(), control, log)),
         started(std::chrono::steady_clock::now()),
         room(j, [this] { return static_cast<std::size_t>(recorder.pending_rows()); }),
         api(ApiClientParts{pool, budgets, retry, random, control, metrics, &journal, &in_flight, &intent_window,
-                           o.timeout, o.deadline ? std::optional<SteadyTime>(started + *o.deadline) : std::nullopt,
-                           &room}),
+                           shared.get(), o.timeout,
+                           o.deadline ? std::optional<SteadyTime>(started + *o.deadline) : std::nullopt, &room}),
         recorder(journal, metrics, control, o.responses),
         source(r, k, st, [this](std::size_t row, RowResult result) { recorder.finish(row, std::move(result)); }),
         prints([this](std::string line) { journal.note(std::move(line)); }) {
     source.record_prints(&prints);
+    if (o.shards) source.only_shard(o.shard, o.shards);
   }
 
   JobKind& kind;
@@ -115,6 +134,7 @@ struct Run {
   HttpPool pool;
   InFlightLimit in_flight;
   InFlightLimit intent_window;
+  std::unique_ptr<SharedBudgets> shared;  // --budget-store
   SteadyTime started;
   ResultsRoom room;
   ApiClient api;
@@ -166,6 +186,14 @@ struct Run {
     if (!first) {
       all_workers_done();
       co_return;
+    }
+    // No store, no request: a store that cannot be reached ends the run here (exit 2).
+    if (shared) {
+      if (auto error = co_await shared->open(); !error.empty()) {
+        start_result = StartResult{false, error};
+        all_workers_done();
+        co_return;
+      }
     }
     const unsigned workers = row_workers(options.concurrency);
     asio::co_spawn(io, prepare_ahead(workers), asio::detached);
@@ -258,6 +286,7 @@ struct Run {
     co_await recorder.flush();
     prints.flush();
     pool.close_all();
+    if (shared) shared->close();
   }
 
   ProgressSnapshot snapshot() const {
@@ -278,6 +307,14 @@ ProgressStyle progress_style(const RunOptions& options, EventLog& events) {
 }
 
 }  // namespace
+
+std::filesystem::path default_results_path(const std::filesystem::path& job_file, unsigned shard, unsigned shards) {
+  if (shards == 0) return default_results_path(job_file);
+  auto out = job_file;
+  const std::string stem = job_file.extension() == ".csv" ? job_file.stem().string() : job_file.filename().string();
+  out.replace_filename(stem + ".shard-" + std::to_string(shard) + "-of-" + std::to_string(shards) + ".results.csv");
+  return out;
+}
 
 std::filesystem::path default_results_path(const std::filesystem::path& job_file) {
   auto out = job_file;
@@ -342,11 +379,14 @@ Summary run_with_kind(JobKind& kind, const RunOptions& options, std::ostream& lo
   } catch (const std::exception& e) {
     return cannot_start(e.what());
   }
+  if (options.shards && (options.shard < 1 || options.shard > options.shards))
+    return cannot_start("--shard K/N: K must be 1 to N");
   // A header without a required column would make every row invalid: the
   // job is refused before any request or results line.
   if (auto missing = check_header(reader->header().names, kind.columns()))
     return cannot_start(options.job_file.string() + ": " + *missing);
-  const auto out = options.out.empty() ? default_results_path(options.job_file) : options.out;
+  const auto out = options.out.empty() ? default_results_path(options.job_file, options.shard, options.shards)
+                                       : options.out;
   if (auto problem = output_path_problem(options, out, !options.out.empty())) return cannot_start(*problem);
   RetryStatuses retry;
   if (!options.retry.empty()) {
@@ -375,7 +415,7 @@ Summary run_with_kind(JobKind& kind, const RunOptions& options, std::ostream& lo
 
   std::unique_ptr<Run> run;
   try {
-    run = std::make_unique<Run>(kind, options, *reader, state, *journal);
+    run = std::make_unique<Run>(kind, options, *reader, state, *journal, log);
   } catch (const std::exception& e) {
     return cannot_start(e.what());
   }

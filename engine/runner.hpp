@@ -15,6 +15,8 @@ namespace ab {
 
 // JOB.csv -> JOB.results.csv, beside the job file.
 std::filesystem::path default_results_path(const std::filesystem::path& job_file);
+// JOB.csv as shard K of N -> JOB.shard-K-of-N.results.csv (shards 0: as above).
+std::filesystem::path default_results_path(const std::filesystem::path& job_file, unsigned shard, unsigned shards);
 
 // The budgets of a run: the user's --rate specs plus SPEC.md's defaults
 // (tw.total_count=200/15m) for names the user did not set.

@@ -8,6 +8,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libboost-program-options1.81-dev
   libssl-dev ca-certificates openssl libjemalloc-dev
+  libhiredis-dev redis-server
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   # docs/operations.md: promtool checks --metrics, a real Pushgateway and a

@@ -9,6 +9,10 @@ void Referee::count(std::string_view endpoint, unsigned status) {
   auto it = requests_.find(endpoint);
   if (it == requests_.end()) it = requests_.emplace(std::string(endpoint), std::map<unsigned, std::uint64_t>{}).first;
   ++it->second[status];
+  const auto now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  auto& span = spans_[std::string(endpoint)];
+  if (span.first == 0) span.first = now;
+  span.last = now;
 }
 
 void Referee::violation(std::string_view rule_name) {
@@ -68,7 +72,10 @@ boost::json::object Referee::stats() const {
     violations[name] = n;
     total_violations += n;
   }
+  boost::json::object spans;
+  for (const auto& [endpoint, span] : spans_) spans[endpoint] = {{"first", span.first}, {"last", span.last}};
   return {{"requests", std::move(requests)},
+          {"span", std::move(spans)},
           {"violations", std::move(violations)},
           {"total_requests", total_requests},
           {"total_violations", total_violations},
@@ -78,6 +85,7 @@ boost::json::object Referee::stats() const {
 void Referee::reset() {
   std::lock_guard lock(mutex_);
   requests_.clear();
+  spans_.clear();
   violations_.clear();
   max_in_flight_ = in_flight_;
 }

@@ -4,6 +4,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -45,7 +46,8 @@ class Referee {
   void request_began();
   void request_ended();
   // {"requests": {endpoint: {status: n}}, "violations": {rule: n}, "total_requests": n,
-  //  "total_violations": n, "max_in_flight": n}
+  //  "total_violations": n, "max_in_flight": n, "span": {endpoint: {"first": s, "last": s}}}
+  // (span: epoch seconds of the first and the last answer counted, for makespans)
   boost::json::object stats() const;
   void reset();
 
@@ -53,6 +55,11 @@ class Referee {
   mutable std::mutex mutex_;
   std::map<std::string, std::map<unsigned, std::uint64_t>, std::less<>> requests_;
   std::map<std::string, std::uint64_t, std::less<>> violations_;
+  struct Span {
+    double first = 0;
+    double last = 0;
+  };
+  std::map<std::string, Span, std::less<>> spans_;
   std::uint64_t in_flight_ = 0;
   std::uint64_t max_in_flight_ = 0;
 };

@@ -93,6 +93,9 @@ struct RunOptions {
   int verbosity = 0;                      // -1 (-q): summary and errors only; 1 (-v): each retry and pause
   bool log_json = false;                  // --log-format json: one JSON object a line on the log
   ProxyOptions proxy;
+  std::string budget_store;               // redis://...: budgets shared with other runs (docs/several-machines.md)
+  unsigned shard = 0;                     // --shard K/N: K, 1-based; 0: every row
+  unsigned shards = 0;                    // --shard K/N: N
 };
 
 // The figures of SPEC.md §7.

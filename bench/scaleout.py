@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Scale-out of one shared budget: 1, 2 and 4 processes run nf.create against
+one `audience-batch sim --nf-rate 500/1s`, each told --rate nf=500/1s, with a
+shared --budget-store (a redis-server started here on a free port) and, for
+comparison, without one. Prints a table and writes bench/results/scaleout.md
+(and scaleout.png when gnuplot is there).
+
+Figures: budget used = the least time the requests could take at 500/1s
+(full windows but the last) / the time from the server's first answer to its
+last; 429s as the simulator counted them.
+
+usage: bench/scaleout.py [build/audience-batch] [rows]   (rows: 2000)
+"""
+import json, os, shutil, socket, subprocess, sys, tempfile, time, urllib.parse, urllib.request
+
+BINARY = sys.argv[1] if len(sys.argv) > 1 else "build/audience-batch"
+ROWS = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
+LIMIT, WINDOW = 500, 1.0
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def start_redis():
+    port = free_port()
+    p = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                          "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(500):
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.1).close()
+            return p, f"redis://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.01)
+    p.kill()
+    sys.exit("redis-server did not start")
+
+
+def start_sim():
+    p = subprocess.Popen([BINARY, "sim", "--port", "0", "--nf-rate", f"{LIMIT}/1s"], stdout=subprocess.PIPE, text=True)
+    where = json.loads(p.stdout.readline())
+    return p, where
+
+
+def one(processes, store):
+    sim, where = start_sim()
+    redis, url = start_redis() if store else (None, None)
+    work = tempfile.mkdtemp()
+    env = dict(os.environ, NEUROFLASH_API_URL=where["nf_api"], NEUROFLASH_TOKEN_URL=where["nf_token_url"],
+               NEUROFLASH_CLIENT_ID=where["client_id"], NEUROFLASH_CLIENT_SECRET=where["client_secret"])
+    runs = []
+    for p in range(processes):
+        job = os.path.join(work, f"job{p}.csv")
+        with open(job, "w") as f:
+            f.write("name,female,male,nonBinary,preferNotToSay,country,minAge,maxAge,interests\n")
+            for i in range(ROWS // processes):
+                f.write(f"Scale {p} {i},0.7,0.1,0.1,0.1,US,25,45,AI|content\n")
+        args = [BINARY, "run", job, "--job", "nf.create", "--rate", f"nf={LIMIT}/1s", "--progress", "lines"]
+        if store:
+            args += ["--budget-store", url]
+        runs.append(args)
+    procs = [subprocess.Popen(a, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for a in runs]
+    codes = [p.wait() for p in procs]
+    api = urllib.parse.urlsplit(where["nf_api"])
+    stats = json.load(urllib.request.urlopen(f"{api.scheme}://{api.netloc}/__stats"))
+    sim.terminate(); sim.wait()
+    if redis:
+        redis.terminate(); redis.wait()
+    shutil.rmtree(work)
+    span = stats["span"]["nf.create"]
+    took = span["last"] - span["first"]
+    requests = sum(stats["requests"]["nf.create"].values())
+    throttled = stats["requests"]["nf.create"].get("429", 0)
+    best = ((ROWS + LIMIT - 1) // LIMIT - 1) * WINDOW
+    return {"processes": processes, "store": store, "exit": codes, "requests": requests, "429": throttled,
+            "seconds": round(took, 3), "used": round(best / took, 3) if took else 0,
+            "violations": stats["total_violations"]}
+
+
+def main():
+    rows = [one(n, s) for s in (True, False) for n in (1, 2, 4)]
+    os.makedirs(OUT, exist_ok=True)
+    lines = ["# Scale-out of one shared budget (nf.create, 500/1s, %d rows)" % ROWS, "",
+             "| processes | shared store | requests | 429s | first to last answer (s) | budget used | exit codes |",
+             "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['processes']} | {'yes' if r['store'] else 'no'} | {r['requests']} | {r['429']} | "
+                     f"{r['seconds']} | {r['used']:.0%} | {r['exit']} |")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    with open(os.path.join(OUT, "scaleout.md"), "w") as f:
+        f.write(text)
+    with open(os.path.join(OUT, "scaleout.dat"), "w") as f:
+        for r in rows:
+            f.write(f"{r['processes']} {int(r['store'])} {r['used']} {r['429']}\n")
+    if shutil.which("gnuplot"):
+        plot = f"""set terminal png size 800,400; set output '{OUT}/scaleout.png'
+set title 'one budget of 500/1s shared by N processes'; set xlabel 'processes'; set ylabel 'budget used'
+set y2label '429 answers'; set ytics nomirror; set y2tics; set xtics (1,2,4); set key top left
+plot '{OUT}/scaleout.dat' using 1:($2==1?$3:1/0) with linespoints title 'used, shared store', \\
+     '' using 1:($2==0?$4:1/0) axes x1y2 with linespoints title '429s, no store', \\
+     '' using 1:($2==1?$4:1/0) axes x1y2 with linespoints title '429s, shared store'
+"""
+        subprocess.run(["gnuplot"], input=plot, text=True, check=False)
+
+
+if __name__ == "__main__":
+    main()

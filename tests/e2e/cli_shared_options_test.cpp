@@ -1,0 +1,77 @@
+// --budget-store, AUDIENCE_BATCH_BUDGET_STORE, --shard K/N and auto/N, and
+// `report`: what the command line accepts and what it refuses (exit 2).
+#include "app/cli_options.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+namespace {
+
+ab::Command parse(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+  return ab::parse_command_line(args, [env = std::move(env)](const char* name) -> std::optional<std::string> {
+    auto it = env.find(name);
+    if (it == env.end()) return std::nullopt;
+    return it->second;
+  });
+}
+
+std::string usage_error(const ab::Command& c) {
+  auto* e = std::get_if<ab::UsageError>(&c);
+  return e ? e->message : std::string("(not a usage error)");
+}
+
+const ab::RunOptions& run_options(const ab::Command& c) {
+  static const ab::RunOptions none;
+  auto* r = std::get_if<ab::RunCommand>(&c);
+  if (!r) ADD_FAILURE() << usage_error(c);
+  return r ? r->options : none;
+}
+
+TEST(CliSharedOptions, BudgetStoreFromFlagElseEnvironment) {
+  EXPECT_EQ(run_options(parse({"run", "j.csv", "--job", "nf.create", "--budget-store", "redis://r:6379/1"})).budget_store,
+            "redis://r:6379/1");
+  EXPECT_EQ(run_options(parse({"run", "j.csv", "--job", "nf.create"}, {{"AUDIENCE_BATCH_BUDGET_STORE", "redis://e:1"}}))
+                .budget_store,
+            "redis://e:1");
+  EXPECT_EQ(run_options(parse({"run", "j.csv", "--job", "nf.create"})).budget_store, "");
+}
+
+TEST(CliSharedOptions, TlsAndMalformedStoresAreRefused) {
+  const auto tls = usage_error(parse({"run", "j.csv", "--job", "nf.create", "--budget-store", "rediss://r:6380"}));
+  EXPECT_NE(tls.find("--budget-store: rediss:// (Redis over TLS) is not supported yet"), std::string::npos) << tls;
+  const auto secret = usage_error(parse({"run", "j.csv", "--job", "nf.create"},
+                                        {{"AUDIENCE_BATCH_BUDGET_STORE", "redis://u:hunter2@r:6379/x"}}));
+  EXPECT_NE(secret.find("--budget-store"), std::string::npos) << secret;
+  EXPECT_EQ(secret.find("hunter2"), std::string::npos) << "no secret in a message";
+}
+
+TEST(CliSharedOptions, ShardIsOneBasedAndAutoTakesTheCompletionIndex) {
+  const auto& given = run_options(parse({"run", "j.csv", "--job", "nf.create", "--shard", "2/4"}));
+  EXPECT_EQ(given.shard, 2u);
+  EXPECT_EQ(given.shards, 4u);
+  const auto& pod = run_options(parse({"run", "j.csv", "--job", "nf.create", "--shard", "auto/4"}, {{"JOB_COMPLETION_INDEX", "0"}}));
+  EXPECT_EQ(pod.shard, 1u) << "Kubernetes counts pods from 0, shards count from 1";
+  EXPECT_EQ(pod.shards, 4u);
+
+  EXPECT_NE(usage_error(parse({"run", "j.csv", "--job", "nf.create", "--shard", "0/4"})).find("1 to N"), std::string::npos);
+  EXPECT_NE(usage_error(parse({"run", "j.csv", "--job", "nf.create", "--shard", "5/4"})).find("1 to N"), std::string::npos);
+  EXPECT_NE(usage_error(parse({"run", "j.csv", "--job", "nf.create", "--shard", "4"})).find("K/N"), std::string::npos);
+  EXPECT_NE(usage_error(parse({"run", "j.csv", "--job", "nf.create", "--shard", "auto/4"})).find("JOB_COMPLETION_INDEX"),
+            std::string::npos);
+  EXPECT_NE(usage_error(parse({"run", "j.csv", "--job", "nf.create", "--shard", "auto/4"}, {{"JOB_COMPLETION_INDEX", "4"}}))
+                .find("not below 4"),
+            std::string::npos);
+}
+
+TEST(CliSharedOptions, ReportTakesTheJobFileAndResultsFiles) {
+  auto c = parse({"report", "j.csv", "--results", "a.csv", "--results", "b.csv"});
+  auto* r = std::get_if<ab::ReportCommand>(&c);
+  ASSERT_NE(r, nullptr) << usage_error(c);
+  EXPECT_EQ(r->job_file, "j.csv");
+  EXPECT_EQ(r->results.size(), 2u);
+  EXPECT_NE(usage_error(parse({"report"})).find("job file"), std::string::npos);
+}
+
+}  // namespace

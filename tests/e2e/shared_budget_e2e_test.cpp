@@ -1,0 +1,248 @@
+// Several processes, one account: the real binary four times at once against
+// one simulator, its budgets shared through a real redis-server started
+// here. The referee counts what the server saw: 429s, broken rules, each
+// audience created once, and when the first and the last answer went out.
+// Also --shard (every row exactly once across four results files, merged by
+// `report`) and the store's faults (unreachable at start, killed and
+// restarted mid-run).
+#include "e2e/support/e2e.hpp"
+#include "support/redis_server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <sstream>
+#include <thread>
+
+namespace ab::e2e {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string count_job(std::size_t rows, const std::string& prefix) {
+  std::ostringstream job;
+  job << "q\n";
+  for (std::size_t i = 1; i <= rows; ++i) job << prefix << " " << i << "\n";
+  return job.str();
+}
+
+std::string create_job(std::size_t rows, const std::string& prefix) {
+  std::ostringstream job;
+  job << "name,female,male,nonBinary,preferNotToSay,country,minAge,maxAge,interests\n";
+  for (std::size_t i = 1; i <= rows; ++i) job << prefix << " " << i << ",0.7,0.1,0.1,0.1,US,25,45,AI|content\n";
+  return job.str();
+}
+
+// The children at once, each on its own thread; results in the same order.
+std::vector<ChildResult> run_together(const std::vector<ChildOptions>& children) {
+  std::vector<ChildResult> results(children.size());
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < children.size(); ++i)
+    threads.emplace_back([&, i] { results[i] = run_cli(children[i]); });
+  for (auto& t : threads) t.join();
+  return results;
+}
+
+// Seconds between the first and the last answer on `endpoint`, as the server saw them.
+double makespan(const Simulator& sim, const char* endpoint) {
+  const auto& span = stats(sim).at("span").at(endpoint).as_object();
+  return span.at("last").to_number<double>() - span.at("first").to_number<double>();
+}
+
+// The least time `requests` can take under `limit` per `window`: every full
+// window's worth but the last waits one window.
+double optimum(std::size_t requests, std::size_t limit, double window_s) {
+  return static_cast<double>((requests + limit - 1) / limit - 1) * window_s;
+}
+
+ChildOptions child(const Simulator& sim, const SimEndpoints& where, std::vector<std::string> args) {
+  (void)sim;
+  args.insert(args.end(), {"--progress", "lines"});
+  return ChildOptions{std::move(args), sim_environment(where), std::nullopt, std::nullopt};
+}
+
+TEST(SharedBudgetE2e, FourCountRunsShareTheTotalCountBudgetWithoutA429) {
+  test::RedisServer redis;
+  SimOptions tight;
+  tight.total_count_limit = 200;
+  tight.total_count_window = 10s;
+  Simulator sim(tight);
+  const auto where = sim.start();
+  ScratchDir dir;
+  std::vector<ChildOptions> children;
+  for (int p = 1; p <= 4; ++p) {
+    const auto job = dir.file("count" + std::to_string(p) + ".csv");
+    write_file(job, count_job(100, "Newsletter " + std::to_string(p)));
+    children.push_back(child(sim, where, {"run", job.string(), "--job", "tw.count", "--rate", "tw.total_count=200/10s",
+                                          "--concurrency", "8", "--budget-store", redis.url()}));
+  }
+  const auto runs = run_together(children);
+  for (int p = 1; p <= 4; ++p) {
+    EXPECT_EQ(runs[p - 1].exit_code, 0) << runs[p - 1].err;
+    EXPECT_EQ(count_status(read_results(dir.file("count" + std::to_string(p) + ".results.csv")), "ok"), 100u);
+  }
+  EXPECT_EQ(answers(sim, 429), 0u) << sim.stats_json();
+  EXPECT_EQ(violations(sim), 0u) << sim.stats_json();
+  const double took = makespan(sim, "tw.list"), best = optimum(400, 200, 10);
+  std::cerr << "four tw.count runs, 400 rows, 200/10s: first to last answer " << took << " s, optimum " << best
+            << " s\n";
+  EXPECT_LE(took, best * 1.05) << "within 5 % of the optimum";
+}
+
+TEST(SharedBudgetE2e, FourCreateRunsUseTheSharedRateAndNeverGoOver) {
+  test::RedisServer redis;
+  SimOptions limited;
+  limited.nf_rate_limit = 500;
+  limited.nf_rate_window = 1s;
+  Simulator sim(limited);
+  const auto where = sim.start();
+  ScratchDir dir;
+  std::vector<ChildOptions> children;
+  for (int p = 1; p <= 4; ++p) {
+    const auto job = dir.file("create" + std::to_string(p) + ".csv");
+    write_file(job, create_job(500, "Process " + std::to_string(p)));
+    children.push_back(child(sim, where, {"run", job.string(), "--job", "nf.create", "--rate", "nf=500/1s",
+                                          "--budget-store", redis.url()}));
+  }
+  const auto runs = run_together(children);
+  for (int p = 1; p <= 4; ++p) {
+    EXPECT_EQ(runs[p - 1].exit_code, 0) << runs[p - 1].err;
+    EXPECT_EQ(count_status(read_results(dir.file("create" + std::to_string(p) + ".results.csv")), "ok"), 500u);
+  }
+  EXPECT_EQ(answers(sim, 429), 0u) << sim.stats_json();
+  EXPECT_EQ(violations(sim), 0u) << sim.stats_json();
+  EXPECT_EQ(store_count(sim, "nf_creates"), 2000u);
+  const double took = makespan(sim, "nf.create"), best = optimum(2000, 500, 1);
+  std::cerr << "four nf.create runs, 2000 rows, 500/1s: first to last answer " << took << " s, optimum " << best
+            << " s, budget used " << best / took << "\n";
+  EXPECT_GE(best / took, 0.95) << "at least 95 % of the budget used";
+}
+
+TEST(SharedBudgetE2e, RedisKilledAndRestartedMidRunLosesAndDuplicatesNothing) {
+  test::RedisServer redis;
+  SimOptions limited;
+  limited.nf_rate_limit = 300;
+  limited.nf_rate_window = 1s;
+  Simulator sim(limited);
+  const auto where = sim.start();
+  ScratchDir dir;
+  std::vector<ChildOptions> children;
+  for (int p = 1; p <= 4; ++p) {
+    const auto job = dir.file("create" + std::to_string(p) + ".csv");
+    write_file(job, create_job(300, "Restart " + std::to_string(p)));
+    children.push_back(child(sim, where, {"run", job.string(), "--job", "nf.create", "--rate", "nf=300/1s",
+                                          "--budget-store", redis.url()}));
+  }
+  std::thread chaos([&] {
+    std::this_thread::sleep_for(1500ms);
+    redis.kill();
+    std::this_thread::sleep_for(300ms);
+    redis.start_again();
+  });
+  const auto runs = run_together(children);
+  chaos.join();
+  bool saw_restart = false;
+  for (int p = 1; p <= 4; ++p) {
+    EXPECT_EQ(runs[p - 1].exit_code, 0) << runs[p - 1].err;
+    const auto results = read_results(dir.file("create" + std::to_string(p) + ".results.csv"));  // one line a row
+    EXPECT_EQ(results.size(), 300u);
+    EXPECT_EQ(count_status(results, "ok"), 300u);
+    saw_restart |= runs[p - 1].err.find("lost the budget store") != std::string::npos;
+  }
+  EXPECT_TRUE(saw_restart) << "the store went while the runs were still sending: make them longer";
+  EXPECT_EQ(store_count(sim, "nf_creates"), 1200u) << "each audience exactly once";
+  EXPECT_EQ(violations(sim), 0u) << sim.stats_json();
+  EXPECT_EQ(answers(sim, 429), 0u) << sim.stats_json();
+}
+
+TEST(SharedBudgetE2e, AnUnreachableStoreEndsTheRunBeforeAnyRequest) {
+  std::uint16_t closed_port = 0;
+  {
+    test::RedisServer gone;
+    closed_port = gone.port();
+  }
+  Simulator sim(SimOptions{});
+  const auto where = sim.start();
+  ScratchDir dir;
+  write_file(dir.file("job.csv"), create_job(5, "Never"));
+  auto c = child(sim, where, {"run", dir.file("job.csv").string(), "--job", "nf.create"});
+  c.env["AUDIENCE_BATCH_BUDGET_STORE"] = "redis://127.0.0.1:" + std::to_string(closed_port);
+  const auto run = run_cli(c);
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find("budget store redis://127.0.0.1:" + std::to_string(closed_port)), std::string::npos)
+      << run.err;
+  EXPECT_EQ(answers(sim), 0u) << "nothing sent, not even the token request";
+}
+
+TEST(SharedBudgetE2e, AStoreGoneForLongerThanTheTimeoutStopsTheRunAndARerunFinishes) {
+  auto redis = std::make_unique<test::RedisServer>();
+  SimOptions slow;
+  slow.nf_rate_limit = 50;
+  slow.nf_rate_window = 1s;
+  Simulator sim(slow);
+  const auto where = sim.start();
+  ScratchDir dir;
+  write_file(dir.file("job.csv"), create_job(200, "Outage"));
+  auto c = child(sim, where, {"run", dir.file("job.csv").string(), "--job", "nf.create", "--rate", "nf=50/1s",
+                              "--timeout", "1s", "--budget-store", redis->url()});
+  std::thread chaos([&] {
+    std::this_thread::sleep_for(1200ms);
+    redis->kill();
+  });
+  const auto stopped = run_cli(c);
+  chaos.join();
+  EXPECT_EQ(stopped.exit_code, 3) << stopped.err;
+  EXPECT_NE(stopped.err.find("unreachable for longer than --timeout"), std::string::npos) << stopped.err;
+  const auto partial = read_results(dir.file("job.results.csv"));
+  EXPECT_LT(partial.size(), 200u);
+  redis->start_again();
+  const auto rerun = run_cli(c);
+  EXPECT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_EQ(count_status(read_results(dir.file("job.results.csv")), "ok"), 200u);
+  EXPECT_EQ(store_count(sim, "nf_creates"), 200u);
+  EXPECT_EQ(violations(sim), 0u) << sim.stats_json();
+}
+
+TEST(SharedBudgetE2e, FourShardsTakeEveryRowExactlyOnceAndReportMergesThem) {
+  test::RedisServer redis;
+  Simulator sim(SimOptions{});
+  const auto where = sim.start();
+  ScratchDir dir;
+  const auto job = dir.file("big.csv");
+  write_file(job, create_job(401, "Shard"));
+  std::vector<ChildOptions> children;
+  for (int k = 1; k <= 4; ++k)
+    children.push_back(child(sim, where, {"run", job.string(), "--job", "nf.create", "--shard",
+                                          std::to_string(k) + "/4", "--budget-store", redis.url()}));
+  children[3].args[5] = "auto/4";  // the fourth as a Kubernetes Indexed Job's pod 3 would run it
+  children[3].env["JOB_COMPLETION_INDEX"] = "3";
+  // Three shards first: report points at the fourth's rows.
+  const auto first = run_together({children[0], children[1], children[2]});
+  for (const auto& r : first) EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto open = run_cli(ChildOptions{{"report", job.string()}, {}, std::nullopt, std::nullopt});
+  EXPECT_EQ(open.exit_code, 3) << open.err;
+  EXPECT_NE(open.out.find("301 final: 301 ok, 0 invalid, 0 failed, 0 unknown; 100 still open"), std::string::npos)
+      << open.out;
+  EXPECT_NE(open.out.find("open rows: 4 (shard 4/4), 8 (shard 4/4)"), std::string::npos) << open.out;
+
+  EXPECT_EQ(run_cli(children[3]).exit_code, 0);
+  std::map<std::size_t, int> seen;
+  for (int k = 1; k <= 4; ++k) {
+    const auto file = dir.file("big.shard-" + std::to_string(k) + "-of-4.results.csv");
+    for (const auto& [row, line] : read_results(file)) {
+      ++seen[row];
+      EXPECT_EQ((row - 1) % 4, static_cast<std::size_t>(k - 1)) << "row " << row << " in shard " << k;
+      EXPECT_EQ(line.status, "ok");
+    }
+  }
+  EXPECT_EQ(seen.size(), 401u);
+  for (const auto& [row, n] : seen) EXPECT_EQ(n, 1) << "row " << row;
+  EXPECT_EQ(store_count(sim, "nf_creates"), 401u);
+  const auto done = run_cli(ChildOptions{{"report", job.string()}, {}, std::nullopt, std::nullopt});
+  EXPECT_EQ(done.exit_code, 0) << done.err;
+  EXPECT_NE(done.out.find("401 final: 401 ok, 0 invalid, 0 failed, 0 unknown; 0 still open"), std::string::npos)
+      << done.out;
+}
+
+}  // namespace
+}  // namespace ab::e2e

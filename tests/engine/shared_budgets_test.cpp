@@ -1,0 +1,160 @@
+// SharedBudgets against a real redis-server (started here on a free port):
+// two "processes" (two stores on one loop, each with its own connection and
+// id) never take more than a budget together, keep accounts apart, park each
+// other, and a store that restarts empty gets back what was sent before.
+// Windows are a minute long, so no outcome here depends on how fast the
+// machine is.
+#include "engine/shared_budgets.hpp"
+
+#include "support/redis_server.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+namespace ab {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+SharedBudgetsConfig config_for(const test::RedisServer& redis, const std::string& account) {
+  SharedBudgetsConfig c;
+  c.url = std::get<StoreUrl>(parse_store_url(redis.url()));
+  c.rates = {RateSpec{"tw.total_count", 3, std::chrono::minutes(1)}};
+  c.accounts = {{"tw", account}};
+  c.timeout = 10s;
+  c.hold_after_restart = 300ms;
+  return c;
+}
+
+asio::awaitable<void> take_into(SharedBudgets& store, std::vector<std::string> names, unsigned& granted) {
+  auto grant = co_await store.take(std::move(names));
+  if (grant.granted) ++granted;
+}
+
+asio::awaitable<void> sleep_for(Millis d) {
+  asio::steady_timer t(co_await asio::this_coro::executor, d);
+  co_await t.async_wait(asio::use_awaitable);
+}
+
+// Runs `body` on the loop, then stops the run and closes the stores.
+void run(asio::io_context& io, RunControl& control, std::vector<SharedBudgets*> stores,
+         std::function<asio::awaitable<void>()> body) {
+  asio::co_spawn(io, body(), [&](std::exception_ptr e) {
+    control.stop("test over");
+    for (auto* s : stores) s->close();
+    if (e) std::rethrow_exception(e);
+  });
+  io.run();
+}
+
+asio::awaitable<void> open_or_fail(SharedBudgets& store) {
+  auto error = co_await store.open();
+  EXPECT_EQ(error, "");
+}
+
+TEST(SharedBudgets, TwoProcessesTogetherNeverTakeMoreThanTheBudget) {
+  test::RedisServer redis;
+  asio::io_context io;
+  RunControl control;
+  std::ostringstream log;
+  SharedBudgets a(io.get_executor(), config_for(redis, "acct1"), control, log);
+  SharedBudgets b(io.get_executor(), config_for(redis, "acct1"), control, log);
+  SharedBudgets other_account(io.get_executor(), config_for(redis, "acct2"), control, log);
+  unsigned granted = 0, granted_other = 0;
+  run(io, control, {&a, &b, &other_account}, [&]() -> asio::awaitable<void> {
+    co_await open_or_fail(a);
+    co_await open_or_fail(b);
+    co_await open_or_fail(other_account);
+    for (int i = 0; i < 5; ++i) {
+      asio::co_spawn(io, take_into(a, {"tw", "tw.total_count"}, granted), asio::detached);
+      asio::co_spawn(io, take_into(b, {"tw", "tw.total_count"}, granted), asio::detached);
+      asio::co_spawn(io, take_into(other_account, {"tw", "tw.total_count"}, granted_other), asio::detached);
+    }
+    co_await sleep_for(500ms);
+  });
+  EXPECT_EQ(granted, 3u) << "3 per minute between both processes";
+  EXPECT_EQ(granted_other, 3u) << "another account has a budget of its own";
+}
+
+TEST(SharedBudgets, AParkByOneProcessHoldsEveryProcess) {
+  test::RedisServer redis;
+  asio::io_context io;
+  RunControl control;
+  std::ostringstream log;
+  SharedBudgets a(io.get_executor(), config_for(redis, "acct1"), control, log);
+  SharedBudgets b(io.get_executor(), config_for(redis, "acct1"), control, log);
+  unsigned parked_granted = 0, other_granted = 0;
+  run(io, control, {&a, &b}, [&]() -> asio::awaitable<void> {
+    co_await open_or_fail(a);
+    co_await open_or_fail(b);
+    const std::vector<std::string> tw{"tw"};
+    a.park(tw, std::chrono::steady_clock::now() + 1min);
+    co_await sleep_for(100ms);  // the park is pipelined without waiting for its reply
+    asio::co_spawn(io, take_into(b, {"tw"}, parked_granted), asio::detached);
+    asio::co_spawn(io, take_into(b, {"nf"}, other_granted), asio::detached);
+    co_await sleep_for(400ms);
+  });
+  EXPECT_EQ(parked_granted, 0u);
+  EXPECT_EQ(other_granted, 1u);
+}
+
+TEST(SharedBudgets, AStoreThatRestartsEmptyGetsBackWhatWasSent) {
+  test::RedisServer redis;
+  asio::io_context io;
+  RunControl control;
+  std::ostringstream log;
+  SharedBudgets a(io.get_executor(), config_for(redis, "acct1"), control, log);
+  SharedBudgets late(io.get_executor(), config_for(redis, "acct1"), control, log);
+  unsigned before = 0, after_a = 0, after_late = 0;
+  bool back = false;
+  // Named outside the coroutine: GCC 12 cannot keep a braced list of literals across a co_await.
+  const std::vector<std::string> total{"tw.total_count"};
+  run(io, control, {&a, &late}, [&]() -> asio::awaitable<void> {
+    co_await open_or_fail(a);
+    for (int i = 0; i < 3; ++i) co_await take_into(a, total, before);
+    redis.kill();
+    redis.start_again();
+    for (int i = 0; i < 100 && !back; ++i) {
+      co_await sleep_for(50ms);
+      back = a.connected();
+    }
+    // A process that starts only now learns of the three sends from the store.
+    co_await open_or_fail(late);
+    asio::co_spawn(io, take_into(a, total, after_a), asio::detached);
+    asio::co_spawn(io, take_into(late, total, after_late), asio::detached);
+    co_await sleep_for(1s);  // the 300 ms hold, and then some
+  });
+  EXPECT_EQ(before, 3u);
+  EXPECT_TRUE(back) << log.str();
+  EXPECT_NE(log.str().find("came back empty"), std::string::npos) << log.str();
+  EXPECT_EQ(after_a + after_late, 0u) << "the minute's three sends were put back";
+}
+
+TEST(SharedBudgets, AnUnreachableStoreIsSaidAtOpen) {
+  std::uint16_t port = 0;
+  {
+    test::RedisServer redis;  // a port that was free a moment ago, now closed
+    port = redis.port();
+  }
+  asio::io_context io;
+  RunControl control;
+  std::ostringstream log;
+  SharedBudgetsConfig c;
+  c.url = std::get<StoreUrl>(parse_store_url("redis://127.0.0.1:" + std::to_string(port)));
+  SharedBudgets store(io.get_executor(), c, control, log);
+  std::string error;
+  run(io, control, {&store}, [&]() -> asio::awaitable<void> { error = co_await store.open(); });
+  EXPECT_NE(error.find("budget store redis://127.0.0.1:" + std::to_string(port)), std::string::npos) << error;
+  EXPECT_NE(error.find("refused"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace ab
