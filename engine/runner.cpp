@@ -457,7 +457,6 @@ Summary run_with_kind(JobKind& kind, const RunOptions& options, std::ostream& lo
     deadline.cancel();
   });
   r.io.run();
-  progress.done();
   if (r.room.refused()) journal->keep_room();
   progress.finish(r.snapshot());
 
