@@ -185,7 +185,8 @@ Answer audience_users(const Call& call, Store& store, MemberSets& members, RateW
                                      {}},
                                     rule::members_over_budget),
                        turn);
-  if (auto refusal = refuse_change(store.find(call.audience_id), call.audience_id, Change::update))
+  if (auto refusal = refuse_change(store.find(call.audience_id), call.audience_id, Change::update, call.dialect,
+                                   call.dialect.audience_id))
     return with_window(error_answer(call, refusal->status, refusal->error), turn);
   if (call.body.size() > rules.max_body_bytes)
     return with_window(error_answer(call, 413,

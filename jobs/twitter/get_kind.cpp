@@ -45,6 +45,7 @@ class GetKind final : public TwitterKind {
   // 1,010 ids cost ceil(1010 / 200) = 6 requests, not 7. Refused credentials
   // end each row failed with the API's reason instead of exit 2.
   boost::asio::awaitable<StartResult> start(Api&) override {
+    if (!context().version_error.empty()) co_return StartResult{false, context().version_error};
     if (const std::string missing = missing_settings(context().endpoints); !missing.empty())
       co_return StartResult{false, "tw.* jobs need " + missing};
     co_return StartResult{};

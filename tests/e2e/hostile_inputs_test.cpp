@@ -99,10 +99,11 @@ TEST(HostileInputs, AHeaderMissingARequiredColumnIsRefusedBeforeAnyRequest) {
 
 TEST(HostileInputs, APrefixOfALongOptionIsNotTakenForIt) {
   Fixture f;
-  const auto retry = f.run({"--retry", "failed"});
+  // --retry is an option of its own now; --max was read as --max-attempts.
+  const auto retry = f.run({"--max", "3"});
   EXPECT_EQ(retry.exit_code, 2);
   expect_one_error_line(retry);
-  EXPECT_TRUE(contains(retry.err, "unknown option --retry")) << retry.err;
+  EXPECT_TRUE(contains(retry.err, "unknown option --max")) << retry.err;
 
   const auto short_name = f.run({"--concurr", "4"});
   EXPECT_EQ(short_name.exit_code, 2);
@@ -112,9 +113,9 @@ TEST(HostileInputs, APrefixOfALongOptionIsNotTakenForIt) {
   EXPECT_EQ(typo.exit_code, 2);
   EXPECT_TRUE(contains(typo.err, "did you mean --deadline?")) << typo.err;
 
-  const auto sim = run_cli(child({"sim", "--retry", "0.5"}));
+  const auto sim = run_cli(child({"sim", "--retry-after", "0.5"}));
   EXPECT_EQ(sim.exit_code, 2);
-  EXPECT_TRUE(contains(sim.err, "unknown option --retry (did you mean --retry-after-share?)")) << sim.err;
+  EXPECT_TRUE(contains(sim.err, "unknown option --retry-after (did you mean --retry-after-share?)")) << sim.err;
 
   EXPECT_EQ(answers(f.sim), 0u);
   EXPECT_FALSE(fs::exists(f.dir.file("job.results.csv")));
@@ -474,7 +475,10 @@ TEST(FullDisk, EveryAnswerIsKeptARerunOnAFullDiskSendsNothingAndOneWithRoomFinis
     ~Unmount() { ::umount2(at.c_str(), MNT_DETACH); }
   } unmount{small};
 
-  Simulator sim({});
+  // 3,000 creates: X's published 450 writes a minute would make this a test of pacing.
+  SimOptions options;
+  options.tw_published_budgets = false;
+  Simulator sim(options);
   const auto where = sim.start();
   constexpr std::size_t rows = 3000;
   write_file(dir.file("job.csv"), tw_create_job(rows));
