@@ -16,7 +16,7 @@ mkdir -p "$corpus"
 binary=$out/sim_request_fuzz
 sources=()
 for name in router faults referee json_answer json_text iso_time rate_window oauth2_tokens \
-            neuroflash_api neuroflash_profile neuroflash_store url_import; do
+            neuroflash_api neuroflash_profile neuroflash_store url_import audience_ids intern_pool text_arena; do
   sources+=("$top/sim/$name.cpp")
 done
 # Asio and Beast header-only here: no separately compiled library to link.
