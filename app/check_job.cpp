@@ -1,8 +1,8 @@
 // `audience-batch check`: every row judged as a run would judge it, nothing sent.
 #include "audience_batch/run.hpp"
 
-#include "engine/columns.hpp"
-#include "engine/row_validation.hpp"
+#include "engine/input/columns.hpp"
+#include "engine/input/row_validation.hpp"
 #include "jobs/registry.hpp"
 
 #include <exception>

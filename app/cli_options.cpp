@@ -2,11 +2,11 @@
 
 #include "app/operations_options.hpp"
 
-#include "engine/duration.hpp"
-#include "engine/near_names.hpp"
+#include "engine/run/duration.hpp"
+#include "engine/text/near_names.hpp"
 #include "jobs/budget_names.hpp"
-#include "engine/run_record.hpp"
-#include "engine/store_url.hpp"
+#include "engine/journal/run_record.hpp"
+#include "engine/shared/store_url.hpp"
 #include "jobs/registry.hpp"
 #include "jobs/twitter/api_versions.hpp"
 

@@ -1,7 +1,7 @@
 #include "app/operations_options.hpp"
 
-#include "engine/duration.hpp"
-#include "engine/proxy.hpp"
+#include "engine/run/duration.hpp"
+#include "engine/send/proxy.hpp"
 
 #include <boost/program_options.hpp>
 #include <boost/url/parse.hpp>

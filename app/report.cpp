@@ -1,8 +1,8 @@
 #include "app/report.hpp"
 
-#include "engine/csv_reader.hpp"
-#include "engine/journal.hpp"
-#include "engine/runner.hpp"
+#include "engine/input/csv_reader.hpp"
+#include "engine/journal/journal.hpp"
+#include "engine/run/runner.hpp"
 
 #include <algorithm>
 #include <charconv>

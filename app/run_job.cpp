@@ -4,8 +4,8 @@
 #include "app/referee_report.hpp"
 #include "audience_batch/run.hpp"
 #include "audience_batch/simulator.hpp"
-#include "engine/http_client.hpp"
-#include "engine/runner.hpp"
+#include "engine/send/http_client.hpp"
+#include "engine/run/runner.hpp"
 #include "jobs/registry.hpp"
 
 #include <boost/url/parse.hpp>

@@ -2,8 +2,8 @@
 // nf.create body from a row (column checks, cell parsing, the decimal gender
 // split, JSON serialisation), parsing the answer the API sends back and taking
 // its id, and signing one X Ads request with OAuth 1.0a (HMAC-SHA1).
-#include "engine/columns.hpp"
-#include "engine/csv_reader.hpp"
+#include "engine/input/columns.hpp"
+#include "engine/input/csv_reader.hpp"
 #include "jobs/neuroflash/answers.hpp"
 #include "jobs/neuroflash/audience_fields.hpp"
 #include "jobs/twitter/oauth1_signer.hpp"

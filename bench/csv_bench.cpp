@@ -1,8 +1,8 @@
 // Reading job files: CsvReader throughput on an nf.create-like file (quoted
 // cells, some with embedded newlines, a few non-ASCII names) and parse_decimal,
 // the cell parser every gender split goes through four times.
-#include "engine/cells.hpp"
-#include "engine/csv_reader.hpp"
+#include "engine/input/cells.hpp"
+#include "engine/input/csv_reader.hpp"
 
 #include <benchmark/benchmark.h>
 

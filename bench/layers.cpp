@@ -9,9 +9,9 @@
 // line, as a create does in a run. Prints requests/s and the io thread's CPU
 // per request (getrusage), which is steadier than throughput on a noisy
 // machine. bench/README.md has the figures.
-#include "engine/durable.hpp"
-#include "engine/http_client.hpp"
-#include "engine/journal.hpp"
+#include "engine/journal/durable.hpp"
+#include "engine/send/http_client.hpp"
+#include "engine/journal/journal.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>

@@ -2,7 +2,7 @@
 // value (bytes/s, to set against `openssl speed -evp sha256 -bytes 32`),
 // normalizing and hashing an email, and a whole row made into its operation
 // item (column reads, normalization, hashing, JSON). bench/members.sh runs it.
-#include "engine/csv_reader.hpp"
+#include "engine/input/csv_reader.hpp"
 #include "jobs/twitter/member_identifiers.hpp"
 #include "jobs/twitter/member_task.hpp"
 #include "jobs/twitter/sha256.hpp"

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "audience_batch/run.hpp"
-#include "engine/job_kind.hpp"
+#include "engine/run/job_kind.hpp"
 
 #include <memory>
 #include <span>

@@ -19,7 +19,7 @@
 // the latency.
 #pragma once
 
-#include "sim/api_handler.hpp"
+#include "sim/http/api_handler.hpp"
 
 #include <chrono>
 #include <cstdint>

@@ -1,7 +1,7 @@
 // Timestamps as the APIs write them: "2024-05-01T12:00:00Z" (UTC, seconds).
 #pragma once
 
-#include "sim/api_handler.hpp"
+#include "sim/http/api_handler.hpp"
 
 #include <cstdint>
 #include <string>

@@ -2,7 +2,7 @@
 // semantics copied from the request (HTTP version, keep-alive).
 #pragma once
 
-#include "sim/api_handler.hpp"
+#include "sim/http/api_handler.hpp"
 
 #include <boost/beast/http/status.hpp>
 #include <boost/json/value.hpp>

@@ -3,7 +3,7 @@
 // headers. Plain class: the time is passed in.
 #pragma once
 
-#include "sim/api_handler.hpp"
+#include "sim/http/api_handler.hpp"
 
 #include <chrono>
 #include <cstdint>

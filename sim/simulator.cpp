@@ -1,10 +1,10 @@
 #include "audience_batch/simulator.hpp"
 
 #include "sim/json_text.hpp"
-#include "sim/neuroflash_api.hpp"
-#include "sim/router.hpp"
-#include "sim/server.hpp"
-#include "sim/twitter_api.hpp"
+#include "sim/neuroflash/api.hpp"
+#include "sim/http/router.hpp"
+#include "sim/http/server.hpp"
+#include "sim/twitter/api.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>

@@ -2,8 +2,8 @@
 // readable line, failed answers into row results, and ids out of objects.
 #pragma once
 
-#include "engine/api.hpp"
-#include "engine/job_kind.hpp"
+#include "engine/send/api.hpp"
+#include "engine/run/job_kind.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>

@@ -1,6 +1,6 @@
 #include "jobs/neuroflash/audience_fields.hpp"
 
-#include "engine/json_text.hpp"
+#include "engine/text/json_text.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/string.hpp>

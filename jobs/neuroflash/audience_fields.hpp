@@ -4,10 +4,10 @@
 // profile a PUT must carry.
 #pragma once
 
-#include "engine/cells.hpp"
-#include "engine/columns.hpp"
-#include "engine/csv_reader.hpp"
-#include "engine/job_kind.hpp"
+#include "engine/input/cells.hpp"
+#include "engine/input/columns.hpp"
+#include "engine/input/csv_reader.hpp"
+#include "engine/run/job_kind.hpp"
 
 #include <boost/json/object.hpp>
 

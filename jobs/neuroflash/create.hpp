@@ -4,7 +4,7 @@
 // `unknown` with what to check (SPEC.md §5).
 #pragma once
 
-#include "engine/job_kind.hpp"
+#include "engine/run/job_kind.hpp"
 #include "jobs/neuroflash/session.hpp"
 
 #include <boost/asio/awaitable.hpp>

@@ -3,7 +3,7 @@
 // which is left for the next run. A kind says only what its row needs.
 #pragma once
 
-#include "engine/job_kind.hpp"
+#include "engine/run/job_kind.hpp"
 #include "jobs/neuroflash/session.hpp"
 
 #include <memory>

@@ -15,8 +15,8 @@
 // itself is never logged or put into an error message.
 #pragma once
 
-#include "engine/api.hpp"
-#include "engine/clock.hpp"
+#include "engine/send/api.hpp"
+#include "engine/run/clock.hpp"
 #include "jobs/neuroflash/single_flight.hpp"
 
 #include <boost/asio/awaitable.hpp>

@@ -5,8 +5,8 @@
 #pragma once
 
 #include "audience_batch/run.hpp"
-#include "engine/api.hpp"
-#include "engine/job_kind.hpp"
+#include "engine/send/api.hpp"
+#include "engine/run/job_kind.hpp"
 #include "jobs/neuroflash/api_paths.hpp"
 #include "jobs/neuroflash/oauth2.hpp"
 

@@ -3,7 +3,7 @@
 // for a request, and the batch endpoint lists item errors the same way.
 #pragma once
 
-#include "engine/api.hpp"
+#include "engine/send/api.hpp"
 
 #include <boost/json/value.hpp>
 

@@ -2,7 +2,7 @@
 // kinds read: the audiences, the next cursor, the total count.
 #pragma once
 
-#include "engine/api.hpp"
+#include "engine/send/api.hpp"
 #include "jobs/twitter/context.hpp"
 
 #include <boost/json/array.hpp>

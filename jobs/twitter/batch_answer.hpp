@@ -6,7 +6,7 @@
 // not created either: they are `not_applied`, to be sent again without them.
 #pragma once
 
-#include "engine/api.hpp"
+#include "engine/send/api.hpp"
 #include "jobs/twitter/create_reconciler.hpp"
 
 #include <cstddef>

@@ -3,8 +3,8 @@
 #pragma once
 
 #include "audience_batch/run.hpp"
-#include "engine/api.hpp"
-#include "engine/clock.hpp"
+#include "engine/send/api.hpp"
+#include "engine/run/clock.hpp"
 #include "jobs/twitter/api_paths.hpp"
 
 #include <boost/beast/http/verb.hpp>

@@ -15,8 +15,8 @@
 // one request through a CreateSender and share everything else.
 #pragma once
 
-#include "engine/api.hpp"
-#include "engine/job_kind.hpp"
+#include "engine/send/api.hpp"
+#include "engine/run/job_kind.hpp"
 #include "jobs/twitter/context.hpp"
 
 #include <boost/json/object.hpp>

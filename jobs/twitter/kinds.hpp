@@ -2,7 +2,7 @@
 // give them a fake clock and seeded nonces.
 #pragma once
 
-#include "engine/job_kind.hpp"
+#include "engine/run/job_kind.hpp"
 #include "jobs/twitter/context.hpp"
 
 #include <memory>

@@ -2,7 +2,7 @@
 // with_deleted, sort_by): checked once, written into a query the same way.
 #pragma once
 
-#include "engine/job_kind.hpp"
+#include "engine/run/job_kind.hpp"
 #include "jobs/twitter/api_paths.hpp"
 #include "jobs/twitter/task_builder.hpp"
 

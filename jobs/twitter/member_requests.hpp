@@ -3,7 +3,7 @@
 // of body, counted as written), and what an answer means for its items.
 #pragma once
 
-#include "engine/api.hpp"
+#include "engine/send/api.hpp"
 
 #include <cstddef>
 #include <string>

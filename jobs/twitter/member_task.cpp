@@ -1,6 +1,6 @@
 #include "jobs/twitter/member_task.hpp"
 
-#include "engine/json_text.hpp"
+#include "engine/text/json_text.hpp"
 #include "jobs/twitter/member_identifiers.hpp"
 #include "jobs/twitter/timestamps.hpp"
 

@@ -3,8 +3,8 @@
 // hashed. The raw identifiers stay in the row; nothing of them is kept.
 #pragma once
 
-#include "engine/columns.hpp"
-#include "engine/job_kind.hpp"
+#include "engine/input/columns.hpp"
+#include "engine/run/job_kind.hpp"
 
 #include <cstddef>
 #include <span>

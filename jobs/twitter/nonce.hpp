@@ -2,7 +2,7 @@
 // ever replayed (the official SDKs sign once and resend the same nonce).
 #pragma once
 
-#include "engine/clock.hpp"
+#include "engine/run/clock.hpp"
 
 #include <cstdint>
 #include <string>

@@ -4,8 +4,8 @@
 // engine a fresh nonce and timestamp for every attempt.
 #pragma once
 
-#include "engine/api.hpp"
-#include "engine/clock.hpp"
+#include "engine/send/api.hpp"
+#include "engine/run/clock.hpp"
 
 #include <cstdint>
 #include <functional>

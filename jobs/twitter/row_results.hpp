@@ -1,8 +1,8 @@
 // The RowResults the tw.* kinds report, built one way everywhere.
 #pragma once
 
-#include "engine/api.hpp"
-#include "engine/job_kind.hpp"
+#include "engine/send/api.hpp"
+#include "engine/run/job_kind.hpp"
 
 #include <boost/json/object.hpp>
 

@@ -1,6 +1,6 @@
 #include "jobs/twitter/task_builder.hpp"
 
-#include "engine/cells.hpp"
+#include "engine/input/cells.hpp"
 #include "jobs/twitter/text.hpp"
 
 #include <algorithm>

@@ -3,7 +3,7 @@
 // empty optional cell leaves its parameter out.
 #pragma once
 
-#include "engine/job_kind.hpp"
+#include "engine/run/job_kind.hpp"
 
 #include <optional>
 #include <span>

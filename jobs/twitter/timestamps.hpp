@@ -3,7 +3,7 @@
 // audiences its earlier sends could have made.
 #pragma once
 
-#include "engine/clock.hpp"
+#include "engine/run/clock.hpp"
 
 #include <optional>
 #include <string>

@@ -3,7 +3,7 @@
 // one cheap request so that bad credentials end the run (exit 2) before any row.
 #pragma once
 
-#include "engine/job_kind.hpp"
+#include "engine/run/job_kind.hpp"
 #include "jobs/twitter/context.hpp"
 
 namespace ab::tw {

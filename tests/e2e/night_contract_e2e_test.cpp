@@ -6,7 +6,7 @@
 // the wire for good; tw.get asks ceil(n/200) lists; --retry; an edited job
 // file is refused.
 #include "e2e/support/e2e.hpp"
-#include "engine/journal.hpp"
+#include "engine/journal/journal.hpp"
 
 #include <gtest/gtest.h>
 

@@ -6,7 +6,7 @@
 // twice: against v8 (tailored_audiences) and the version X serves today
 // (custom_audiences), the simulator serving both over one store.
 #include "e2e/support/e2e.hpp"
-#include "engine/journal.hpp"
+#include "engine/journal/journal.hpp"
 
 #include <boost/json/parse.hpp>
 

@@ -1,4 +1,4 @@
-#include "engine/answer_fields.hpp"
+#include "engine/send/answer_fields.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "engine/batcher.hpp"
+#include "engine/send/batcher.hpp"
 
 #include <gtest/gtest.h>
 

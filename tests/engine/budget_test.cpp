@@ -1,4 +1,4 @@
-#include "engine/budget.hpp"
+#include "engine/send/budget.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "engine/cells.hpp"
+#include "engine/input/cells.hpp"
 
 #include <gtest/gtest.h>
 

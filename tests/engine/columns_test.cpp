@@ -1,4 +1,4 @@
-#include "engine/columns.hpp"
+#include "engine/input/columns.hpp"
 
 #include <gtest/gtest.h>
 

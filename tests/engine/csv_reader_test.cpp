@@ -1,4 +1,4 @@
-#include "engine/csv_reader.hpp"
+#include "engine/input/csv_reader.hpp"
 
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // Durations as users type them: a bare number is seconds, with or without
 // decimals, like a number with a unit (issue 21.10).
-#include "engine/duration.hpp"
+#include "engine/run/duration.hpp"
 
 #include <gtest/gtest.h>
 

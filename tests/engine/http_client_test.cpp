@@ -1,7 +1,7 @@
 // The HTTP pool against a scripted server on a real socket: what an attempt
 // reports when there is an answer, no connection, no answer, or a server that
 // closed an idle keep-alive connection — the facts the retry policy relies on.
-#include "engine/http_client.hpp"
+#include "engine/send/http_client.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>

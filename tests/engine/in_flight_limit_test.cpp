@@ -1,6 +1,6 @@
 // InFlightLimit: at most N slots out, handed over in arrival order, given
 // back by the permit, and a stop releases whoever waits.
-#include "engine/in_flight_limit.hpp"
+#include "engine/send/in_flight_limit.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>

@@ -1,4 +1,4 @@
-#include "engine/journal.hpp"
+#include "engine/journal/journal.hpp"
 
 #include <gtest/gtest.h>
 

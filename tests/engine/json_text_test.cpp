@@ -1,7 +1,7 @@
 // JsonText writes what a JSON parser reads back as the same values: every
 // string (escapes, control characters, UTF-8), integers to their limits,
 // doubles exactly, and commas only between members.
-#include "engine/json_text.hpp"
+#include "engine/text/json_text.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>

@@ -1,4 +1,4 @@
-#include "engine/metrics_file.hpp"
+#include "engine/report/metrics_file.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Near names: what a refusal suggests for a misspelt flag, budget or column.
-#include "engine/near_names.hpp"
+#include "engine/text/near_names.hpp"
 
 #include <gtest/gtest.h>
 

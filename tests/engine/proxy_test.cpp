@@ -1,4 +1,4 @@
-#include "engine/proxy.hpp"
+#include "engine/send/proxy.hpp"
 
 #include <gtest/gtest.h>
 

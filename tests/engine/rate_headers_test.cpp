@@ -1,4 +1,4 @@
-#include "engine/rate_headers.hpp"
+#include "engine/send/rate_headers.hpp"
 
 #include <gtest/gtest.h>
 

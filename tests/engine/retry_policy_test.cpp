@@ -1,4 +1,4 @@
-#include "engine/retry_policy.hpp"
+#include "engine/send/retry_policy.hpp"
 
 #include <gtest/gtest.h>
 

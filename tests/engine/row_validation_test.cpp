@@ -1,6 +1,6 @@
-#include "engine/row_validation.hpp"
+#include "engine/input/row_validation.hpp"
 
-#include "engine/cells.hpp"
+#include "engine/input/cells.hpp"
 
 #include <gtest/gtest.h>
 

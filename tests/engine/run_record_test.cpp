@@ -1,7 +1,7 @@
 // What a run records about its job file: fingerprints, releases, --retry's
 // statuses, and the rerun's check that the rows are still the ones run.
-#include "engine/journal.hpp"
-#include "engine/run_record.hpp"
+#include "engine/journal/journal.hpp"
+#include "engine/journal/run_record.hpp"
 
 #include <gtest/gtest.h>
 

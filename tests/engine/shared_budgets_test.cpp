@@ -4,7 +4,7 @@
 // other, and a store that restarts empty gets back what was sent before.
 // Windows are a minute long, so no outcome here depends on how fast the
 // machine is.
-#include "engine/shared_budgets.hpp"
+#include "engine/shared/shared_budgets.hpp"
 
 #include "support/redis_server.hpp"
 

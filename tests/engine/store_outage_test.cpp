@@ -1,6 +1,6 @@
 // When a lost budget store is tried again and when the run gives up on it,
 // on a fake clock.
-#include "engine/store_outage.hpp"
+#include "engine/shared/store_outage.hpp"
 
 #include <gtest/gtest.h>
 

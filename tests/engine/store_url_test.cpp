@@ -1,6 +1,6 @@
 // --budget-store URLs: what is accepted, what is refused, and that a
 // password never shows in what is printed.
-#include "engine/store_url.hpp"
+#include "engine/shared/store_url.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // Learning an unpublished window from 429s that name a time, on a fake clock.
-#include "engine/budget.hpp"
-#include "engine/window_learner.hpp"
+#include "engine/send/budget.hpp"
+#include "engine/send/window_learner.hpp"
 
 #include <gtest/gtest.h>
 

@@ -12,8 +12,8 @@ source "$top/tests/fuzz/lib.sh"
 
 mkdir -p "$out/csv_corpus"
 binary=$out/csv_reader_fuzz
-fuzz_build "$binary" "$top/tests/fuzz/csv_reader_fuzz.cpp" "$top/engine/csv_reader.cpp" "$top/engine/utf8.cpp" \
-  "$top/engine/cells.cpp" -- -lboost_json -lboost_url
+fuzz_build "$binary" "$top/tests/fuzz/csv_reader_fuzz.cpp" "$top/engine/input/csv_reader.cpp" "$top/engine/input/utf8.cpp" \
+  "$top/engine/input/cells.cpp" -- -lboost_json -lboost_url
 
 # Seeds: every csv-spectrum case, behind a first byte (0xf0) that picks
 # one-byte chunks and the largest record cap.

@@ -3,9 +3,9 @@
 // constructor throws; rows are numbered 1, 2, 3... whatever the input; a parsed
 // row has the header's field count and UTF-8 cells; and the chunk size never
 // changes a result.
-#include "engine/cells.hpp"
-#include "engine/csv_reader.hpp"
-#include "engine/utf8.hpp"
+#include "engine/input/cells.hpp"
+#include "engine/input/csv_reader.hpp"
+#include "engine/input/utf8.hpp"
 
 #include <array>
 #include <cstdint>

@@ -15,8 +15,9 @@ corpus=$out/sim_corpus
 mkdir -p "$corpus"
 binary=$out/sim_request_fuzz
 sources=()
-for name in router faults referee json_answer json_text iso_time rate_window oauth2_tokens \
-            neuroflash_api neuroflash_profile neuroflash_store url_import audience_ids intern_pool text_arena; do
+for name in http/router faults referee json_answer json_text iso_time rate_window \
+            neuroflash/oauth2_tokens neuroflash/api neuroflash/profile neuroflash/store neuroflash/url_import \
+            store/audience_ids store/intern_pool store/text_arena; do
   sources+=("$top/sim/$name.cpp")
 done
 # Asio and Beast header-only here: no separately compiled library to link.

@@ -8,8 +8,8 @@
 // status and a JSON body (or none with 204), and the stats stay JSON with
 // counts that add up.
 #include "sim/json_text.hpp"
-#include "sim/neuroflash_api.hpp"
-#include "sim/router.hpp"
+#include "sim/neuroflash/api.hpp"
+#include "sim/http/router.hpp"
 
 #include <boost/beast/http/parser.hpp>
 #include <boost/json/parse.hpp>

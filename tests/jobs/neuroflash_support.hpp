@@ -4,9 +4,9 @@
 #pragma once
 
 #include "audience_batch/run.hpp"
-#include "engine/csv_reader.hpp"
-#include "engine/job_kind.hpp"
-#include "engine/row_validation.hpp"
+#include "engine/input/csv_reader.hpp"
+#include "engine/run/job_kind.hpp"
+#include "engine/input/row_validation.hpp"
 #include "jobs/neuroflash/neuroflash_kind.hpp"
 #include "support/scripted_api.hpp"
 

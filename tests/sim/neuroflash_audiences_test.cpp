@@ -1,7 +1,7 @@
 // Workspaces, URL imports and the audience lifecycle of the simulated
 // neuroflash API (API.md §A2–§A6), at handler level.
-#include "sim/neuroflash_profile.hpp"
-#include "sim/neuroflash_store.hpp"
+#include "sim/neuroflash/profile.hpp"
+#include "sim/neuroflash/store.hpp"
 #include "sim/support/neuroflash_fixture.hpp"
 
 #include <boost/json/parse.hpp>

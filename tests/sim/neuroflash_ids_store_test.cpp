@@ -1,7 +1,7 @@
 // The neuroflash handler on the ids-only store (--sim-store ids): creates,
 // PUTs and DELETEs are answered and refereed as on the full store; reading a
 // created audience back is refused with a reason, not half answered.
-#include "sim/neuroflash_store.hpp"
+#include "sim/neuroflash/store.hpp"
 #include "sim/support/neuroflash_fixture.hpp"
 
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // Validation of a target audience's profile (API.md §A4, §A5): the four gender
 // keys, the decimal sum, types and ranges, and PUT's full replace.
-#include "sim/neuroflash_profile.hpp"
+#include "sim/neuroflash/profile.hpp"
 #include "sim/support/neuroflash_fixture.hpp"
 
 #include <boost/json/parse.hpp>

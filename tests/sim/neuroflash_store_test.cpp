@@ -1,11 +1,11 @@
 // The compact neuroflash store (issue 22): what each mode keeps, that it finds
 // audiences by their ids and catches a create sent twice as before, and how
 // many bytes an audience costs (a bound, in docs/simulator.md).
-#include "sim/audience_ids.hpp"
-#include "sim/hash_slots.hpp"
-#include "sim/neuroflash_profile.hpp"
-#include "sim/neuroflash_store.hpp"
-#include "sim/text_arena.hpp"
+#include "sim/store/audience_ids.hpp"
+#include "sim/store/hash_slots.hpp"
+#include "sim/neuroflash/profile.hpp"
+#include "sim/neuroflash/store.hpp"
+#include "sim/store/text_arena.hpp"
 
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // The router without sockets: its own endpoints, the order of handlers, the
 // faults and what the referee counts for each.
-#include "sim/router.hpp"
+#include "sim/http/router.hpp"
 
 #include "sim/json_answer.hpp"
 

@@ -2,8 +2,8 @@
 // and the 4xx answers to requests no good client sends.
 #include "sim/support/sim_fixture.hpp"
 
-#include "sim/router.hpp"
-#include "sim/server.hpp"
+#include "sim/http/router.hpp"
+#include "sim/http/server.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>

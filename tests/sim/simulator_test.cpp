@@ -1,7 +1,7 @@
 // The embeddable Simulator and `audience-batch sim`: the startup line of
 // SPEC.md §8, the URLs and credentials it names, and a clean stop on SIGTERM.
 #include "sim/support/sim_fixture.hpp"
-#include "sim/twitter_api.hpp"
+#include "sim/twitter/api.hpp"
 
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>

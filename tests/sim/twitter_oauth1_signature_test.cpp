@@ -1,6 +1,6 @@
 // RFC 5849 signatures, pinned down by the published vectors: X's "creating a
 // signature" example and the RFC's own §1.2 and §3.4.1.1 examples.
-#include "sim/oauth1_signature.hpp"
+#include "sim/twitter/oauth1_signature.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The verifier against the published examples, and every way a request can
 // fail it: credentials, signature, timestamps and replays.
-#include "sim/oauth1_verifier.hpp"
+#include "sim/twitter/oauth1_verifier.hpp"
 #include "sim/support/oauth1_test_signer.hpp"
 
 #include <gtest/gtest.h>

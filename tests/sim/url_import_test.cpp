@@ -1,6 +1,6 @@
 // The URL import's checks and its deterministic, plausible profiles (API.md §A3).
-#include "sim/neuroflash_profile.hpp"
-#include "sim/url_import.hpp"
+#include "sim/neuroflash/profile.hpp"
+#include "sim/neuroflash/url_import.hpp"
 
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>

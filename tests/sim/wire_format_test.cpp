@@ -1,5 +1,5 @@
 // The server's own response writer says exactly what Beast's serializer says.
-#include "sim/wire_format.hpp"
+#include "sim/http/wire_format.hpp"
 
 #include "sim/json_answer.hpp"
 

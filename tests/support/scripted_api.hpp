@@ -4,8 +4,8 @@
 // simulator over real sockets instead.
 #pragma once
 
-#include "engine/api.hpp"
-#include "engine/job_kind.hpp"
+#include "engine/send/api.hpp"
+#include "engine/run/job_kind.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>

@@ -2,7 +2,7 @@
 // test moves by hand, requests built as a well-behaved client would send them.
 #pragma once
 
-#include "sim/neuroflash_api.hpp"
+#include "sim/neuroflash/api.hpp"
 
 #include <boost/beast/http/verb.hpp>
 #include <boost/json/object.hpp>

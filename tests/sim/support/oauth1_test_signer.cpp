@@ -1,6 +1,6 @@
 #include "sim/support/oauth1_test_signer.hpp"
 
-#include "sim/http_target.hpp"
+#include "sim/http/http_target.hpp"
 
 #include <boost/beast/http/field.hpp>
 

@@ -4,8 +4,8 @@
 // the published test vectors pin down independently.
 #pragma once
 
-#include "sim/api_handler.hpp"
-#include "sim/oauth1_verifier.hpp"
+#include "sim/http/api_handler.hpp"
+#include "sim/twitter/oauth1_verifier.hpp"
 
 #include <cstdint>
 #include <string>

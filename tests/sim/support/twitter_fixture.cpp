@@ -1,6 +1,6 @@
 #include "sim/support/twitter_fixture.hpp"
 
-#include "sim/oauth1_signature.hpp"
+#include "sim/twitter/oauth1_signature.hpp"
 
 #include <boost/beast/http/field.hpp>
 #include <boost/json/parse.hpp>

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "sim/support/oauth1_test_signer.hpp"
-#include "sim/twitter_api.hpp"
+#include "sim/twitter/api.hpp"
 
 #include <boost/json/value.hpp>
 #include <gtest/gtest.h>

@@ -1,0 +1,119 @@
+#include "engine/input/columns.hpp"
+
+#include "engine/input/cells.hpp"
+#include "engine/text/near_names.hpp"
+
+#include <boost/algorithm/string/predicate.hpp>
+#include <boost/json/parse.hpp>
+
+#include <algorithm>
+#include <vector>
+
+namespace ab {
+
+namespace {
+
+// (A plain loop: find_first_not_of calls memchr once per character.)
+bool is_blank(std::string_view cell) {
+  return std::all_of(cell.begin(), cell.end(), [](char c) { return c == ' ' || c == '\t'; });
+}
+
+// Why a non-empty cell is not of `type`, or nullopt when it is.
+std::optional<std::string> type_error(CellType type, std::string_view cell) {
+  std::string error;
+  switch (type) {
+    case CellType::text:
+      return std::nullopt;
+    case CellType::integer:
+      if (parse_integer(cell, &error)) return std::nullopt;
+      break;
+    case CellType::decimal:
+      if (parse_decimal(cell, &error)) return std::nullopt;
+      break;
+    case CellType::boolean:
+      if (parse_boolean(cell, &error)) return std::nullopt;
+      break;
+    case CellType::list:
+      if (is_list(cell, &error)) return std::nullopt;
+      break;
+    case CellType::url:
+      if (is_http_url(cell, &error)) return std::nullopt;
+      break;
+    case CellType::url_list:
+      if (parse_url_list(cell, &error)) return std::nullopt;
+      break;
+    case CellType::json: {
+      boost::system::error_code ec;
+      boost::json::parse(cell, ec);
+      if (!ec) return std::nullopt;
+      error = "not valid JSON: " + ec.message();
+      break;
+    }
+  }
+  return error;
+}
+
+// One cell (nullopt: its column is not in the header) against its declaration.
+std::optional<ColumnError> check_cell(const Column& column, std::optional<std::string_view> cell) {
+  if (!cell) {
+    if (column.required) return ColumnError{std::string(column.name), "required column missing from the header"};
+    return std::nullopt;
+  }
+  // Blanks alone do not fill a required cell; an optional one is left out only when truly empty.
+  if (column.required && is_blank(*cell)) return ColumnError{std::string(column.name), "required, but empty"};
+  if (cell->empty()) return std::nullopt;
+  if (auto why = type_error(column.type, *cell)) return ColumnError{std::string(column.name), std::move(*why)};
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<ColumnError> check_columns(const Row& row, std::span<const Column> columns) {
+  for (const Column& column : columns)
+    if (auto error = check_cell(column, row.get(column.name))) return error;
+  return std::nullopt;
+}
+
+ColumnChecker::ColumnChecker(std::span<const std::string> header, std::span<const Column> columns)
+    : columns_(columns), header_error_(check_header(header, columns)) {
+  positions_.reserve(columns.size());
+  for (const Column& column : columns) {
+    const auto at = std::find(header.begin(), header.end(), column.name);
+    positions_.push_back(at == header.end() ? std::string_view::npos : static_cast<std::size_t>(at - header.begin()));
+  }
+}
+
+std::optional<ColumnError> ColumnChecker::check(const Row& row) const {
+  for (std::size_t i = 0; i < columns_.size(); ++i) {
+    const std::size_t at = positions_[i];
+    const auto cell = at < row.size() ? std::optional(row.field(at)) : std::nullopt;
+    if (auto error = check_cell(columns_[i], cell)) return error;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_header(std::span<const std::string> header, std::span<const Column> columns) {
+  std::vector<std::string_view> missing;
+  std::string hint;
+  for (const Column& column : columns) {
+    if (!column.required || std::find(header.begin(), header.end(), column.name) != header.end()) continue;
+    missing.push_back(column.name);
+    // "Female" for "female" is the usual slip: say so rather than leave the user guessing.
+    const auto near = std::find_if(header.begin(), header.end(),
+                                   [&](const std::string& name) { return boost::algorithm::iequals(name, column.name); });
+    if (hint.empty() && near != header.end())
+      hint = " (the header has '" + *near + "'; names are case-sensitive)";
+    // A slip of a letter or two ("gendr"): named too, so the fix is plain.
+    if (hint.empty() && near == header.end()) {
+      const std::vector<std::string_view> names(header.begin(), header.end());
+      if (const auto typo = near_names(column.name, names, 1); !typo.empty())
+        hint = " (the header has '" + typo.front() + "')";
+    }
+  }
+  if (missing.empty()) return std::nullopt;
+  std::string message = missing.size() == 1 ? "missing required column " : "missing required columns ";
+  for (std::size_t i = 0; i < missing.size(); ++i) message += (i ? ", '" : "'") + std::string(missing[i]) + "'";
+  return message + hint;
+}
+
+}  // namespace ab

@@ -1,0 +1,328 @@
+// The journal's line formats and load_journal. The writer thread is in
+// journal_writer.cpp.
+#include "engine/journal/journal.hpp"
+
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <optional>
+#include <stdexcept>
+
+namespace ab {
+
+namespace {
+
+// A field of the results file: one result, one line, so a line break inside
+// it becomes a space; quoted (RFC 4180) when it holds a comma or a quote.
+void append_csv_field(std::string& out, std::string_view text) {
+  bool breaks = false, quote = false;
+  for (const char c : text) {
+    breaks |= c == '\n' || c == '\r';
+    quote |= c == ',' || c == '"';
+  }
+  if (!breaks && !quote) {
+    out += text;
+    return;
+  }
+  if (quote) out += '"';
+  for (const char c : text) {
+    if (c == '\n' || c == '\r') {
+      out += ' ';
+      continue;
+    }
+    if (c == '"') out += '"';
+    out += c;
+  }
+  if (quote) out += '"';
+}
+
+void append_number(std::string& out, std::uint64_t value) {
+  char digits[24];
+  out.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
+}
+
+// Splits one RFC 4180 record that holds no line break; nullopt when malformed.
+std::optional<std::vector<std::string>> split_csv_record(std::string_view line) {
+  std::vector<std::string> fields;
+  std::size_t i = 0;
+  for (;;) {
+    std::string field;
+    if (i < line.size() && line[i] == '"') {
+      for (++i;; ++i) {
+        if (i >= line.size()) return std::nullopt;  // unterminated quote
+        if (line[i] != '"') {
+          field += line[i];
+        } else if (i + 1 < line.size() && line[i + 1] == '"') {
+          field += '"';
+          ++i;
+        } else {
+          ++i;
+          break;
+        }
+      }
+      if (i < line.size() && line[i] != ',') return std::nullopt;  // text after a closing quote
+    } else {
+      const auto end = std::min(line.find(',', i), line.size());
+      field = line.substr(i, end - i);
+      if (field.find('"') != std::string::npos) return std::nullopt;
+      i = end;
+    }
+    fields.push_back(std::move(field));
+    if (i >= line.size()) return fields;
+    ++i;  // the comma
+  }
+}
+
+template <typename Number>
+std::optional<Number> parse_number(std::string_view text) {
+  Number value{};
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+std::optional<RowStatus> parse_status(std::string_view text) {
+  for (RowStatus status : {RowStatus::ok, RowStatus::invalid, RowStatus::failed, RowStatus::unknown})
+    if (to_string(status) == text) return status;
+  return std::nullopt;
+}
+
+struct FinalLine {
+  std::size_t row = 0;
+  RowStatus status = RowStatus::failed;
+};
+
+std::optional<FinalLine> parse_result_line(std::string_view line) {
+  const auto fields = split_csv_record(line);
+  if (!fields || fields->size() != 6) return std::nullopt;
+  const auto& f = *fields;
+  const auto row = parse_number<std::size_t>(f[0]);
+  const auto status = parse_status(f[1]);
+  const bool http_ok = f[2].empty() || parse_number<unsigned>(f[2]);
+  if (!row || !status || !http_ok || !parse_number<unsigned>(f[4])) return std::nullopt;
+  return FinalLine{*row, *status};
+}
+
+bool escaped_in_token(unsigned char c) { return c <= ' ' || c > '~' || c == '%'; }
+
+std::string percent_escape(std::string_view value) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(value.size());
+  for (char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (!escaped_in_token(c)) {
+      out += ch;
+      continue;
+    }
+    out += '%';
+    out += hex[c >> 4];
+    out += hex[c & 0xF];
+  }
+  return out;
+}
+
+std::optional<std::string> percent_unescape(std::string_view token) {
+  std::string out;
+  out.reserve(token.size());
+  for (std::size_t i = 0; i < token.size(); ++i) {
+    if (token[i] != '%') {
+      out += token[i];
+      continue;
+    }
+    unsigned value = 0;
+    const auto digits = token.substr(i + 1, 2);
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value, 16);
+    if (digits.size() != 2 || ec != std::errc{} || end != digits.data() + 2) return std::nullopt;
+    out += static_cast<char>(value);
+    i += 2;
+  }
+  return out;
+}
+
+std::vector<std::string_view> split_spaces(std::string_view line) {
+  std::vector<std::string_view> tokens;
+  for (std::size_t start = 0;;) {
+    const auto end = std::min(line.find(' ', start), line.size());
+    tokens.push_back(line.substr(start, end - start));
+    if (end == line.size()) return tokens;
+    start = end + 1;
+  }
+}
+
+// Applies one sidecar line to `state`; false when it does not parse.
+bool apply_sidecar_line(std::string_view line, JournalState& state) {
+  const auto tokens = split_spaces(line);
+  if (tokens[0] == "intent") {
+    std::vector<std::size_t> rows;
+    for (std::size_t i = 1; i < tokens.size(); ++i) {
+      const auto row = parse_number<std::size_t>(tokens[i]);
+      if (!row) return false;
+      rows.push_back(*row);
+    }
+    state.intents.insert(rows.begin(), rows.end());
+    return true;
+  }
+  if (tokens[0] == "checkpoint" && tokens.size() == 3) {
+    const auto row = parse_number<std::size_t>(tokens[1]);
+    auto value = percent_unescape(tokens[2]);
+    if (!row || !value) return false;
+    state.checkpoints[*row] = std::move(*value);
+    return true;
+  }
+  return apply_record_line(tokens, state.record, state.intents);
+}
+
+[[noreturn]] void fail(const std::filesystem::path& file, const std::string& why) {
+  throw std::runtime_error(file.string() + why);
+}
+
+// Calls `on_line(text, number)` for every '\n'-terminated line before the
+// first NUL byte and returns the bytes they span; a last line without '\n'
+// is torn and left in `torn`.
+template <typename OnLine>
+std::uint64_t read_complete_lines(const std::filesystem::path& file, std::string& torn, OnLine on_line) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) fail(file, ": cannot open: " + std::string(std::strerror(errno)));
+  std::uint64_t bytes = 0;
+  std::size_t number = 0;
+  std::string line;
+  while (std::getline(in, line)) {
+    // A crash can leave zeros where a write had not landed, and the sidecar
+    // keeps zeros ahead of its lines: the first NUL ends what was written.
+    if (const auto nul = line.find('\0'); nul != std::string::npos) {
+      line.resize(nul);
+      torn = std::move(line);
+      break;
+    }
+    if (in.eof()) {
+      torn = std::move(line);
+      break;
+    }
+    bytes += line.size() + 1;
+    ++number;
+    std::string_view text = line;
+    if (text.ends_with('\r')) text.remove_suffix(1);  // a file that passed through an editor
+    on_line(text, number);
+  }
+  if (in.bad()) fail(file, ": cannot read: " + std::string(std::strerror(errno)));
+  return bytes;
+}
+
+bool exists_as_file(const std::filesystem::path& file) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(file, ec);
+  if (!std::filesystem::exists(status)) return false;
+  // A device or pipe could be endless (/dev/zero) and cannot be resumed anyway.
+  if (!std::filesystem::is_regular_file(status)) fail(file, " is not a regular file");
+  return true;
+}
+
+void load_results(const std::filesystem::path& file, JournalState& state,
+                  std::unordered_map<std::size_t, RowStatus>& finals) {
+  state.results_exists = exists_as_file(file);
+  if (!state.results_exists) return;
+  const auto not_ours = [&] { fail(file, " is not an audience-batch results file"); };
+  std::string torn;
+  state.results_bytes = read_complete_lines(file, torn, [&](std::string_view line, std::size_t number) {
+    if (number == 1) {
+      if (line != results_header) not_ours();
+      return;
+    }
+    if (line.empty()) return;
+    const auto parsed = parse_result_line(line);
+    if (!parsed) fail(file, " line " + std::to_string(number) + ": not a result line");
+    finals[parsed->row] = parsed->status;
+  });
+  // A header torn by a crash is ours to repair; anything else is someone's file.
+  if (state.results_bytes == 0 && !results_header.starts_with(torn)) not_ours();
+}
+
+void load_sidecar(const std::filesystem::path& file, JournalState& state) {
+  state.journal_exists = exists_as_file(file);
+  if (!state.journal_exists) return;
+  std::string torn;
+  state.journal_bytes = read_complete_lines(file, torn, [&](std::string_view line, std::size_t number) {
+    if (!line.empty() && !apply_sidecar_line(line, state))
+      fail(file, " line " + std::to_string(number) + ": not an intent or checkpoint line");
+  });
+}
+
+}  // namespace
+
+std::string_view to_string(RowStatus status) {
+  switch (status) {
+    case RowStatus::ok: return "ok";
+    case RowStatus::invalid: return "invalid";
+    case RowStatus::failed: return "failed";
+    case RowStatus::unknown: return "unknown";
+  }
+  return "failed";
+}
+
+void append_result_line(std::string& out, std::size_t row, const RowResult& result) {
+  append_number(out, row);
+  out += ',';
+  out += to_string(result.status);
+  out += ',';
+  if (result.http_status != 0) append_number(out, result.http_status);
+  out += ',';
+  append_csv_field(out, result.id);
+  out += ',';
+  append_number(out, result.attempts);
+  out += ',';
+  append_csv_field(out, result.error);
+  out += '\n';
+}
+
+std::string format_result_line(std::size_t row, const RowResult& result) {
+  std::string line;
+  append_result_line(line, row, result);
+  return line;
+}
+
+void append_intent_line(std::string& out, std::span<const std::size_t> rows) {
+  out += "intent";
+  for (std::size_t row : rows) {
+    out += ' ';
+    append_number(out, row);
+  }
+  out += '\n';
+}
+
+std::string format_intent_line(std::span<const std::size_t> rows) {
+  std::string line;
+  append_intent_line(line, rows);
+  return line;
+}
+
+std::string format_checkpoint_line(std::size_t row, std::string_view value) {
+  return "checkpoint " + std::to_string(row) + ' ' + percent_escape(value) + '\n';
+}
+
+std::filesystem::path sidecar_path(const std::filesystem::path& results) {
+  std::filesystem::path sidecar = results;
+  sidecar += ".journal";
+  return sidecar;
+}
+
+JournalState load_journal(const std::filesystem::path& results) {
+  JournalState state;
+  std::unordered_map<std::size_t, RowStatus> finals;  // last line of a row wins
+  load_results(results, state, finals);
+  load_sidecar(sidecar_path(results), state);
+  for (const auto& [row, status] : finals) {
+    state.final_rows.insert(row);
+    state.intents.erase(row);
+    state.checkpoints.erase(row);
+    if (status != RowStatus::ok) {
+      ++state.final_not_ok;
+      state.record.not_ok.emplace(row, status);
+    }
+  }
+  return state;
+}
+
+}  // namespace ab

@@ -1,0 +1,62 @@
+// Where rows end: the job kinds' RowSink. Responses (--responses) reach the
+// disk before the final lines of their rows, so that a row never counts as
+// done while its data could still be lost; final lines then go to the
+// journal's group commit.
+#pragma once
+
+#include "engine/run/job_kind.hpp"
+#include "engine/journal/journal.hpp"
+#include "engine/report/metrics.hpp"
+#include "engine/run/run_control.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <span>
+#include <unordered_set>
+#include <vector>
+
+namespace ab {
+
+class ResultRecorder : public RowSink {
+ public:
+  // Throws std::runtime_error naming the responses file when it cannot be opened.
+  ResultRecorder(JournalWriter& journal, Metrics& metrics, RunControl& control,
+                 const std::filesystem::path& responses);
+  ~ResultRecorder() override;
+
+  void respond(std::size_t row, boost::json::object fields) override;
+  bool responding() const override { return responses_fd_ >= 0; }
+  void finish(std::size_t row, RowResult result) override;
+  boost::asio::awaitable<void> checkpoint(std::size_t row, std::string value) override;
+
+  // Moves buffered responses to disk (synced), then their rows' final lines to
+  // the journal. The runner calls it on a short period and at the end.
+  boost::asio::awaitable<void> flush();
+  bool finished(std::size_t row) const { return done_.contains(row); }
+  // The runner is done with these rows (their batch has returned, so no
+  // report of them can come any more): forgotten, so memory stays flat
+  // however long the file.
+  void forget(std::span<const std::size_t> rows);
+  // Rows answered whose final lines wait for their responses' sync.
+  std::uint64_t pending_rows() const { return pending_finals_.size() + flushing_rows_; }
+
+ private:
+  void write_responses(const std::string& bytes);
+  JournalWriter& journal_;
+  Metrics& metrics_;
+  RunControl& control_;
+  int responses_fd_ = -1;
+  std::string responses_path_;
+  std::string responses_buffer_;
+  std::vector<std::pair<std::size_t, RowResult>> pending_finals_;
+  std::size_t flushing_rows_ = 0;
+  std::unordered_set<std::size_t> done_;
+  // The --responses file is synced off the network thread; no thread without one.
+  std::optional<boost::asio::thread_pool> disk_;
+};
+
+}  // namespace ab

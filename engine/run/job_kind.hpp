@@ -1,0 +1,109 @@
+// The contract between the engine and a job kind. A job kind declares its
+// columns, validates a row into a Task, says how many tasks go in one request,
+// and turns tasks into `co_await api.send(...)` calls and answers into results.
+#pragma once
+
+#include "engine/send/api.hpp"
+#include "engine/input/columns.hpp"
+#include "engine/input/csv_reader.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace ab {
+
+enum class RowStatus { ok, invalid, failed, unknown };
+
+struct RowResult {
+  RowStatus status = RowStatus::failed;
+  unsigned http_status = 0;
+  std::string id;                  // the audience created or touched
+  unsigned attempts = 0;
+  std::string error;               // why, for anything but ok; never a secret
+};
+
+// Why a row is invalid: the column and the reason ("segments", "more than 10 leaves").
+struct RowError {
+  std::string column;
+  std::string reason;
+};
+
+// A valid row, ready to send. `params` is whatever the kind needs later.
+struct Task {
+  std::size_t row = 0;
+  boost::json::object params;
+  // A request body the kind wrote as text while validating (nf.create's
+  // JSON): held here, it is moved to the request, not copied through `params`.
+  std::string body;
+  // Set on resume: an intent was recorded for this row but no outcome, so the
+  // request may have been applied; the kind must reconcile before re-sending.
+  bool maybe_sent = false;
+  // Set on resume: the last checkpoint the kind recorded for this row (tw.list cursor).
+  std::string checkpoint;
+  // Tasks go into one request only with tasks of the same key (tw.members:
+  // the audience, which is in the request's path); "" for every task of most kinds.
+  std::string batch_key;
+  // What this task adds to its request's body, counted against BatchPolicy::max_bytes.
+  std::size_t batch_bytes = 0;
+};
+
+using Validation = std::variant<Task, RowError>;
+
+// Where a kind reports what happened to each task of a run() call.
+class RowSink {
+ public:
+  virtual ~RowSink() = default;
+  // One line of --responses: {"row": row, ...fields}. Written before the row's final line.
+  virtual void respond(std::size_t row, boost::json::object fields) = 0;
+  // Whether respond() writes anything (a --responses file was given): a kind
+  // need not gather what nobody will read.
+  virtual bool responding() const = 0;
+  // The row's one final line. Every task given to run() must be finished exactly once.
+  virtual void finish(std::size_t row, RowResult result) = 0;
+  // Durable progress inside a long row (tw.list cursor); given back in Task::checkpoint on resume.
+  virtual boost::asio::awaitable<void> checkpoint(std::size_t row, std::string value) = 0;
+};
+
+struct BatchPolicy {
+  std::size_t max_rows = 1;                       // tasks per run() call
+  std::chrono::milliseconds linger{20};           // flush a partial batch after this
+  std::size_t max_bytes = 0;                      // sum of Task::batch_bytes per call; 0: no limit
+  // Tasks held across keys before the biggest key's partial batch goes out, so
+  // that a file spread over many audiences does not hold them all; 0: 4 x max_rows.
+  std::size_t max_pending = 0;
+};
+
+struct StartResult {
+  bool ok = true;
+  std::string error;  // one line: why the job cannot start (exit 2)
+};
+
+class JobKind {
+ public:
+  virtual ~JobKind() = default;
+  virtual std::string_view name() const = 0;
+  // Declared columns; the engine checks presence and cell types before validate().
+  virtual std::span<const Column> columns() const = 0;
+  // Cross-field checks and building the task; cells already type-checked.
+  virtual Validation validate(const Row& row) const = 0;
+  virtual BatchPolicy batching() const { return {}; }
+  // A URL on the server the rows' requests go to: the engine opens connections
+  // to it while start() runs, so that the first rows need not each wait for
+  // one. Empty: nothing is opened ahead.
+  virtual std::string rows_server() const { return {}; }
+  // Before any row: credentials, workspace look-up. Failure ends the run with exit 2.
+  virtual boost::asio::awaitable<StartResult> start(Api& api) = 0;
+  // Sends the tasks (at most batching().max_rows) and finishes each of them.
+  virtual boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) = 0;
+};
+
+}  // namespace ab

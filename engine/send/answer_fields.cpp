@@ -1,0 +1,55 @@
+#include "engine/send/answer_fields.hpp"
+
+#include <cstdint>
+#include <cstring>
+
+namespace ab {
+
+namespace {
+
+constexpr std::size_t size_bytes = sizeof(std::uint32_t);
+
+std::size_t size_at(const char* at) {
+  std::uint32_t size = 0;
+  std::memcpy(&size, at, size_bytes);
+  return size;
+}
+
+void append_size(std::string& text, std::size_t size) {
+  const auto narrow = static_cast<std::uint32_t>(size);
+  text.append(reinterpret_cast<const char*>(&narrow), size_bytes);
+}
+
+}  // namespace
+
+AnswerField AnswerFields::const_iterator::operator*() const {
+  const std::size_t name = size_at(at_);
+  const std::size_t value = size_at(at_ + size_bytes);
+  const char* text = at_ + 2 * size_bytes;
+  return {{text, name}, {text + name, value}};
+}
+
+AnswerFields::const_iterator& AnswerFields::const_iterator::operator++() {
+  at_ += 2 * size_bytes + size_at(at_) + size_at(at_ + size_bytes);
+  return *this;
+}
+
+AnswerFields::AnswerFields(std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
+  for (const auto& [name, value] : fields) add(name, value);
+}
+
+void AnswerFields::add(std::string_view name, std::string_view value) {
+  append_size(text_, name.size());
+  append_size(text_, value.size());
+  text_ += name;
+  text_ += value;
+}
+
+void AnswerFields::add_lower_cased(std::string_view name, std::string_view value) {
+  const std::size_t at = text_.size() + 2 * size_bytes;
+  add(name, value);
+  for (std::size_t i = at; i < at + name.size(); ++i)
+    if (text_[i] >= 'A' && text_[i] <= 'Z') text_[i] = static_cast<char>(text_[i] - 'A' + 'a');
+}
+
+}  // namespace ab

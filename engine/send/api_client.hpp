@@ -1,0 +1,54 @@
+// The engine's Api: one `send` carries a request through the budgets, the
+// intent journal, the authenticator, the HTTP pool and the retry policy, and
+// comes back with a final answer or a reason why there is none.
+#pragma once
+
+#include "engine/send/api.hpp"
+#include "engine/send/budget.hpp"
+#include "engine/report/event_log.hpp"
+#include "engine/send/http_client.hpp"
+#include "engine/send/in_flight_limit.hpp"
+#include "engine/journal/journal.hpp"
+#include "engine/report/metrics.hpp"
+#include "engine/journal/results_room.hpp"
+#include "engine/send/retry_policy.hpp"
+#include "engine/run/run_control.hpp"
+#include "engine/shared/shared_budgets.hpp"
+
+#include <chrono>
+
+namespace ab {
+
+struct ApiClientParts {
+  HttpPool& pool;
+  Budgets& budgets;
+  const RetryPolicy& retry;
+  Random& random;
+  RunControl& control;
+  Metrics& metrics;
+  JournalWriter* journal = nullptr;  // null: intents are not recorded (tests)
+  InFlightLimit* in_flight = nullptr;  // null: no limit but the callers' own (tests)
+  // Requests that hold a synced intent and have no answer yet: after kill -9
+  // only these can be unknown (docs/night-contract.md). Null: no bound (tests).
+  InFlightLimit* intent_window = nullptr;
+  SharedBudgets* shared = nullptr;     // --budget-store: every send also taken from the store
+  std::chrono::milliseconds timeout{30'000};
+  std::optional<SteadyTime> deadline;
+  ResultsRoom* room = nullptr;  // null: requests leave without room held for their answers (tests)
+  EventLog* events = nullptr;  // -v: each retry and pause, with why
+};
+
+class ApiClient : public Api {
+ public:
+  explicit ApiClient(ApiClientParts parts) : p_(parts) {}
+  void set_events(EventLog* events) { p_.events = events; }
+  boost::asio::awaitable<ApiResponse> send(ApiRequest request) override;
+
+ private:
+  boost::asio::awaitable<bool> wait_turn_and_sign(const ApiRequest& request, bool& intent_recorded,
+                                                  std::string& authorization, InFlightLimit::Permit& slot,
+                                                  InFlightLimit::Permit& intent_place);
+  ApiClientParts p_;
+};
+
+}  // namespace ab

@@ -1,0 +1,72 @@
+// --concurrency counts requests in flight (SPEC.md: "requests in flight"),
+// not rows being worked on. A row waiting for its intent to reach the disk,
+// for a budget or for its back-off holds no slot, so the wire stays full
+// while the journal syncs: the runner keeps more rows going than there are
+// slots, and every attempt takes a slot only from its send to its answer.
+//
+// Single-threaded: used on the run's io_context only.
+#pragma once
+
+#include "engine/run/run_control.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <deque>
+
+namespace ab {
+
+class InFlightLimit {
+ public:
+  // One slot, given back when the permit goes (or by reset()).
+  class Permit {
+   public:
+    Permit() = default;
+    explicit Permit(InFlightLimit* limit) : limit_(limit) {}
+    Permit(Permit&& other) noexcept : limit_(std::exchange(other.limit_, nullptr)) {}
+    Permit& operator=(Permit&& other) noexcept {
+      if (this != &other) {
+        reset();
+        limit_ = std::exchange(other.limit_, nullptr);
+      }
+      return *this;
+    }
+    Permit(const Permit&) = delete;
+    Permit& operator=(const Permit&) = delete;
+    ~Permit() { reset(); }
+
+    void reset() {
+      if (limit_) std::exchange(limit_, nullptr)->release();
+    }
+    explicit operator bool() const { return limit_ != nullptr; }
+
+   private:
+    InFlightLimit* limit_ = nullptr;
+  };
+
+  explicit InFlightLimit(unsigned limit) : limit_(limit == 0 ? 1 : limit) {}
+  InFlightLimit(const InFlightLimit&) = delete;
+  InFlightLimit& operator=(const InFlightLimit&) = delete;
+
+  // A slot, first come first served; an empty permit when the run stops first.
+  boost::asio::awaitable<Permit> acquire(const RunControl& control);
+  // A slot now, when one is free and nobody waits (no coroutine to start); else empty.
+  Permit try_acquire() {
+    if (!waiting_.empty() || in_flight_ >= limit_) return Permit{};
+    ++in_flight_;
+    return Permit{this};
+  }
+
+  unsigned limit() const { return limit_; }
+  unsigned in_flight() const { return in_flight_; }
+  std::size_t waiting() const { return waiting_.size(); }
+
+ private:
+  struct Waiter;
+  void release();
+
+  unsigned limit_;
+  unsigned in_flight_ = 0;
+  std::deque<Waiter*> waiting_;
+};
+
+}  // namespace ab

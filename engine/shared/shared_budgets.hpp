@@ -1,0 +1,125 @@
+// The run's budgets shared through Redis (--budget-store): every process that
+// points at the same store and account takes its sends from the same sliding
+// logs (scripts in shared_budget_scripts.hpp), and a time one process's
+// server named parks the budget for all of them. The in-memory Budgets still
+// apply on top: the server's own numbers (remaining, reset, the adaptive
+// pace) rule each process whatever the store says, which is what keeps a
+// store that restarted empty from letting a burst through.
+//
+// Keys: audience-batch:budget:<api>:<account>:<budget>:{log,park}, where api
+// is the part of the budget's name before the first '.' ("nf", "tw") and the
+// account the neuroflash client id or the X ads account id. One connection
+// per process; the takes of requests waiting for the same budgets are asked
+// together (one EVALSHA for up to 64 of them), parks and give-backs are
+// pipelined without waiting for their replies.
+//
+// Faults: the store unreachable at open() is the caller's exit 2. Lost later,
+// nothing is granted (no request goes out unbudgeted); it is tried again with
+// back-off, and after `timeout` of absence the run is stopped (exit 3).
+#pragma once
+
+#include "audience_batch/run.hpp"
+#include "engine/run/clock.hpp"
+#include "engine/shared/resp_connection.hpp"
+#include "engine/run/run_control.hpp"
+#include "engine/shared/store_outage.hpp"
+#include "engine/shared/store_url.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <deque>
+#include <iosfwd>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace ab {
+
+struct SharedBudgetsConfig {
+  StoreUrl url;
+  std::vector<RateSpec> rates;                  // the run's fixed budgets (effective_rates)
+  std::map<std::string, std::string> accounts;  // api ("nf", "tw") -> account id
+  Millis timeout{30'000};                       // connect attempts; absence before the run stops
+  Millis hold_after_restart{2500};              // longer than the back-off's cap: every process is back by then
+};
+
+// Each send is kept this much longer than its window: the way from Redis's
+// clock to the API's server (scheduling, the loop, the network) varies by
+// milliseconds, and a send that arrives late must not share a server window
+// with the send that took its place. A fiftieth of the window, at most 20 ms.
+std::chrono::microseconds send_margin(Millis window);
+
+// The key prefix of one budget ("audience-batch:budget:tw:18ce54:tw.total_count").
+std::string budget_key(const std::string& name, const std::map<std::string, std::string>& accounts);
+
+class SharedBudgets {
+ public:
+  struct Grant {
+    bool granted = false;  // send now, with no suspension first
+    bool stopped = false;  // the run is stopping
+    std::string member;    // what to give back when not used
+  };
+
+  SharedBudgets(boost::asio::any_io_executor executor, SharedBudgetsConfig config, RunControl& control,
+                std::ostream& log);
+  ~SharedBudgets();
+  // Connects, loads the scripts and joins the store; "" or why not (a
+  // message naming the store, never its password).
+  boost::asio::awaitable<std::string> open();
+  // One send of every named budget: waits while the store says no, or is away.
+  boost::asio::awaitable<Grant> take(std::vector<std::string> names);
+  // A grant that was not used (the process's own budgets said wait after all).
+  void give_back(std::span<const std::string> names, const std::string& member);
+  // Every process waits for these budgets until `until` (the server named it).
+  void park(std::span<const std::string> names, SteadyTime until);
+  // The run is over: the connection closes, the reconnecting ends.
+  void close();
+  std::uint64_t takes() const { return takes_; }  // EVALSHA round trips, for the figures
+  // Connected and joined: takes may be asked.
+  bool connected() const { return joined_ && connection_.up(); }
+
+ private:
+  struct Ticket;
+  struct Line;
+  struct BudgetState {
+    std::string key;
+    std::uint64_t limit = 0;  // 0: no fixed rate
+    Millis window{0};
+    std::deque<SteadyTime> sent;  // this process's grants still inside the window (put back after a restart)
+    std::optional<SteadyTime> parked_until;
+  };
+
+  BudgetState& state(const std::string& name);
+  static void forget_old_sends(BudgetState& s, SteadyTime now);
+  std::shared_ptr<Line> line(const std::vector<std::string>& names);
+  boost::asio::awaitable<void> pump(std::shared_ptr<Line> line);
+  boost::asio::awaitable<void> keeper();
+  boost::asio::awaitable<std::string> connect_and_join();
+  boost::asio::awaitable<bool> nap(SteadyTime until);         // the keeper's: ends at close()
+  boost::asio::awaitable<bool> wait_until(SteadyTime until);  // the pumps': ends at close() or a stop
+  void send_park(const std::vector<std::string>& keys, Millis ms);
+
+  boost::asio::any_io_executor executor_;
+  SharedBudgetsConfig config_;
+  RunControl& control_;
+  std::ostream& log_;
+  RespConnection connection_;
+  StoreOutage outage_;
+  Random random_;
+  boost::asio::steady_timer keeper_timer_;
+  bool closed_ = false;
+  bool joined_ = false;
+  std::string process_id_;
+  std::uint64_t counter_ = 0;
+  std::uint64_t takes_ = 0;
+  std::string store_id_;
+  std::string take_sha_, park_sha_, rejoin_sha_;
+  std::map<std::string, BudgetState> budgets_;
+  std::map<std::string, std::shared_ptr<Line>> lines_;
+};
+
+}  // namespace ab
