@@ -2,7 +2,7 @@
 PRESET := $(if $(CI),ci,release)
 BUILD  := build
 
-.PHONY: demo test deps build bench fuzz asan clean
+.PHONY: demo test deps build bench fuzz asan package clean
 
 deps:
 	@scripts/install-deps.sh
@@ -22,6 +22,10 @@ asan: deps
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan
 	@ctest --preset asan
+
+# A .deb of the release build (CPack; dependencies declared by dpkg-shlibdeps).
+package: build
+	@cmake --build --preset $(PRESET) --target package
 
 bench: deps
 	@bench/run
