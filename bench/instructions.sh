@@ -4,6 +4,9 @@
 # from one minute to the next, and its VM exposes no hardware counters).
 #
 #   bench/instructions.sh [BIN...]      default: build/audience-batch
+#   CONCURRENCY=256 bench/instructions.sh   in flight (default 32)
+#   CACHE_SIM=1 bench/instructions.sh       also simulated cache misses per row
+#                                           (first-level data, last-level data)
 #
 # Each binary runs T1's job for 1,000 and for 5,000 rows against the bench
 # nginx (started here); the difference over 4,000 rows leaves start-up out.
@@ -32,14 +35,19 @@ export NEUROFLASH_CLIENT_ID=bench NEUROFLASH_CLIENT_SECRET=bench
 instructions() {
   local out=$work/run
   rm -rf "$out" && mkdir -p "$out"
-  valgrind --tool=callgrind --callgrind-out-file="$out/cg.%p" "$1" run "$work/$2.csv" --job nf.create \
-    --nf-api "$nginx_api" --nf-token-url "$nginx_token_url" --concurrency 32 --out "$out/results.csv" \
+  valgrind --tool=callgrind ${CACHE_SIM:+--cache-sim=yes} --callgrind-out-file="$out/cg.%p" "$1" run "$work/$2.csv" --job nf.create \
+    --nf-api "$nginx_api" --nf-token-url "$nginx_token_url" --concurrency "${CONCURRENCY:-32}" --out "$out/results.csv" \
     --progress lines >"$out/log" 2>&1 || die "$1 failed: $(tail -2 "$out/log")"
-  grep -h "^summary:" "$out"/cg.* | awk '{ total += $2 } END { print total }'
+  # summary: Ir [Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw]; sums over threads.
+  grep -h "^summary:" "$out"/cg.* |
+    awk '{ ir += $2; d1 += $6 + $7; dl += $9 + $10 } END { printf "%d %d %d\n", ir, d1, dl }'
 }
 
 for b in "${bins[@]}"; do
-  small=$(instructions "$b" 1000)
-  large=$(instructions "$b" 5000)
-  echo "$b: $(( (large - small) / 4000 )) instructions per row"
+  read -r ir_small d1_small dl_small < <(instructions "$b" 1000)
+  read -r ir_large d1_large dl_large < <(instructions "$b" 5000)
+  line="$b: $(( (ir_large - ir_small) / 4000 )) instructions per row at ${CONCURRENCY:-32} in flight"
+  [ -n "${CACHE_SIM:-}" ] &&
+    line+=", $(( (d1_large - d1_small) / 4000 )) D1 misses, $(( (dl_large - dl_small) / 4000 )) LL data misses"
+  echo "$line"
 done
