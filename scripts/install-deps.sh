@@ -18,7 +18,7 @@ packages=(
   python3 python3-requests-oauthlib
 )
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(wrk nginx-light gnuplot-nox python3 python3-aiohttp time curl valgrind)
+  packages+=(wrk nginx-light gnuplot-nox python3 python3-aiohttp time curl valgrind strace)
   # A machine may carry Node.js from elsewhere (nodesource bundles npm and
   # conflicts with Debian's npm): only ask Debian when there is none.
   command -v node >/dev/null || packages+=(nodejs)
