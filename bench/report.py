@@ -99,6 +99,49 @@ def t1_rows(f):
            ratio_text(f.paired_ratio("T1", "ours", "python")), "—")
 
 
+def levels_of(f):
+    return sorted({int(fig["scenario"][3:]) for fig in f.lines if fig["scenario"].startswith("T1@")})
+
+
+def levels_rows(f):
+    """T1 at each number in flight against wrk and Node at the same number, and against itself at the lowest."""
+    levels = levels_of(f)
+    for c in levels:
+        scenario = f"T1@{c}"
+        ours = f.median(scenario, "ours")
+        vs_wrk = f.paired_ratio(scenario, "ours", "wrk")
+        vs_node = f.paired_ratio(scenario, "ours", "node")
+        yield (f"T1 at {c} in flight, against wrk at {c}", rate(ours) + warn(f, scenario, "ours"),
+               "wrk " + rate(f.median(scenario, "wrk"), "req/s"), ratio_text(vs_wrk),
+               verdict("≥ 0.75", f, scenario, lambda: vs_wrk is not None and vs_wrk >= 0.75))
+        yield (f"T1 at {c} in flight, against Node at {c}", rate(ours),
+               "Node " + rate(f.median(scenario, "node")) + warn(f, scenario, "node"), ratio_text(vs_node),
+               verdict("≥ 4", f, scenario, lambda: vs_node is not None and vs_node >= 4))
+    for c in levels[1:]:
+        scenario, base = f"T1@{c}", f"T1@{levels[0]}"
+        mine = f.paired_ratio(scenario, "ours", "ours", reference_scenario=base)
+        wrk = f.paired_ratio(scenario, "wrk", "wrk", reference_scenario=base)
+        yield (f"T1 at {c} in flight, against itself at {levels[0]}", rate(f.median(scenario, "ours")),
+               f"{rate(f.median(base, 'ours'))} (wrk keeps {ratio_text(wrk)})", ratio_text(mine),
+               verdict("≥ 0.9", f, scenario, lambda: mine is not None and mine >= 0.9))
+
+
+def instructions_rows(raw):
+    for line in load_jsonl(raw / "instructions.jsonl"):
+        yield (f"instructions per row at {line['concurrency']} in flight", f"{line['instructions_per_row']:,}",
+               "callgrind, every thread, 5,000 − 1,000 rows", "—", "flat in the number in flight")
+
+
+def write_levels_data(f, raw):
+    """concurrency, then the median rows/s of audience-batch, wrk and Node at that level."""
+    lines = ["# concurrency audience-batch wrk node"]
+    for c in levels_of(f):
+        values = [f.median(f"T1@{c}", runner) for runner in ("ours", "wrk", "node")]
+        lines.append(f"{c} " + " ".join("?" if v is None else f"{v:.0f}" for v in values))
+    (raw / "levels.dat").write_text("\n".join(lines) + "\n")
+    return len(lines) > 1
+
+
 def t2_rows(f):
     ours = f.median("T1", "ours", "rss_mb")
     for peer in ("node", "python"):
@@ -279,11 +322,14 @@ def main():
     env = load_json(raw / "environment.json")
     micro = load_json(raw / "micro.json")
 
-    table = [*t1_rows(f), *t2_rows(f), *t3_rows(f), *t4_rows(f, raw), *t5_rows(f), *sim_rows(f), *t6_rows(micro)]
+    table = [*t1_rows(f), *levels_rows(f), *instructions_rows(raw), *t2_rows(f), *t3_rows(f), *t4_rows(f, raw), *t5_rows(f), *sim_rows(f), *t6_rows(micro)]
     plots = []
     if write_sweep_data(f, raw):
         plot("throughput.gp", results / "throughput.png", datafile=str(raw / "sweep.dat"))
         plots.append(("Throughput against concurrency (nginx, canned 201)", "throughput.png"))
+    if write_levels_data(f, raw):
+        plot("levels.gp", results / "levels.png", datafile=str(raw / "levels.dat"))
+        plots.append(("T1 at several numbers in flight, each beside wrk and Node at the same number", "levels.png"))
     throttled = write_budget_data(f, raw)
     if throttled:
         plot("budget.gp", results / "budget.png", datadir=str(raw), runs=len(throttled),
