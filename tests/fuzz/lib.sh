@@ -4,15 +4,29 @@
 cxx=${CXX_FUZZ:-$(command -v clang++-14 || command -v clang++)}
 
 # fuzz_build BINARY SOURCE... [-- LINK FLAGS...]: clang with libFuzzer,
-# address and undefined sanitizers, every warning an error.
+# address and undefined sanitizers, every warning an error. Each source is
+# compiled on its own, in parallel and through ccache when there is one, so
+# that a second checkout (CI's clone) compiles only what changed.
 fuzz_build() {
-  local binary=$1 sources=() links=()
+  local binary=$1 sources=() links=() objects=() launcher=()
   shift
   while (($#)) && [ "$1" != "--" ]; do sources+=("$1"); shift; done
   (($#)) && shift && links=("$@")
-  "$cxx" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-    -Wall -Wextra -Wpedantic -Wshadow -Werror -I"$top" -I"$top/include" \
-    "${sources[@]}" "${links[@]}" -o "$binary"
+  command -v ccache >/dev/null && launcher=(env CCACHE_BASEDIR="$top" CCACHE_NOHASHDIR=1 ccache)
+  local flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+               -Wall -Wextra -Wpedantic -Wshadow -Werror -I"$top" -I"$top/include")
+  local objdir=$out/obj/$(basename "$binary")
+  mkdir -p "$objdir"
+  local source pairs=()
+  for source in "${sources[@]}"; do
+    objects+=("$objdir/$(realpath --relative-to="$top" "$source" | tr / _).o")
+    pairs+=("$source" "${objects[-1]}")
+  done
+  # xargs appends SOURCE OBJECT to the compiler's command line.
+  printf '%s\0' "${pairs[@]}" | xargs -0 -n2 -P"$(nproc)" \
+    bash -c 'exec "${@:1:$#-2}" -c "${@: -2:1}" -o "${@: -1}"' _ "${launcher[@]}" "$cxx" "${flags[@]}" \
+    || { echo "fuzz_build: compiling $(basename "$binary") failed" >&2; exit 1; }
+  "$cxx" "${flags[@]}" "${objects[@]}" "${links[@]}" -o "$binary"
 }
 
 # fuzz_run NAME BINARY CORPUS DICT MAX_LEN RSS_MB: runs for $seconds; on a
