@@ -1,10 +1,11 @@
-// HashSlots grows without a pause (issue 22): while the old table's entries
-// move over a few at a time, every entry is found exactly once, an erased
-// one is gone, and no insert does more than a step's worth of moving.
+// HashSlots grows without a pause (issue 22): a growth rehashes one shard,
+// never the whole set, and through every growth each entry is found exactly
+// once and an erased one is gone.
 #include "sim/store/hash_slots.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -12,8 +13,8 @@
 namespace ab::sim::test {
 namespace {
 
-// Slots and their keys' hashes, some equal so that probe chains are long,
-// wrap around the table's end and cross the moved/unmoved boundary.
+// Slots and their keys' hashes, with a count of the hashes a growth or an
+// erase asked for (the work it did).
 struct Keys {
   std::vector<std::uint64_t> hash;
   std::vector<bool> held;
@@ -26,8 +27,15 @@ struct Keys {
     };
   }
 
-  // How many times `slot` is held: every entry along its probe sequences,
-  // in both tables while growing, is offered to a `matches` that never matches.
+  // A new slot under `h`, inserted.
+  void insert(HashSlots& slots, std::uint64_t h) {
+    hash.push_back(h);
+    held.push_back(true);
+    slots.insert(static_cast<std::uint32_t>(hash.size() - 1), h, hash_of());
+  }
+
+  // How many times `slot` is held: every entry along its probe sequence is
+  // offered to a `matches` that never matches.
   std::size_t copies(const HashSlots& slots, std::uint32_t slot) const {
     std::size_t seen = 0;
     slots.find(hash[slot], [&](std::uint32_t other) {
@@ -41,7 +49,7 @@ struct Keys {
     std::size_t live = 0;
     for (std::uint32_t s = 0; s < hash.size(); ++s) {
       live += held[s];
-      ASSERT_EQ(copies(slots, s), held[s] ? 1u : 0u) << "slot " << s << (slots.growing() ? " while growing" : "");
+      ASSERT_EQ(copies(slots, s), held[s] ? 1u : 0u) << "slot " << s;
       const auto found = slots.find(hash[s], [&](std::uint32_t other) { return other == s; });
       ASSERT_EQ(found.has_value(), held[s]) << s;
     }
@@ -49,91 +57,70 @@ struct Keys {
   }
 };
 
-TEST(HashSlotsGrowth, EveryEntryIsFoundOnceWhileTheOldTableMovesOver) {
+TEST(HashSlotsGrowth, EveryEntryIsFoundOnceAfterEachGrowthAndErase) {
+  // Some hashes equal, so that probe chains are long and wrap around a shard's end;
+  // one hash in eight lands in shard 0, so that one shard grows many times over.
   Keys keys;
   HashSlots slots;
   std::mt19937_64 random(11);
   std::vector<std::uint64_t> pool(1'500);
-  for (auto& hash : pool) hash = random();
-  std::size_t checks_while_growing = 0;
-  for (std::uint32_t s = 0; s < 6'000; ++s) {
-    keys.hash.push_back(pool[random() % pool.size()]);
-    keys.held.push_back(true);
-    slots.insert(s, keys.hash[s], keys.hash_of());
-    if (random() % 4 == 0) {  // erase one, moved over or not yet
-      const auto victim = static_cast<std::uint32_t>(random() % (s + 1));
+  for (auto& hash : pool) hash = random() % 8 == 0 ? random() >> HashSlots::shard_bits : random();
+  std::size_t growths = 0;
+  for (std::uint32_t n = 0; n < 20'000; ++n) {
+    const std::size_t bytes_before = slots.bytes();
+    keys.insert(slots, pool[random() % pool.size()]);
+    if (random() % 4 == 0) {  // erase one, old or new
+      const auto victim = static_cast<std::uint32_t>(random() % keys.hash.size());
       if (keys.held[victim]) slots.erase(victim, keys.hash[victim], keys.hash_of());
       keys.held[victim] = false;
     }
-    if (slots.growing() && s % 7 == 0) {
-      ++checks_while_growing;
+    if (slots.bytes() != bytes_before && ++growths % 50 == 0) {
       keys.expect_exactly_the_held(slots);
       if (::testing::Test::HasFatalFailure()) return;
     }
   }
-  EXPECT_GT(checks_while_growing, 50u) << "the test must look while the table grows";
+  EXPECT_GT(growths, 1'000u) << "the test must look across many growths";
   keys.expect_exactly_the_held(slots);
 }
 
-TEST(HashSlotsGrowth, AnEntryErasedAndInsertedAgainWhileGrowingIsHeldOnce) {
+TEST(HashSlotsGrowth, AnEntryErasedAndInsertedUnderANewHashIsHeldOnce) {
   // What a PUT does: the slot leaves under its old hash and comes back under a new one.
   Keys keys;
   HashSlots slots;
-  std::uint32_t s = 0;
-  for (; !slots.growing() || s < 200; ++s) {
-    keys.hash.push_back(s * 0x9e3779b97f4a7c15ULL);
-    keys.held.push_back(true);
-    slots.insert(s, keys.hash[s], keys.hash_of());
-  }
-  ASSERT_TRUE(slots.growing());
-  for (std::uint32_t replaced = 0; replaced < s && slots.growing(); replaced += 3) {
+  std::mt19937_64 random(3);
+  for (int n = 0; n < 5'000; ++n) keys.insert(slots, random());
+  for (std::uint32_t replaced = 0; replaced < 5'000; replaced += 3) {
     slots.erase(replaced, keys.hash[replaced], keys.hash_of());
-    keys.hash[replaced] ^= 0x5555;
+    keys.hash[replaced] = random();
     slots.insert(replaced, keys.hash[replaced], keys.hash_of());
-    keys.expect_exactly_the_held(slots);
-    if (::testing::Test::HasFatalFailure()) return;
   }
   keys.expect_exactly_the_held(slots);
 }
 
-TEST(HashSlotsGrowth, AnInsertMovesAtMostAStepAndGrowingEnds) {
+TEST(HashSlotsGrowth, AnInsertRehashesOneShardNeverTheWholeSet) {
   Keys keys;
   HashSlots slots;
+  std::mt19937_64 random(7);
+  constexpr std::size_t entries = 400'000;
   std::size_t most_calls = 0;
-  std::size_t largest_before = 0;
-  bool was_growing = false;
-  for (std::uint32_t s = 0; s < 200'000; ++s) {
-    keys.hash.push_back(std::uint64_t{s} * 0x9e3779b97f4a7c15ULL);
-    keys.held.push_back(true);
+  for (std::size_t n = 0; n < entries; ++n) {
     keys.hash_calls = 0;
-    const bool growing_before = slots.growing();
-    slots.insert(s, keys.hash[s], keys.hash_of());
+    keys.insert(slots, random());
     most_calls = std::max(most_calls, keys.hash_calls);
-    // Every growth ends before the next one would start: the old table never holds a table before it.
-    if (slots.growing() && !growing_before) {
-      ASSERT_FALSE(was_growing) << "a growth started with one unfinished, at " << s;
-      largest_before = slots.bytes();
-    }
-    if (was_growing && !slots.growing()) {
-      EXPECT_LT(slots.bytes(), largest_before) << "the old table is freed";
-    }
-    was_growing = slots.growing();
   }
-  EXPECT_LE(most_calls, HashSlots::move_step) << "an insert hashed more than a step's entries: a pause";
-  EXPECT_GT(most_calls, 0u);
-  EXPECT_EQ(slots.size(), 200'000u);
+  EXPECT_EQ(slots.size(), entries);
+  EXPECT_GT(most_calls, 0u) << "shards did grow";
+  // A shard holds about entries / shards (390 here); a one-table growth would rehash 3/4 of 524,288.
+  EXPECT_LE(most_calls, 2 * entries / HashSlots::shards) << "an insert rehashed more than one shard: a pause";
+  // Room for growth stays what one table's would be: at most 4 / (3/8) = 10.7 bytes an entry, and the shards' table.
+  EXPECT_LE(slots.bytes(), entries * 32 / 3 + HashSlots::shards * 16);
 }
 
-TEST(HashSlotsGrowth, ErasingEverythingWhileGrowingLeavesItEmpty) {
+TEST(HashSlotsGrowth, ErasingEverythingLeavesItEmpty) {
   Keys keys;
   HashSlots slots;
-  std::uint32_t s = 0;
-  for (; s < 1'000 || !slots.growing(); ++s) {
-    keys.hash.push_back(s % 61);
-    keys.held.push_back(true);
-    slots.insert(s, keys.hash[s], keys.hash_of());
-  }
-  for (std::uint32_t e = s; e-- > 0;) {
+  for (std::uint32_t n = 0; n < 3'000; ++n) keys.insert(slots, n % 61);
+  for (std::uint32_t e = 3'000; e-- > 0;) {
     slots.erase(e, keys.hash[e], keys.hash_of());
     keys.held[e] = false;
   }
