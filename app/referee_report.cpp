@@ -2,6 +2,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include <cstdio>
+
 namespace ab {
 
 std::string referee_report(const std::string& stats_json) {
@@ -22,6 +24,25 @@ std::string referee_report(const std::string& stats_json) {
     }
   }
   return line + "\n";
+}
+
+std::string store_report(const std::string& stats_json) {
+  boost::system::error_code error;
+  const auto stats = boost::json::parse(stats_json, error);
+  const auto* store = !error && stats.is_object() ? stats.as_object().if_contains("store") : nullptr;
+  if (!store || !store->is_object()) return "";
+  const auto& s = store->as_object();
+  const auto* creates = s.if_contains("nf_creates");
+  const auto* bytes = s.if_contains("nf_store_bytes");
+  const auto* mode = s.if_contains("nf_store");
+  if (!creates || !bytes || !mode || !mode->is_string() || creates->to_number<std::uint64_t>() == 0) return "";
+  const auto audiences = creates->to_number<std::uint64_t>();
+  const auto total = bytes->to_number<double>();
+  char line[160];
+  std::snprintf(line, sizeof line, "simulator store: %s, %llu audiences created, %.1f bytes an audience (%.1f MiB)\n",
+                mode->get_string().c_str(), static_cast<unsigned long long>(audiences),
+                total / static_cast<double>(audiences), total / (1024.0 * 1024.0));
+  return line;
 }
 
 }  // namespace ab

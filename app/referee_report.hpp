@@ -11,4 +11,10 @@ namespace ab {
 // 412 requests, no rule broken" or "... 2 rules broken: request_before_reset 2".
 std::string referee_report(const std::string& stats_json);
 
+// One line on the neuroflash store's size, so that a rehearsal shows what a
+// night of this size costs the simulator: "simulator store: full, 1000000
+// audiences created, 84.1 bytes an audience (80.2 MiB)"; empty when nothing
+// was created.
+std::string store_report(const std::string& stats_json);
+
 }  // namespace ab

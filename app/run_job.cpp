@@ -44,8 +44,13 @@ Summary refuse(std::string error) {
   return s;
 }
 
-// `referee`: with --sim, the simulator's referee on the run (referee_report).
-Summary run(const RunOptions& given, std::ostream& log, std::string& referee) {
+// What the embedded simulator says at a rehearsal's end: its referee (referee_report) and its store's size.
+struct SimReport {
+  std::string referee;
+  std::string store;
+};
+
+Summary run(const RunOptions& given, std::ostream& log, SimReport& said) {
   RunOptions options = given;
   std::optional<Simulator> simulator;
   if (options.use_simulator) {
@@ -57,11 +62,13 @@ Summary run(const RunOptions& given, std::ostream& log, std::string& referee) {
   // Whatever the run's end, a rehearsal shows what the referee saw.
   struct RefereeReport {
     const std::optional<Simulator>& simulator;
-    std::string& line;
+    SimReport& said;
     ~RefereeReport() {
-      if (simulator) line = referee_report(simulator->stats_json());
+      if (!simulator) return;
+      const auto stats = simulator->stats_json();
+      said = {referee_report(stats), store_report(stats)};
     }
-  } report{simulator, referee};
+  } report{simulator, said};
   auto kind = make_job_kind(options.kind, options.job);
   if (!kind) return refuse("unknown job kind: " + options.kind);
   std::vector<std::string> urls{options.job.tw.api};
@@ -74,12 +81,13 @@ Summary run(const RunOptions& given, std::ostream& log, std::string& referee) {
 }  // namespace
 
 Summary run_job(const RunOptions& options, std::ostream& log) {
-  std::string referee;
-  Summary s = run(options, log, referee);
+  SimReport said;
+  Summary s = run(options, log, said);
   auto events = event_log_for(options, log);
   // The referee's findings end a rehearsal's output, whatever its end.
   const auto report_referee = [&] {
-    if (!referee.empty()) events.write(LogLevel::notice, "referee", referee, {{"report", referee}});
+    if (!said.store.empty()) events.write(LogLevel::notice, "sim_store", said.store, {{"report", said.store}});
+    if (!said.referee.empty()) events.write(LogLevel::notice, "referee", said.referee, {{"report", said.referee}});
   };
   if (s.exit_code == 2) {
     events.write(LogLevel::error, "error", "audience-batch: error: " + s.error, {{"message", s.error}});

@@ -131,6 +131,18 @@ def log_failures(results_path, log_path, limit=20):
         pass
 
 
+def store_size(log_path):
+    """The embedded simulator's `simulator store:` line (run --sim): its mode and bytes an audience."""
+    try:
+        with open(log_path, errors="replace") as log:
+            lines = [line for line in log if "simulator store: " in line]
+    except OSError:
+        return {}
+    match = lines and re.search(r"simulator store: (\w+), (\d+) audiences created, ([\d.]+) bytes an audience", lines[-1])
+    return {"store": match.group(1), "store_audiences": int(match.group(2)),
+            "bytes_per_audience": float(match.group(3))} if match else {}
+
+
 def measure_run(args):
     code, seconds, started_at, report, timed_out = run_command(args.command, args.log, args.timeout)
     statuses, attempts = count_results(args.results)
@@ -141,6 +153,7 @@ def measure_run(args):
         "rss_mb": peak_rss_mb(report), "ok": statuses["ok"], "statuses": dict(statuses), "attempts": attempts,
         "rows_per_s": round(statuses["ok"] / seconds, 1) if seconds > 0 else 0.0,
     }
+    figure.update(store_size(args.log))
     if args.stats_url:
         figure["server_requests"], figure["server_429"], figure["violations"] = simulator_counts(args.stats_url)
     return figure

@@ -3,6 +3,7 @@
 
     report.py bench/results
     report.py --sim-vs-nginx RAW.jsonl     (only the rows of bench/sim_vs_nginx.sh)
+    report.py --rehearsal RAW.jsonl        (only the rows of bench/rehearsal.sh)
 
 Reads raw/figures.jsonl (one object per measured run), raw/environment.json,
 raw/micro.json (Google Benchmark) and raw/t4-run*.tsv (the simulator's counts
@@ -230,6 +231,27 @@ def sim_rows(f):
                    "—")
 
 
+# Issue 22: peak RSS of a whole `run --sim` (runner and simulator) at 10,000,000 rows, by store mode.
+REHEARSAL_GOALS_MB = {"full": 1024, "ids": 256}
+
+
+def rehearsal_rows(f):
+    """Issue 22: one row per size and store mode of bench/rehearsal.sh (its run number is the size)."""
+    for scenario, runner in sorted(k for k in f.by_key if k[0].startswith("R.")):
+        store = scenario[2:]
+        for rows, fig in sorted(f.runs(scenario, runner).items()):
+            per_audience = fig.get("bytes_per_audience")
+            goal_mb = REHEARSAL_GOALS_MB.get(store) if rows >= 10_000_000 else None
+            met = fig["ok"] == rows and fig["exit"] == 0 and fig.get("rss_mb") is not None and \
+                goal_mb is not None and fig["rss_mb"] <= goal_mb
+            yield (f"rehearsal `run --sim`, {rows:,} rows, store {store}",
+                   f"{megabytes(fig.get('rss_mb'))} peak RSS, {fig['seconds']:,.0f} s, "
+                   f"{'—' if per_audience is None else f'{per_audience:.1f}'} bytes an audience"
+                   f"{warn(f, scenario, runner) if fig['ok'] != rows or fig['exit'] else ''}",
+                   f"{fig['ok']:,} rows ok of {rows:,}", "—",
+                   "—" if goal_mb is None else f"≤ {goal_mb:,} MB {'✅' if met else '❌'}")
+
+
 # What each micro-benchmark measures, and what one item of it is.
 MICRO = {
     "BM_CsvReaderFile": ("CSV reader, from a file", "rows"),
@@ -311,8 +333,9 @@ def details(figures_list):
 
 
 def main():
-    if sys.argv[1] == "--sim-vs-nginx":
-        for row in sim_rows(Figures(load_jsonl(Path(sys.argv[2])))):
+    only = {"--sim-vs-nginx": sim_rows, "--rehearsal": rehearsal_rows}.get(sys.argv[1])
+    if only:
+        for row in only(Figures(load_jsonl(Path(sys.argv[2])))):
             print(f"| {' | '.join(row)} |")
         return
     results = Path(sys.argv[1])
@@ -322,7 +345,8 @@ def main():
     env = load_json(raw / "environment.json")
     micro = load_json(raw / "micro.json")
 
-    table = [*t1_rows(f), *levels_rows(f), *instructions_rows(raw), *t2_rows(f), *t3_rows(f), *t4_rows(f, raw), *t5_rows(f), *sim_rows(f), *t6_rows(micro)]
+    table = [*t1_rows(f), *levels_rows(f), *instructions_rows(raw), *t2_rows(f), *t3_rows(f), *t4_rows(f, raw),
+             *t5_rows(f), *sim_rows(f), *rehearsal_rows(f), *t6_rows(micro)]
     plots = []
     if write_sweep_data(f, raw):
         plot("throughput.gp", results / "throughput.png", datafile=str(raw / "sweep.dat"))
