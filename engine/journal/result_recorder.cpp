@@ -46,9 +46,8 @@ void ResultRecorder::forget(std::span<const std::size_t> rows) {
 }
 
 void ResultRecorder::finish(std::size_t row, RowResult result) {
-  // A row whose request the stop cut short stays for the next run.
-  if (result.status != RowStatus::ok && control_.unfinished(row)) return;
   if (!done_.insert(row).second) return;  // a kind that reports twice must not write two lines
+  if (result.status == RowStatus::stopped) return;  // no line: the next run takes the row up
   metrics_.row_finished(result.status);
   if (responses_fd_ < 0) {
     journal_.final_line(row, result);

@@ -32,6 +32,7 @@ class ResultRecorder : public RowSink {
   bool responding() const override { return responses_fd_ >= 0; }
   void finish(std::size_t row, RowResult result) override;
   boost::asio::awaitable<void> checkpoint(std::size_t row, std::string value) override;
+  void refuse(std::string why) override { control_.refuse(std::move(why)); }
 
   // Moves buffered responses to disk (synced), then their rows' final lines to
   // the journal. The runner calls it on a short period and at the end.

@@ -170,8 +170,8 @@ struct Run {
       // Nothing a user gave us is dropped: a row the kind did not report ends
       // failed with the reason, unless the stop cut it short.
       for (auto row : rows) {
-        if (recorder.finished(row) || control.unfinished(row)) continue;
-        if (control.stopping()) continue;
+        if (recorder.finished(row)) continue;
+        if (control.stopping()) continue;  // cut short by the stop (an exception): the next run takes it
         recorder.finish(row, RowResult{RowStatus::failed, 0, {}, 0,
                                        failure.empty() ? "the job kind did not report this row" : failure});
       }

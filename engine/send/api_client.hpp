@@ -4,6 +4,7 @@
 #pragma once
 
 #include "engine/send/api.hpp"
+#include "engine/send/attempt_machine.hpp"
 #include "engine/send/budget.hpp"
 #include "engine/report/event_log.hpp"
 #include "engine/send/http_client.hpp"
@@ -45,9 +46,6 @@ class ApiClient : public Api {
   boost::asio::awaitable<ApiResponse> send(ApiRequest request) override;
 
  private:
-  boost::asio::awaitable<bool> wait_turn_and_sign(const ApiRequest& request, bool& intent_recorded,
-                                                  std::string& authorization, InFlightLimit::Permit& slot,
-                                                  InFlightLimit::Permit& intent_place);
   ApiClientParts p_;
 };
 

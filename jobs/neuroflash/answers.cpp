@@ -48,7 +48,10 @@ std::string describe_failure(const ApiResponse& response) {
   return reason;
 }
 
-RowResult failed_row(const ApiResponse& response) { return failed_row(response, describe_failure(response)); }
+RowResult failed_row(const ApiResponse& response) {
+  if (response.outcome == ApiOutcome::stopped) return row_stopped(response.attempts, response.error);
+  return failed_row(response, describe_failure(response));
+}
 
 RowResult failed_row(const ApiResponse& response, std::string error) {
   return {.status = RowStatus::failed,

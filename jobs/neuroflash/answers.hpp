@@ -25,7 +25,7 @@ std::optional<std::string> api_message(const boost::json::value& body);
 std::string describe_failure(const ApiResponse& response);
 
 // The row result of a request that did not succeed: `failed`, with the status,
-// the attempts and describe_failure().
+// the attempts and describe_failure(); `stopped` when the run stopped first.
 RowResult failed_row(const ApiResponse& response);
 // The same with the kind's own reason (an answer it cannot use, a body it will not send).
 RowResult failed_row(const ApiResponse& response, std::string error);

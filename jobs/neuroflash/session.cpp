@@ -87,10 +87,4 @@ ApiRequest Session::request_json(verb method, std::string url, std::string json_
   return r;
 }
 
-boost::asio::awaitable<ApiResponse> Session::send(Api& api, ApiRequest request) {
-  ApiResponse answer = co_await api.send(std::move(request));
-  if (answer.outcome == ApiOutcome::stopped) throw RunStopping();
-  co_return answer;
-}
-
 }  // namespace ab::nf

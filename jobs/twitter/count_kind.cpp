@@ -40,7 +40,7 @@ class CountKind final : public TwitterKind {
       const ListPage page = co_await fetch_list_page(api, std::move(request));
       const unsigned attempts = page.response.attempts;
       if (!page.ok()) {
-        sink.finish(task.row, row_failed(page.response.status, page.failure(), attempts));
+        sink.finish(task.row, row_failed(page.response, page.failure(), attempts));
       } else if (!page.total_count) {
         sink.finish(task.row, row_failed(page.response.status, "the answer has no total_count", attempts));
       } else {

@@ -142,7 +142,7 @@ boost::asio::awaitable<void> CreateReconciler::create(std::vector<CreateItem> it
           adopt(p, std::move(found.audience), found.status);
           break;
         case Lookup::Kind::stopped:
-          finish(p, row_failed(found.status, found.error, p.attempts));
+          finish(p, row_stopped(p.attempts, found.error));
           break;
         case Lookup::Kind::failed:
           finish(p, row_unknown(found.status,
@@ -190,8 +190,10 @@ boost::asio::awaitable<void> CreateReconciler::create(std::vector<CreateItem> it
           adopt(p, std::move(answer.audience), sent.http_status);
           break;
         case CreateAnswer::Kind::failed:
-        case CreateAnswer::Kind::stopped:
           finish(p, row_failed(sent.http_status, std::move(answer.error), p.attempts));
+          break;
+        case CreateAnswer::Kind::stopped:
+          finish(p, row_stopped(p.attempts, std::move(answer.error)));
           break;
         case CreateAnswer::Kind::unclear:
           ++p.unclear_sends;

@@ -59,7 +59,8 @@ class DeleteKind final : public TwitterKind {
       sink.respond(task.row, {{"data", page.audiences.front()}});
       sink.finish(task.row, row_ok(page.response.status, id, attempts));
     } else {
-      sink.finish(task.row, row_failed(response, attempts));
+      // A look-up the stop cut short leaves the row for the next run.
+      sink.finish(task.row, row_failed(page.response.outcome == ApiOutcome::stopped ? page.response : response, attempts));
     }
   }
 };

@@ -49,7 +49,7 @@ class ListKind final : public TwitterKind {
       const ListPage page = co_await fetch_list_page(api, std::move(request));
       attempts += page.response.attempts;
       if (!page.ok()) {
-        sink.finish(task.row, row_failed(page.response.status, page.failure(), attempts));
+        sink.finish(task.row, row_failed(page.response, page.failure(), attempts));
         co_return;
       }
       for (const auto& audience : page.audiences) sink.respond(task.row, {{"data", audience}});

@@ -91,7 +91,9 @@ class MembersKind final : public TwitterKind {
       std::vector<std::size_t> again;
       std::vector<std::size_t> bytes;
       for (auto i : pending) bytes.push_back(tasks[i].body.size());
-      for (const auto& request : plan_member_requests(bytes, kMaxMembersPerRequest, kMaxMembersBodyBytes)) {
+      const auto plan = plan_member_requests(bytes, kMaxMembersPerRequest, kMaxMembersBodyBytes);
+      for (std::size_t r = 0; r < plan.size(); ++r) {
+        const auto& request = plan[r];
         std::vector<std::size_t> items;
         for (auto k : request) items.push_back(pending[k]);
         const auto response = co_await send(audience, tasks, items, api);
@@ -99,8 +101,16 @@ class MembersKind final : public TwitterKind {
         for (auto i : items) attempts[i] += response.attempts;
         using Kind = MembersVerdict::Kind;
         switch (verdict.kind) {
-          case Kind::stopped:
-            co_return;  // the engine keeps the rows without a final line for the next run
+          case Kind::stopped: {
+            // This request's rows, the round's later ones and those to send
+            // again stay for the next run.
+            const auto stop = [&](std::size_t i) { sink.finish(tasks[i].row, row_stopped(attempts[i], response.error)); };
+            for (auto i : items) stop(i);
+            for (auto i : again) stop(i);
+            for (std::size_t later = r + 1; later < plan.size(); ++later)
+              for (auto k : plan[later]) stop(pending[k]);
+            co_return;
+          }
           case Kind::applied:
             for (auto i : items) sink.finish(tasks[i].row, row_ok(response.status, audience, attempts[i]));
             break;

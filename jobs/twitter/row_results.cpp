@@ -13,7 +13,12 @@ RowResult row_failed(unsigned http_status, std::string error, unsigned attempts)
 }
 
 RowResult row_failed(const ApiResponse& response, unsigned attempts) {
-  return row_failed(response.status, describe_failure(response), attempts);
+  return row_failed(response, describe_failure(response), attempts);
+}
+
+RowResult row_failed(const ApiResponse& response, std::string error, unsigned attempts) {
+  if (response.outcome == ApiOutcome::stopped) return row_stopped(attempts, response.error);
+  return row_failed(response.status, std::move(error), attempts);
 }
 
 RowResult row_unknown(unsigned http_status, std::string error, unsigned attempts) {

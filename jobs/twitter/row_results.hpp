@@ -12,9 +12,10 @@ namespace ab::tw {
 
 RowResult row_ok(unsigned http_status, std::string id, unsigned attempts);
 RowResult row_failed(unsigned http_status, std::string error, unsigned attempts);
-// From a request that did not succeed: its status and the API's reason. A
-// stopped request gives a row the engine keeps for the next run.
+// From a request that did not succeed: its status and the API's reason (or
+// `error`). A stopped request gives a `stopped` row, kept for the next run.
 RowResult row_failed(const ApiResponse& response, unsigned attempts);
+RowResult row_failed(const ApiResponse& response, std::string error, unsigned attempts);
 RowResult row_unknown(unsigned http_status, std::string error, unsigned attempts);
 
 // The answer's "data" (the audience) as the row's --responses line, if it has one.
