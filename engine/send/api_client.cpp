@@ -17,24 +17,24 @@ namespace {
 
 // The row stays for the next run; a released intent is noted in the
 // journal, so the next run sends the row as new instead of calling it unknown.
-ApiResponse stopped(const ApiRequest& request, const RunControl& control, unsigned attempts, JournalWriter* journal,
+ApiAnswer stopped(const ApiRequest& request, const RunControl& control, unsigned attempts, JournalWriter* journal,
                     bool released) {
   if (released && journal && !request.rows.empty()) {
     std::string line;
     append_release_line(line, request.rows);
     journal->note(std::move(line));
   }
-  ApiResponse r;
+  ApiAnswer r;
   r.outcome = ApiOutcome::stopped;
   r.attempts = attempts;
   r.error = "stopped: " + control.reason();
   return r;
 }
 
-void take_answer(ApiResponse& out, HttpAttempt& attempt) {
-  out.status = attempt.status;
-  out.body = std::move(attempt.body);
-  out.headers = std::move(attempt.headers);
+void take_answer(ApiAnswer& out, HttpAnswer& answer) {
+  out.status = answer.status;
+  out.body = std::move(answer.body);
+  out.headers = std::move(answer.headers);
   out.json = nullptr;
   if (!out.body.empty() && (out.body.front() == '{' || out.body.front() == '[')) {
     // One arena per answer: its nodes cost one allocation, and are freed at
@@ -49,8 +49,8 @@ void take_answer(ApiResponse& out, HttpAttempt& attempt) {
   }
 }
 
-std::string describe(const HttpAttempt& attempt) {
-  return attempt.failure == AttemptFailure::none ? "HTTP " + std::to_string(attempt.status) : attempt.error;
+std::string describe(const HttpAnswer& answer) {
+  return answer.failure == AttemptFailure::none ? "HTTP " + std::to_string(answer.status) : answer.error;
 }
 
 // "POST /audiences": what -v names a request by (no host, no query string).
@@ -105,18 +105,17 @@ void log_retry(EventLog* events, const ApiRequest& request, const std::string& w
 // Carries out the AttemptMachine's actions (attempt_machine.hpp): every
 // decision is the machine's; here are only the waits, the journal, the
 // credentials, the slot, the wire, and what -v and the metrics are told.
-boost::asio::awaitable<ApiResponse> ApiClient::send(ApiRequest request) {
+boost::asio::awaitable<ApiAnswer> ApiClient::send(ApiRequest request) {
   using Act = AttemptAction::Kind;
   using Ev = AttemptEvent::Kind;
   const bool records_intent = !request.replay_safe && p_.journal;
   AttemptMachine machine(AttemptSetup{request.budgets, request.replay_safe, records_intent, request.auth != nullptr,
                                       p_.shared != nullptr, p_.deadline},
                          p_.budgets, p_.retry, p_.random);
-  ApiResponse out;
-  HttpAttempt answer;
+  ApiAnswer out;
+  HttpAnswer answer;
   std::string authorization;
   InFlightLimit::Permit slot;           // from slot_free to the answer
-  InFlightLimit::Permit intent_place;   // held until the send returns
   std::optional<std::string> shared_member;  // the store's grant, until sent or given back
   // A stop is seen before anything new begins; a request written is awaited.
   const auto event = [](Ev kind, bool ok = true) {
@@ -148,11 +147,10 @@ boost::asio::awaitable<ApiResponse> ApiClient::send(ApiRequest request) {
         break;
       }
       case Act::write_intent: {
-        // A place in the intent window first: rows far from a slot hold no synced intent.
-        if (p_.intent_window && !intent_place) {
-          intent_place = p_.intent_window->try_acquire();
-          if (!intent_place) intent_place = co_await p_.intent_window->acquire(p_.control);
-          if (!intent_place || p_.control.stopping()) {
+        // A place in the intent window first: rows far from a slot hold no
+        // synced intent. The row gives it back with its result line.
+        if (p_.intent_window && !request.rows.empty() && !p_.intent_window->holds(request.rows.front())) {
+          if (!co_await p_.intent_window->take(request.rows.front(), p_.control)) {
             action = machine.resume(event(Ev::stop_requested));
             break;
           }

@@ -59,7 +59,7 @@ std::string Session::audience_url(std::string_view id) const {
 
 boost::asio::awaitable<StartResult> Session::find_workspace(Api& api) {
   ApiRequest listing = request(verb::get, paths_.workspaces(), nullptr, true, 0);
-  ApiResponse answer = co_await api.send(std::move(listing));
+  ApiAnswer answer = co_await api.send(std::move(listing));
   if (!answer.ok()) co_return cannot_start("could not list the neuroflash workspaces: " + describe_failure(answer));
   auto id = first_workspace(answer.json);
   if (!id) co_return cannot_start("the neuroflash API lists no workspace for these credentials; give one with --nf-workspace");

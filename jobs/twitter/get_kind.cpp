@@ -90,17 +90,17 @@ class GetKind final : public TwitterKind {
       query.add(context().paths.ids_filter(), ids).add("with_deleted", "true").add_if("cursor", cursor);
       ApiRequest request = context().request(boost::beast::http::verb::get, context().paths.audiences(query), rows);
       const ListPage page = co_await fetch_list_page(api, std::move(request));
-      attempts += page.response.attempts;
-      status = page.response.status;
-      if (!page.ok() && credentials_refused(page.response)) {
-        sink.refuse(refused_credentials(context(), page.response));
+      attempts += page.answer.attempts;
+      status = page.answer.status;
+      if (!page.ok() && credentials_refused(page.answer)) {
+        sink.refuse(refused_credentials(context(), page.answer));
         for (const auto& w : wanted)
           if (!w.done) finish(w, row_stopped(attempts, "the credentials were refused"));
         co_return;
       }
       if (!page.ok()) {
         for (const auto& w : wanted)
-          if (!w.done) finish(w, row_failed(page.response, page.failure(), attempts));
+          if (!w.done) finish(w, row_failed(page.answer, page.failure(), attempts));
         co_return;
       }
       for (const auto& audience : page.audiences) {

@@ -36,9 +36,9 @@ boost::asio::awaitable<StartResult> TwitterKind::start(Api& api) {
                                    describe_failure(answer)};
 }
 
-bool credentials_refused(const ApiResponse& answer) { return answer.status == 401 || answer.status == 403; }
+bool credentials_refused(const ApiAnswer& answer) { return answer.status == 401 || answer.status == 403; }
 
-std::string refused_credentials(const Context& context, const ApiResponse& answer) {
+std::string refused_credentials(const Context& context, const ApiAnswer& answer) {
   return "the X Ads API refused the credentials for account " + context.endpoints.account + ": " +
          describe_failure(answer);
 }

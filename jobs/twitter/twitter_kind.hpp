@@ -26,8 +26,8 @@ class TwitterKind : public JobKind {
 std::string missing_settings(const TwitterEndpoints& endpoints);
 
 // A 401 or 403: the API refused these credentials for the account.
-bool credentials_refused(const ApiResponse& answer);
+bool credentials_refused(const ApiAnswer& answer);
 // Why the run ends (exit 2), naming the account, never a secret.
-std::string refused_credentials(const Context& context, const ApiResponse& answer);
+std::string refused_credentials(const Context& context, const ApiAnswer& answer);
 
 }  // namespace ab::tw
