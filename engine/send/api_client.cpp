@@ -118,9 +118,7 @@ boost::asio::awaitable<ApiAnswer> ApiClient::send(ApiRequest request) {
   InFlightLimit::Permit slot;           // from slot_free to the answer
   std::optional<std::string> shared_member;  // the store's grant, until sent or given back
   // A stop is seen before anything new begins; a request written is awaited.
-  const auto event = [](Ev kind, bool ok = true) {
-    return AttemptEvent{.kind = kind, .now = std::chrono::steady_clock::now(), .ok = ok};
-  };
+  const auto event = [](Ev kind, bool ok = true) { return AttemptEvent::of(kind, std::chrono::steady_clock::now(), ok); };
   const auto go_on = [&](Ev kind, bool ok = true) {
     return p_.control.stopping() ? event(Ev::stop_requested) : event(kind, ok);
   };
@@ -195,10 +193,8 @@ boost::asio::awaitable<ApiAnswer> ApiClient::send(ApiRequest request) {
         // No request leaves unless its answer has room on disk (results_room.hpp).
         if (p_.room && !p_.room->before_send(request.rows.size())) {
           p_.control.stop(p_.room->error(), true);
-          action = machine.resume(AttemptEvent{.kind = Ev::answered,
-                                               .now = std::chrono::steady_clock::now(),
-                                               .answer = AttemptResult{AttemptFailure::not_sent, 0, {}},
-                                               .stopping = true});
+          action = machine.resume(AttemptEvent::answered_with(
+              std::chrono::steady_clock::now(), AttemptResult{AttemptFailure::not_sent, 0, std::nullopt}, true));
           break;
         }
         const auto sent_at = std::chrono::steady_clock::now();
@@ -211,8 +207,8 @@ boost::asio::awaitable<ApiAnswer> ApiClient::send(ApiRequest request) {
                                        request.body, p_.timeout);
         if (p_.room) p_.room->after_attempt(request.rows.size());
         slot.reset();  // a back-off or a token renewal holds no slot
-        AttemptEvent answered{.kind = Ev::answered, .now = std::chrono::steady_clock::now()};
-        answered.answer = AttemptResult{answer.failure, answer.status, std::nullopt};
+        AttemptEvent answered = AttemptEvent::answered_with(
+            std::chrono::steady_clock::now(), AttemptResult{answer.failure, answer.status, std::nullopt}, false);
         if (answer.untrusted) {
           p_.control.refuse(answer.error);  // the handshake failed: nothing was written
           answered.answer.failure = AttemptFailure::not_sent;

@@ -15,7 +15,7 @@ AttemptAction AttemptMachine::resume(const AttemptEvent& event) {
       return begin_attempt();
     case K::credentials_ready:
       state_ = State::slot;
-      return AttemptAction{.kind = AttemptAction::Kind::take_slot};
+      return AttemptAction::of(AttemptAction::Kind::take_slot);
     case K::slot_free:
       return after_slot(event.now);
     case K::shared_granted:
@@ -39,14 +39,14 @@ AttemptAction AttemptMachine::resume(const AttemptEvent& event) {
 AttemptAction AttemptMachine::begin_attempt() {
   if (s_.records_intent && !intent_synced_) {
     state_ = State::intent;
-    return AttemptAction{.kind = AttemptAction::Kind::write_intent};
+    return AttemptAction::of(AttemptAction::Kind::write_intent);
   }
   if (s_.signs) {
     state_ = State::signing;
-    return AttemptAction{.kind = AttemptAction::Kind::sign};
+    return AttemptAction::of(AttemptAction::Kind::sign);
   }
   state_ = State::slot;
-  return AttemptAction{.kind = AttemptAction::Kind::take_slot};
+  return AttemptAction::of(AttemptAction::Kind::take_slot);
 }
 
 // The budgets are asked here, once per attempt, with the slot (and any
@@ -59,7 +59,7 @@ AttemptAction AttemptMachine::after_slot(SteadyTime now) {
   }
   if (s_.shared && !shared_held_ && !s_.budgets.empty()) {
     state_ = State::shared;
-    return AttemptAction{.kind = AttemptAction::Kind::take_shared};
+    return AttemptAction::of(AttemptAction::Kind::take_shared);
   }
   budgets_.on_send(s_.budgets, now);
   sent_at_ = now;
@@ -67,12 +67,14 @@ AttemptAction AttemptMachine::after_slot(SteadyTime now) {
   ++attempts_;
   ++counted_;
   state_ = State::answer_awaited;
-  return AttemptAction{.kind = AttemptAction::Kind::send};
+  return AttemptAction::of(AttemptAction::Kind::send);
 }
 
 AttemptAction AttemptMachine::wait(SteadyTime at, WaitReason why) {
   state_ = State::waiting;
-  AttemptAction action{.kind = AttemptAction::Kind::wait_until, .at = at, .why = why};
+  AttemptAction action = AttemptAction::of(AttemptAction::Kind::wait_until);
+  action.at = at;
+  action.why = why;
   action.give_back_shared = std::exchange(shared_held_, false);
   return action;
 }
@@ -101,7 +103,7 @@ AttemptAction AttemptMachine::on_answer(const AttemptEvent& event) {
       renewed_ = true;
       if (!s_.signs) return finish(ApiOutcome::rejected, Ending::credentials_refused);
       state_ = State::renewing;
-      return AttemptAction{.kind = AttemptAction::Kind::renew_auth};
+      return AttemptAction::of(AttemptAction::Kind::renew_auth);
     case RetryAction::retry:
       return wait(decision.at, WaitReason::retry);
     case RetryAction::ambiguous:
@@ -116,7 +118,10 @@ AttemptAction AttemptMachine::on_answer(const AttemptEvent& event) {
 
 AttemptAction AttemptMachine::finish(ApiOutcome outcome, Ending ending) {
   state_ = State::done;
-  return AttemptAction{.kind = AttemptAction::Kind::finish, .outcome = outcome, .ending = ending};
+  AttemptAction action = AttemptAction::of(AttemptAction::Kind::finish);
+  action.outcome = outcome;
+  action.ending = ending;
+  return action;
 }
 
 // The row stays for the next run. Its synced intent is released when nothing

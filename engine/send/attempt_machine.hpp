@@ -43,8 +43,22 @@ struct AttemptEvent {
   // answered: what came back. `answer.failure` is none for an HTTP answer.
   AttemptResult answer{};
   bool exhausted = false;                  // answered: some rate family said remaining 0
-  std::optional<RateStanding> standing;    // answered: where the published budget stands
+  std::optional<RateStanding> standing{};  // answered: where the published budget stands
   bool stopping = false;                   // answered: the run was stopping meanwhile
+
+  static AttemptEvent of(Kind kind, SteadyTime now, bool ok = true) {
+    AttemptEvent e;
+    e.kind = kind;
+    e.now = now;
+    e.ok = ok;
+    return e;
+  }
+  static AttemptEvent answered_with(SteadyTime now, AttemptResult answer, bool stopping) {
+    AttemptEvent e = of(Kind::answered, now);
+    e.answer = answer;
+    e.stopping = stopping;
+    return e;
+  }
 };
 
 // Why a wait_until waits: what -v logs and the metrics count.
@@ -79,6 +93,12 @@ struct AttemptAction {
   Ending ending = Ending::stopped;
   bool release_intent = false;              // stopped: our synced intent, nothing of it applied
   std::string stop_reason;                  // the machine stops the run ("deadline reached"), else empty
+
+  static AttemptAction of(Kind kind) {
+    AttemptAction a;
+    a.kind = kind;
+    return a;
+  }
 };
 
 struct AttemptSetup {

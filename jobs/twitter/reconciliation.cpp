@@ -23,8 +23,12 @@ CreateWindow create_window(std::string_view checkpoint, bool maybe_sent, SystemT
 
 Reconciliation::Reconciliation(std::vector<std::string> names, std::vector<bool> may_exist)
     : names_(std::move(names)), max_rounds_(names_.size() + kMaxUnclearSends) {
-  for (std::size_t i = 0; i < names_.size(); ++i)
-    pending_.push_back(Pending{.item = i, .may_exist = i < may_exist.size() && may_exist[i]});
+  for (std::size_t i = 0; i < names_.size(); ++i) {
+    Pending p;
+    p.item = i;
+    p.may_exist = i < may_exist.size() && may_exist[i];
+    pending_.push_back(std::move(p));
+  }
 }
 
 void Reconciliation::end(const Pending& p, RowResult result, boost::json::object audience, bool claim) {
@@ -35,7 +39,7 @@ ReconcileStep Reconciliation::next() {
   // Items that may exist are looked up first; the others go to this round's request.
   while (cursor_ < pending_.size()) {
     Pending& p = pending_[cursor_];
-    if (p.may_exist) return ReconcileStep{.kind = ReconcileStep::Kind::look_up, .item = p.item};
+    if (p.may_exist) return ReconcileStep{ReconcileStep::Kind::look_up, p.item, {}};
     to_send_.push_back(std::move(p));
     ++cursor_;
   }
@@ -49,7 +53,7 @@ ReconcileStep Reconciliation::next() {
     pending_.clear();
     return {};
   }
-  ReconcileStep step{.kind = ReconcileStep::Kind::send};
+  ReconcileStep step{ReconcileStep::Kind::send, 0, {}};
   for (const auto& p : pending_) step.items.push_back(p.item);
   return step;
 }

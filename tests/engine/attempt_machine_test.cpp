@@ -28,7 +28,7 @@ class Drive {
         machine_(AttemptSetup{names_, replay_safe, !replay_safe, true, shared, deadline}, budgets_, retry_, random_) {}
 
   AttemptAction start() { return feed(Ev::start); }
-  AttemptAction feed(Ev kind, bool ok = true) { return machine_.resume(AttemptEvent{.kind = kind, .now = now, .ok = ok}); }
+  AttemptAction feed(Ev kind, bool ok = true) { return machine_.resume(AttemptEvent::of(kind, now, ok)); }
   // From the start or a wake-up to the request written: intent, credentials, slot.
   AttemptAction until_sent(AttemptAction action) {
     for (int i = 0; i < 6 && action.kind != Act::send; ++i) {
@@ -45,14 +45,10 @@ class Drive {
     return action;
   }
   AttemptAction answer(unsigned status, std::optional<SteadyTime> named = {}, bool stopping = false) {
-    return machine_.resume(AttemptEvent{.kind = Ev::answered,
-                                        .now = now,
-                                        .answer = AttemptResult{AttemptFailure::none, status, named},
-                                        .stopping = stopping});
+    return machine_.resume(AttemptEvent::answered_with(now, AttemptResult{AttemptFailure::none, status, named}, stopping));
   }
   AttemptAction fail(AttemptFailure failure, bool stopping = false) {
-    return machine_.resume(
-        AttemptEvent{.kind = Ev::answered, .now = now, .answer = AttemptResult{failure, 0, {}}, .stopping = stopping});
+    return machine_.resume(AttemptEvent::answered_with(now, AttemptResult{failure, 0, std::nullopt}, stopping));
   }
   // The first request sent and answered `status`.
   AttemptAction first(unsigned status, std::optional<SteadyTime> named = {}) {
@@ -98,6 +94,7 @@ TEST(AttemptMachine, AReadWritesNoIntent) {
 TEST(AttemptMachine, ABudgetThatSaysNotYetGivesTheSlotBackAndWaitsThenAsksAgain) {
   Drive d(true, {RateSpec{"nf", 1, Duration{1000}}});
   d.budgets_.on_send(d.names_, t0);  // another request of the budget went just now
+  d.budgets_.on_answer(d.names_, t0, 200, std::nullopt, false);
   EXPECT_EQ(d.start().kind, Act::sign);
   EXPECT_EQ(d.feed(Ev::credentials_ready).kind, Act::take_slot);
   const auto paused = d.feed(Ev::slot_free);
