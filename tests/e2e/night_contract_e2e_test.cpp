@@ -104,20 +104,21 @@ TEST(NightContractE2e, ASecondSigtermCutsTheGracefulWaitShort) {
   constexpr unsigned concurrency = 8;
   constexpr std::size_t rows = 24;
   SimOptions sim_options;
-  // Long enough that the creates written after the token's answer (about 2 s)
-  // are still unanswered when both signals have come.
+  // 2 s (±20 %) per answer: the token and the workspace come by 4.8 s, and
+  // from then until some 6 s later creates are in flight whenever the
+  // signals come (24 rows are three rounds of 8).
   sim_options.latency = std::chrono::milliseconds(2000);
   Simulator sim(sim_options);
   const auto where = sim.start();
   ScratchDir dir;
   write_file(dir.file("job.csv"), nf_create_job(rows));
   auto child = nf_run(where, dir.file("job.csv"), concurrency);
-  child.term_after = std::chrono::milliseconds(3000);
+  child.term_after = std::chrono::milliseconds(5500);
   child.second_term_after = std::chrono::milliseconds(150);
   const auto stopped = run_cli(child);
   ASSERT_EQ(stopped.exit_code, 3) << stopped.err;
   EXPECT_NE(stopped.err.find("interrupted"), std::string::npos) << stopped.err;
-  EXPECT_TRUE(read_results(dir.file("job.results.csv")).empty()) << "no answer could have come before the cut";
+  EXPECT_LT(read_results(dir.file("job.results.csv")).size(), rows);
 
   child.term_after.reset();
   child.second_term_after.reset();
