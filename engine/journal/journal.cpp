@@ -258,6 +258,7 @@ std::string_view to_string(RowStatus status) {
     case RowStatus::invalid: return "invalid";
     case RowStatus::failed: return "failed";
     case RowStatus::unknown: return "unknown";
+    case RowStatus::stopped: return "stopped";  // never written: a stopped row has no line
   }
   return "failed";
 }

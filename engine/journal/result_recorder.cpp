@@ -42,16 +42,26 @@ void ResultRecorder::respond(std::size_t row, boost::json::object fields) {
 }
 
 void ResultRecorder::forget(std::span<const std::size_t> rows) {
-  for (auto row : rows) done_.erase(row);
+  for (auto row : rows) {
+    // A row never finished gets no line: its intent-window place is free.
+    if (!done_.erase(row) && window_) window_->give_back(row);
+  }
+}
+
+void ResultRecorder::write_final(std::size_t row, const RowResult& result) {
+  journal_.final_line(row, result);
+  if (window_) window_->give_back(row);
 }
 
 void ResultRecorder::finish(std::size_t row, RowResult result) {
-  // A row whose request the stop cut short stays for the next run.
-  if (result.status != RowStatus::ok && control_.unfinished(row)) return;
   if (!done_.insert(row).second) return;  // a kind that reports twice must not write two lines
+  if (result.status == RowStatus::stopped) {  // no line: the next run takes the row up
+    if (window_) window_->give_back(row);
+    return;
+  }
   metrics_.row_finished(result.status);
   if (responses_fd_ < 0) {
-    journal_.final_line(row, result);
+    write_final(row, result);
     return;
   }
   pending_finals_.emplace_back(row, std::move(result));
@@ -104,7 +114,7 @@ boost::asio::awaitable<void> ResultRecorder::flush() {
     for (const auto& [row, result] : finals) done_.erase(row);
     co_return;
   }
-  for (auto& [row, result] : finals) journal_.final_line(row, result);
+  for (auto& [row, result] : finals) write_final(row, result);
 }
 
 }  // namespace ab

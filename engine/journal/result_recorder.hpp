@@ -8,6 +8,7 @@
 #include "engine/journal/journal.hpp"
 #include "engine/report/metrics.hpp"
 #include "engine/run/run_control.hpp"
+#include "engine/send/intent_window.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -32,6 +33,7 @@ class ResultRecorder : public RowSink {
   bool responding() const override { return responses_fd_ >= 0; }
   void finish(std::size_t row, RowResult result) override;
   boost::asio::awaitable<void> checkpoint(std::size_t row, std::string value) override;
+  void refuse(std::string why) override { control_.refuse(std::move(why)); }
 
   // Moves buffered responses to disk (synced), then their rows' final lines to
   // the journal. The runner calls it on a short period and at the end.
@@ -41,11 +43,14 @@ class ResultRecorder : public RowSink {
   // report of them can come any more): forgotten, so memory stays flat
   // however long the file.
   void forget(std::span<const std::size_t> rows);
+  // Each row's intent-window place is given back with its result line.
+  void set_intent_window(IntentWindow* window) { window_ = window; }
   // Rows answered whose final lines wait for their responses' sync.
   std::uint64_t pending_rows() const { return pending_finals_.size() + flushing_rows_; }
 
  private:
   void write_responses(const std::string& bytes);
+  void write_final(std::size_t row, const RowResult& result);
   JournalWriter& journal_;
   Metrics& metrics_;
   RunControl& control_;
@@ -55,6 +60,7 @@ class ResultRecorder : public RowSink {
   std::vector<std::pair<std::size_t, RowResult>> pending_finals_;
   std::size_t flushing_rows_ = 0;
   std::unordered_set<std::size_t> done_;
+  IntentWindow* window_ = nullptr;
   // The --responses file is synced off the network thread; no thread without one.
   std::optional<boost::asio::thread_pool> disk_;
 };

@@ -20,7 +20,7 @@ std::string push_metrics(const std::string& url, const std::string& text, const 
   asio::io_context io;
   HttpPool pool(io.get_executor(), tls);
   const std::array<RequestField, 1> fields{RequestField{"Content-Type", "text/plain; version=0.0.4"}};
-  HttpAttempt attempt;
+  HttpAnswer attempt;
   asio::co_spawn(
       io,
       [&]() -> asio::awaitable<void> {

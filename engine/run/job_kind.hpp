@@ -21,7 +21,9 @@
 
 namespace ab {
 
-enum class RowStatus { ok, invalid, failed, unknown };
+// `stopped`: the run stopped before the row's end. It gets no line; the
+// next run takes it up again (its intent released or kept, api_client.cpp).
+enum class RowStatus { ok, invalid, failed, unknown, stopped };
 
 struct RowResult {
   RowStatus status = RowStatus::failed;
@@ -30,6 +32,12 @@ struct RowResult {
   unsigned attempts = 0;
   std::string error;               // why, for anything but ok; never a secret
 };
+
+// The row's result when the run stopped before its end: every kind reports it
+// so, whatever it was doing (ApiOutcome::stopped).
+inline RowResult row_stopped(unsigned attempts, std::string why) {
+  return RowResult{RowStatus::stopped, 0, {}, attempts, std::move(why)};
+}
 
 // Why a row is invalid: the column and the reason ("segments", "more than 10 leaves").
 struct RowError {
@@ -71,6 +79,11 @@ class RowSink {
   virtual void finish(std::size_t row, RowResult result) = 0;
   // Durable progress inside a long row (tw.list cursor); given back in Task::checkpoint on resume.
   virtual boost::asio::awaitable<void> checkpoint(std::size_t row, std::string value) = 0;
+  // The job cannot go on for a reason no rerun gets past without the user
+  // (credentials refused on a kind that proves them with its first rows'
+  // request): the run stops and ends with exit 2 and `why`. The kind then
+  // finishes its rows `stopped`. A sink that runs no job ignores it.
+  virtual void refuse(std::string why) { (void)why; }
 };
 
 struct BatchPolicy {

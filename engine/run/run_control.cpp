@@ -25,7 +25,6 @@ void RunControl::refuse(std::string reason) {
   reason_ = std::move(reason);
 }
 
-void RunControl::mark_unfinished(std::span<const std::size_t> rows) { unfinished_.insert(rows.begin(), rows.end()); }
 
 boost::asio::awaitable<bool> sleep_until(SteadyTime when, const RunControl& control) {
   constexpr auto slice = std::chrono::milliseconds(100);

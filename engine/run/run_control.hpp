@@ -32,16 +32,12 @@ class RunControl {
   void cut_short() { cut_short_ = true; }
   bool was_cut_short() const { return cut_short_; }
 
-  void mark_unfinished(std::span<const std::size_t> rows);
-  bool unfinished(std::size_t row) const { return unfinished_.contains(row); }
-
  private:
   bool stopping_ = false;
   bool failed_ = false;
   bool refused_ = false;
   bool cut_short_ = false;
   std::string reason_;
-  std::unordered_set<std::size_t> unfinished_;
 };
 
 // Sleeps until `when` or until the run stops, whichever comes first; true

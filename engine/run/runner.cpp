@@ -50,21 +50,15 @@ unsigned row_workers(unsigned concurrency) {
   return concurrency + std::min(3 * concurrency, 128u);
 }
 
-// Intents synced together (JournalWriter::gather_intents): half the rows
-// that wait beside the requests in flight, or what came in 2 ms. At T1 an
-// fdatasync per 20-odd rows kept the second core busy with the disk's exits
-// to the host; batches of 48 ran 5 % faster (alternating pairs: median
-// 1.057 of 12). Twice as many waiting (96, 3 ms) ran 2 % slower: rows ran out. At
-// --concurrency 1 a batch is one line, as before.
-// The group also bounds what a kill -9 may leave unknown: only --concurrency
-// + one group of rows hold a synced intent without an answer (the intent
-// window; rows beyond wait for a place before their intent is written), and
-// answers whose final lines wait for the next group commit are at most about
-// one group more: --concurrency + 2 groups, 2 x --concurrency.
+// Intents synced together (JournalWriter::gather_intents): up to
+// --concurrency of them (at most half the rows waiting beside the requests in
+// flight), or what came in 2 ms, since each fdatasync costs CPU beside its
+// wait (measured in bench/README.md). The intent window (intent_window.hpp)
+// is --concurrency + one group: the rows a kill -9 may leave unknown.
 constexpr std::chrono::microseconds gather_longest{2000};
 std::size_t intent_group(unsigned workers, unsigned concurrency) {
   concurrency = std::max(1u, concurrency);
-  return std::max<std::size_t>(1, std::min<std::size_t>(concurrency / 2, (workers - concurrency) / 2));
+  return std::max<std::size_t>(1, std::min<std::size_t>(concurrency, (workers - concurrency) / 2));
 }
 
 Summary cannot_start(std::string error) {
@@ -114,6 +108,7 @@ struct Run {
         source(r, k, st, [this](std::size_t row, RowResult result) { recorder.finish(row, std::move(result)); }),
         prints([this](std::string line) { journal.note(std::move(line)); }) {
     source.record_prints(&prints);
+    recorder.set_intent_window(&intent_window);
     if (o.shards) source.only_shard(o.shard, o.shards);
   }
 
@@ -133,7 +128,7 @@ struct Run {
   Random random;
   HttpPool pool;
   InFlightLimit in_flight;
-  InFlightLimit intent_window;
+  IntentWindow intent_window;
   std::unique_ptr<SharedBudgets> shared;  // --budget-store
   SteadyTime started;
   ResultsRoom room;
@@ -170,8 +165,8 @@ struct Run {
       // Nothing a user gave us is dropped: a row the kind did not report ends
       // failed with the reason, unless the stop cut it short.
       for (auto row : rows) {
-        if (recorder.finished(row) || control.unfinished(row)) continue;
-        if (control.stopping()) continue;
+        if (recorder.finished(row)) continue;
+        if (control.stopping()) continue;  // cut short by the stop (an exception): the next run takes it
         recorder.finish(row, RowResult{RowStatus::failed, 0, {}, 0,
                                        failure.empty() ? "the job kind did not report this row" : failure});
       }

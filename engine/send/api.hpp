@@ -56,7 +56,7 @@ enum class ApiOutcome {
   stopped,     // the run is stopping (deadline, signal) before an answer was had
 };
 
-struct ApiResponse {
+struct ApiAnswer {
   ApiOutcome outcome = ApiOutcome::stopped;
   unsigned status = 0;             // HTTP status of the last answer; 0 when there was none
   std::string body;                // the last answer's body
@@ -79,7 +79,7 @@ class Api {
   // Sends with retries until a final answer, an ambiguous failure of a
   // non-replay-safe request, exhaustion, or the run stopping. Never throws for
   // network or HTTP failures; they are in the outcome.
-  virtual boost::asio::awaitable<ApiResponse> send(ApiRequest request) = 0;
+  virtual boost::asio::awaitable<ApiAnswer> send(ApiRequest request) = 0;
 };
 
 }  // namespace ab

@@ -4,10 +4,12 @@
 #pragma once
 
 #include "engine/send/api.hpp"
+#include "engine/send/attempt_machine.hpp"
 #include "engine/send/budget.hpp"
 #include "engine/report/event_log.hpp"
 #include "engine/send/http_client.hpp"
 #include "engine/send/in_flight_limit.hpp"
+#include "engine/send/intent_window.hpp"
 #include "engine/journal/journal.hpp"
 #include "engine/report/metrics.hpp"
 #include "engine/journal/results_room.hpp"
@@ -28,9 +30,9 @@ struct ApiClientParts {
   Metrics& metrics;
   JournalWriter* journal = nullptr;  // null: intents are not recorded (tests)
   InFlightLimit* in_flight = nullptr;  // null: no limit but the callers' own (tests)
-  // Requests that hold a synced intent and have no answer yet: after kill -9
-  // only these can be unknown (docs/night-contract.md). Null: no bound (tests).
-  InFlightLimit* intent_window = nullptr;
+  // Rows that hold a synced intent and have no result line yet (intent_window.hpp).
+  // Null: no bound (tests).
+  IntentWindow* intent_window = nullptr;
   SharedBudgets* shared = nullptr;     // --budget-store: every send also taken from the store
   std::chrono::milliseconds timeout{30'000};
   std::optional<SteadyTime> deadline;
@@ -42,12 +44,9 @@ class ApiClient : public Api {
  public:
   explicit ApiClient(ApiClientParts parts) : p_(parts) {}
   void set_events(EventLog* events) { p_.events = events; }
-  boost::asio::awaitable<ApiResponse> send(ApiRequest request) override;
+  boost::asio::awaitable<ApiAnswer> send(ApiRequest request) override;
 
  private:
-  boost::asio::awaitable<bool> wait_turn_and_sign(const ApiRequest& request, bool& intent_recorded,
-                                                  std::string& authorization, InFlightLimit::Permit& slot,
-                                                  InFlightLimit::Permit& intent_place);
   ApiClientParts p_;
 };
 

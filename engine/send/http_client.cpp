@@ -158,7 +158,7 @@ void write_request(std::string& out, http::verb method, const Target& t, std::sp
 // Framing (Content-Length, chunked, keep-alive, limits) is basic_parser's.
 class AnswerParser final : public http::basic_parser<false> {
  public:
-  explicit AnswerParser(HttpAttempt& out) : out_(out) {}
+  explicit AnswerParser(HttpAnswer& out) : out_(out) {}
 
  private:
   void on_request_impl(http::verb, beast::string_view, beast::string_view, int, beast::error_code&) override {}
@@ -190,7 +190,7 @@ class AnswerParser final : public http::basic_parser<false> {
   }
   void on_finish_impl(beast::error_code&) override {}
 
-  HttpAttempt& out_;
+  HttpAnswer& out_;
 };
 
 }  // namespace
@@ -443,10 +443,10 @@ void HttpPool::close_all() {
   }
 }
 
-asio::awaitable<HttpAttempt> HttpPool::send(http::verb method, std::string_view url,
+asio::awaitable<HttpAnswer> HttpPool::send(http::verb method, std::string_view url,
                                             std::span<const RequestField> fields, std::string_view body,
                                             std::chrono::milliseconds timeout) {
-  HttpAttempt attempt;
+  HttpAnswer attempt;
   if (attempt.error = header_problem(fields); !attempt.error.empty()) {
     attempt.failure = AttemptFailure::not_sent;
     co_return attempt;

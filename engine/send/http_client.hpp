@@ -30,7 +30,7 @@ struct RequestField {
   std::string_view value;
 };
 
-struct HttpAttempt {
+struct HttpAnswer {
   AttemptFailure failure = AttemptFailure::none;
   unsigned status = 0;
   AnswerFields headers;  // lower-case names; not the framing fields nor Server
@@ -60,7 +60,7 @@ class HttpPool {
   // `url`, `fields` (and their text) and `body` are referenced until the
   // attempt ends: keep them alive in the awaiting coroutine (never pass
   // temporaries to co_spawn).
-  boost::asio::awaitable<HttpAttempt> send(boost::beast::http::verb method, std::string_view url,
+  boost::asio::awaitable<HttpAnswer> send(boost::beast::http::verb method, std::string_view url,
                                            std::span<const RequestField> fields, std::string_view body,
                                            std::chrono::milliseconds timeout);
 

@@ -39,30 +39,33 @@ std::optional<std::string> api_message(const json::value& body) {
   return text_field(object, "message");
 }
 
-std::string describe_failure(const ApiResponse& response) {
-  auto words = api_message(response.json);
-  if (response.outcome == ApiOutcome::rejected && words) return *words;
-  std::string reason = response.error;
-  if (reason.empty()) reason = response.status ? "HTTP " + std::to_string(response.status) : "no answer";
+std::string describe_failure(const ApiAnswer& answer) {
+  auto words = api_message(answer.json);
+  if (answer.outcome == ApiOutcome::rejected && words) return *words;
+  std::string reason = answer.error;
+  if (reason.empty()) reason = answer.status ? "HTTP " + std::to_string(answer.status) : "no answer";
   if (words) reason += " (" + *words + ")";
   return reason;
 }
 
-RowResult failed_row(const ApiResponse& response) { return failed_row(response, describe_failure(response)); }
+RowResult failed_row(const ApiAnswer& answer) {
+  if (answer.outcome == ApiOutcome::stopped) return row_stopped(answer.attempts, answer.error);
+  return failed_row(answer, describe_failure(answer));
+}
 
-RowResult failed_row(const ApiResponse& response, std::string error) {
+RowResult failed_row(const ApiAnswer& answer, std::string error) {
   return {.status = RowStatus::failed,
-          .http_status = response.status,
+          .http_status = answer.status,
           .id = {},
-          .attempts = response.attempts,
+          .attempts = answer.attempts,
           .error = std::move(error)};
 }
 
-RowResult ok_row(const ApiResponse& response, std::string id) {
+RowResult ok_row(const ApiAnswer& answer, std::string id) {
   return {.status = RowStatus::ok,
-          .http_status = response.status,
+          .http_status = answer.status,
           .id = std::move(id),
-          .attempts = response.attempts,
+          .attempts = answer.attempts,
           .error = {}};
 }
 

@@ -22,16 +22,16 @@ std::optional<std::string> api_message(const boost::json::value& body);
 
 // One line for any answer that is not ok: the API's words when it gave some,
 // else the engine's reason (exhaustion, connection failure), else "HTTP N".
-std::string describe_failure(const ApiResponse& response);
+std::string describe_failure(const ApiAnswer& answer);
 
 // The row result of a request that did not succeed: `failed`, with the status,
-// the attempts and describe_failure().
-RowResult failed_row(const ApiResponse& response);
+// the attempts and describe_failure(); `stopped` when the run stopped first.
+RowResult failed_row(const ApiAnswer& answer);
 // The same with the kind's own reason (an answer it cannot use, a body it will not send).
-RowResult failed_row(const ApiResponse& response, std::string error);
+RowResult failed_row(const ApiAnswer& answer, std::string error);
 
 // The row result of a success that touched audience `id`.
-RowResult ok_row(const ApiResponse& response, std::string id);
+RowResult ok_row(const ApiAnswer& answer, std::string id);
 
 // `object.key` as text when it is a non-empty string or an integer (ids come
 // as either); nullopt otherwise, and when `value` is not an object.

@@ -24,7 +24,7 @@ boost::asio::awaitable<RowResult> create_audience(Session& session, Api& api, st
                                                   std::string_view name, json::value* created) {
   auto request =
       session.request_json(verb::post, session.audiences_url(), std::move(json_body), /*replay_safe=*/false, row);
-  ApiResponse answer = co_await session.send(api, std::move(request));
+  ApiAnswer answer = co_await api.send(std::move(request));
   if (answer.outcome == ApiOutcome::ambiguous)
     co_return unknown_create(name, session.workspace(), answer.status, answer.attempts);
   if (!answer.ok()) co_return failed_row(answer);

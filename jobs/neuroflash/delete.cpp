@@ -25,7 +25,7 @@ class DeleteKind final : public NeuroflashKind {
     const std::string id = text_field(task.params, "id").value_or("");
     auto request = session().request(verb::delete_, session().audience_url(id),
                                      nullptr, true, task.row);
-    ApiResponse answer = co_await session().send(api, std::move(request));
+    ApiAnswer answer = co_await api.send(std::move(request));
     if (answer.ok()) co_return ok_row(answer, id);
     if (answer.outcome == ApiOutcome::rejected && answer.status == not_found && answer.attempts > 1) {
       RowResult result = ok_row(answer, id);

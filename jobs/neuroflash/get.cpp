@@ -20,7 +20,7 @@ class GetKind final : public NeuroflashKind {
     const std::string id = text_field(task.params, "id").value_or("");
     auto request = session().request(verb::get, session().audience_url(id), nullptr,
                                      true, task.row);
-    ApiResponse answer = co_await session().send(api, std::move(request));
+    ApiAnswer answer = co_await api.send(std::move(request));
     if (!answer.ok()) co_return failed_row(answer);
     if (!answer.json.is_object()) co_return failed_row(answer, "the audience came back without a profile");
     sink.respond(task.row, {{"data", std::move(answer.json)}});

@@ -22,13 +22,7 @@ Validation id_task(const Row& row) {
 boost::asio::awaitable<void> NeuroflashKind::run(std::vector<Task> tasks, Api& api, RowSink& sink) {
   for (auto& task : tasks) {
     const std::size_t row = task.row;
-    std::optional<RowResult> result;
-    try {
-      result = co_await perform(std::move(task), api, sink);
-    } catch (const RunStopping&) {
-      // No final line: the next run picks the row up again.
-    }
-    if (result) sink.finish(row, std::move(*result));
+    sink.finish(row, co_await perform(std::move(task), api, sink));
   }
 }
 

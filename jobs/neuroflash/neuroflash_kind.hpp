@@ -1,6 +1,6 @@
 // The frame of every nf.* kind: one row per call, the session started once,
-// every row finished exactly once — except a row the stopping run cut short,
-// which is left for the next run. A kind says only what its row needs.
+// every row finished exactly once (a row the stopping run cut short as
+// `stopped`, left for the next run). A kind says only what its row needs.
 #pragma once
 
 #include "engine/run/job_kind.hpp"
@@ -22,7 +22,7 @@ class NeuroflashKind : public JobKind {
   Session& session() { return session_; }
 
  protected:
-  // One row, from its task to its result (RunStopping: no result this run).
+  // One row, from its task to its result (`stopped` when the run stopped first).
   virtual boost::asio::awaitable<RowResult> perform(Task task, Api& api, RowSink& sink) = 0;
 
   const JobConfig& config() const { return session_.config(); }

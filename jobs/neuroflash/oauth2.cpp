@@ -123,21 +123,21 @@ boost::asio::awaitable<TokenFetch> OAuth2ClientCredentials::fetch() {
     std::lock_guard lock(mutex_);
     ++fetches_;
   }
-  ApiResponse response = co_await api_->send(std::move(request));
+  ApiAnswer answer = co_await api_->send(std::move(request));
 
   TokenFetch result;
-  result.status = response.status;
-  if (!response.ok()) {
-    result.refused = response.outcome == ApiOutcome::rejected && (response.status == 400 || response.status == 401);
-    result.error = describe_failure(response);
+  result.status = answer.status;
+  if (!answer.ok()) {
+    result.refused = answer.outcome == ApiOutcome::rejected && (answer.status == 400 || answer.status == 401);
+    result.error = describe_failure(answer);
     co_return result;
   }
-  auto token = text_field(response.json, "access_token");
+  auto token = text_field(answer.json, "access_token");
   if (!token) {
     result.error = "token endpoint answered without an access_token";
     co_return result;
   }
-  const auto* expires = response.json.get_object().if_contains("expires_in");
+  const auto* expires = answer.json.get_object().if_contains("expires_in");
   auto lifetime = (expires ? seconds_in(*expires) : std::nullopt).value_or(default_expires_in);
   {
     std::lock_guard lock(mutex_);

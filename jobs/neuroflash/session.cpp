@@ -59,7 +59,7 @@ std::string Session::audience_url(std::string_view id) const {
 
 boost::asio::awaitable<StartResult> Session::find_workspace(Api& api) {
   ApiRequest listing = request(verb::get, paths_.workspaces(), nullptr, true, 0);
-  ApiResponse answer = co_await api.send(std::move(listing));
+  ApiAnswer answer = co_await api.send(std::move(listing));
   if (!answer.ok()) co_return cannot_start("could not list the neuroflash workspaces: " + describe_failure(answer));
   auto id = first_workspace(answer.json);
   if (!id) co_return cannot_start("the neuroflash API lists no workspace for these credentials; give one with --nf-workspace");
@@ -85,12 +85,6 @@ ApiRequest Session::request_json(verb method, std::string url, std::string json_
   if (row) r.rows = {row};
   r.auth = &auth_;
   return r;
-}
-
-boost::asio::awaitable<ApiResponse> Session::send(Api& api, ApiRequest request) {
-  ApiResponse answer = co_await api.send(std::move(request));
-  if (answer.outcome == ApiOutcome::stopped) throw RunStopping();
-  co_return answer;
 }
 
 }  // namespace ab::nf

@@ -14,19 +14,12 @@
 #include <boost/beast/http/verb.hpp>
 #include <boost/json/object.hpp>
 
-#include <stdexcept>
 #include <string>
 
 namespace ab::nf {
 
 // Every neuroflash API request charges this budget (adaptive unless --rate nf=N/D).
 inline constexpr std::string_view api_budget = "nf";
-
-// Thrown by Session::send when the run is stopping before an answer came: the
-// row is left without a final line, for the next run.
-struct RunStopping : std::runtime_error {
-  RunStopping() : std::runtime_error("the run is stopping") {}
-};
 
 class Session {
  public:
@@ -46,9 +39,6 @@ class Session {
   // The same with the body given as JSON text.
   ApiRequest request_json(boost::beast::http::verb method, std::string url, std::string json_body, bool replay_safe,
                           std::size_t row);
-
-  // api.send(request), except that a stopped run throws RunStopping.
-  boost::asio::awaitable<ApiResponse> send(Api& api, ApiRequest request);
 
   const std::string& workspace() const { return workspace_; }
   // The workspace's URLs, built once start() knows it (every row needs one).

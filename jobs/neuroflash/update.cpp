@@ -34,7 +34,7 @@ class UpdateKind final : public NeuroflashKind {
     const std::string url = session().audience_url(id);
 
     ApiRequest get = session().request(verb::get, url, nullptr, true, task.row);
-    ApiResponse current = co_await session().send(api, std::move(get));
+    ApiAnswer current = co_await api.send(std::move(get));
     if (!current.ok()) co_return failed_row(current);
     if (!current.json.is_object()) co_return failed_row(current, "the audience came back without a profile");
 
@@ -42,7 +42,7 @@ class UpdateKind final : public NeuroflashKind {
     if (auto* why = std::get_if<std::string>(&merged)) co_return failed_row(current, "PUT not sent: " + *why);
     const json::object& body = std::get<json::object>(merged);
     ApiRequest replace = session().request(verb::put, url, &body, true, task.row);
-    ApiResponse put = co_await session().send(api, std::move(replace));
+    ApiAnswer put = co_await api.send(std::move(replace));
     RowResult result = put.ok() ? ok_row(put, id) : failed_row(put);
     result.attempts += current.attempts;  // the row's attempts: the GET's and the PUT's
     if (put.ok() && put.json.is_object()) sink.respond(task.row, {{"data", std::move(put.json)}});

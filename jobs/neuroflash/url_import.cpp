@@ -65,7 +65,7 @@ class UrlImportKind final : public NeuroflashKind {
     json::object body{{"audienceModelId", task.params["audienceModelId"]}, {"urls", task.params["urls"]}};
     auto request = session().request(verb::post, session().url_imports_url(), &body,
                                      /*replay_safe=*/true, task.row);
-    ApiResponse imported = co_await session().send(api, std::move(request));
+    ApiAnswer imported = co_await api.send(std::move(request));
     if (!imported.ok()) co_return failed_row(imported);
     if (!imported.json.is_object()) co_return failed_row(imported, "the import answered without a profile");
     sink.respond(task.row, {{"data", imported.json}});

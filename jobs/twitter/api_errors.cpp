@@ -35,11 +35,11 @@ std::string error_text(const boost::json::value& errors) {
   return one_error(errors);
 }
 
-std::string describe_failure(const ApiResponse& response) {
-  std::string out = !response.error.empty() ? response.error
-                    : response.status      ? "HTTP " + std::to_string(response.status)
+std::string describe_failure(const ApiAnswer& answer) {
+  std::string out = !answer.error.empty() ? answer.error
+                    : answer.status      ? "HTTP " + std::to_string(answer.status)
                                            : std::string("no answer");
-  if (const auto* obj = response.json.if_object()) {
+  if (const auto* obj = answer.json.if_object()) {
     if (const auto* errors = obj->if_contains("errors")) {
       const std::string text = error_text(*errors);
       if (!text.empty()) out += ": " + text;

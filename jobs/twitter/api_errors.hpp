@@ -18,6 +18,6 @@ std::string error_text(const boost::json::value& errors);
 
 // Why a request did not succeed: the engine's reason ("HTTP 404", "HTTP 503
 // (gave up after 8 attempts)") followed by the API's own errors, if any.
-std::string describe_failure(const ApiResponse& response);
+std::string describe_failure(const ApiAnswer& answer);
 
 }  // namespace ab::tw

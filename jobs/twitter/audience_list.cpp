@@ -5,16 +5,16 @@
 
 namespace ab::tw {
 
-std::string ListPage::failure() const { return malformed.empty() ? describe_failure(response) : malformed; }
+std::string ListPage::failure() const { return malformed.empty() ? describe_failure(answer) : malformed; }
 
-ListPage read_list_page(ApiResponse response) {
+ListPage read_list_page(ApiAnswer answer) {
   ListPage page;
-  page.response = std::move(response);
-  if (!page.response.ok()) return page;
-  const auto* body = page.response.json.if_object();
+  page.answer = std::move(answer);
+  if (!page.answer.ok()) return page;
+  const auto* body = page.answer.json.if_object();
   const auto* data = body ? body->if_contains("data") : nullptr;
   if (!data || !data->is_array()) {
-    page.malformed = "HTTP " + std::to_string(page.response.status) + ": the answer has no data array";
+    page.malformed = "HTTP " + std::to_string(page.answer.status) + ": the answer has no data array";
     return page;
   }
   page.audiences = data->get_array();

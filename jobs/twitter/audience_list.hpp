@@ -18,19 +18,19 @@ namespace ab::tw {
 inline constexpr const char* kMaxPageSize = "1000";
 
 struct ListPage {
-  ApiResponse response;
+  ApiAnswer answer;
   boost::json::array audiences;            // "data"
   std::string next_cursor;                 // "" on the last page
   std::optional<std::int64_t> total_count;
   std::string malformed;                   // a 2xx answer we cannot read
 
-  bool ok() const { return response.ok() && malformed.empty(); }
+  bool ok() const { return answer.ok() && malformed.empty(); }
   // Why the page is not usable (only when !ok()).
   std::string failure() const;
 };
 
 // Reads a list answer (exposed for tests).
-ListPage read_list_page(ApiResponse response);
+ListPage read_list_page(ApiAnswer answer);
 
 // Sends `request` (a B1 list request) and reads its answer.
 boost::asio::awaitable<ListPage> fetch_list_page(Api& api, ApiRequest request);

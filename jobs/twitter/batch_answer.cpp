@@ -50,17 +50,17 @@ std::vector<std::string> item_errors(const boost::json::value& operation_errors,
 
 }  // namespace
 
-std::vector<CreateAnswer> read_batch_answer(const ApiResponse& response, std::size_t items) {
+std::vector<CreateAnswer> read_batch_answer(const ApiAnswer& answer, std::size_t items) {
   using Kind = CreateAnswer::Kind;
-  if (response.outcome != ApiOutcome::ok && response.outcome != ApiOutcome::rejected)
-    return std::vector<CreateAnswer>(items, answer_for_failure(response));
+  if (answer.outcome != ApiOutcome::ok && answer.outcome != ApiOutcome::rejected)
+    return std::vector<CreateAnswer>(items, answer_for_failure(answer));
 
-  const auto* body = response.json.if_object();
+  const auto* body = answer.json.if_object();
   const auto* operation_errors = body ? body->if_contains("operation_errors") : nullptr;
   if (operation_errors && has_errors(*operation_errors)) {
     const auto errors = item_errors(*operation_errors, items);
     if (std::any_of(errors.begin(), errors.end(), [](const std::string& e) { return !e.empty(); })) {
-      const std::string status = "HTTP " + std::to_string(response.status) + ": ";
+      const std::string status = "HTTP " + std::to_string(answer.status) + ": ";
       std::vector<CreateAnswer> out;
       for (const auto& e : errors)
         out.push_back(e.empty() ? CreateAnswer{Kind::not_applied, {}, status + "another item of the batch was refused"}
@@ -69,8 +69,8 @@ std::vector<CreateAnswer> read_batch_answer(const ApiResponse& response, std::si
     }
   }
   const auto* request_errors = body ? body->if_contains("errors") : nullptr;
-  if (!response.ok() || (request_errors && has_errors(*request_errors)))
-    return std::vector<CreateAnswer>(items, CreateAnswer{Kind::failed, {}, describe_failure(response)});
+  if (!answer.ok() || (request_errors && has_errors(*request_errors)))
+    return std::vector<CreateAnswer>(items, CreateAnswer{Kind::failed, {}, describe_failure(answer)});
 
   std::vector<CreateAnswer> out(items, CreateAnswer{Kind::unclear, {}, "the batch answer has no audience for this item"});
   const auto* data = body ? body->if_contains("data") : nullptr;

@@ -14,6 +14,6 @@
 
 namespace ab::tw {
 
-std::vector<CreateAnswer> read_batch_answer(const ApiResponse& response, std::size_t items);
+std::vector<CreateAnswer> read_batch_answer(const ApiAnswer& answer, std::size_t items);
 
 }  // namespace ab::tw

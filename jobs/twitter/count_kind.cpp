@@ -38,14 +38,14 @@ class CountKind final : public TwitterKind {
       ApiRequest request = context().request(boost::beast::http::verb::get, context().paths.audiences(query), {task.row});
       request.budgets.push_back(kTotalCountBudget);
       const ListPage page = co_await fetch_list_page(api, std::move(request));
-      const unsigned attempts = page.response.attempts;
+      const unsigned attempts = page.answer.attempts;
       if (!page.ok()) {
-        sink.finish(task.row, row_failed(page.response.status, page.failure(), attempts));
+        sink.finish(task.row, row_failed(page.answer, page.failure(), attempts));
       } else if (!page.total_count) {
-        sink.finish(task.row, row_failed(page.response.status, "the answer has no total_count", attempts));
+        sink.finish(task.row, row_failed(page.answer.status, "the answer has no total_count", attempts));
       } else {
         sink.respond(task.row, {{"q", param(task.params, "q")}, {"total_count", *page.total_count}});
-        sink.finish(task.row, row_ok(page.response.status, {}, attempts));
+        sink.finish(task.row, row_ok(page.answer.status, {}, attempts));
       }
     }
   }

@@ -30,19 +30,19 @@ class SingleCreate final : public CreateSender {
     ApiRequest request =
         context_.request(boost::beast::http::verb::post, context_.paths.audiences(query), {item.task.row});
     request.replay_safe = false;
-    const ApiResponse response = co_await api.send(std::move(request));
+    const ApiAnswer answer = co_await api.send(std::move(request));
 
-    CreateRound round{{}, response.status, response.attempts};
-    if (!response.ok()) {
-      round.answers.push_back(answer_for_failure(response));
+    CreateRound round{{}, answer.status, answer.attempts};
+    if (!answer.ok()) {
+      round.answers.push_back(answer_for_failure(answer));
       co_return round;
     }
-    const auto* body = response.json.if_object();
+    const auto* body = answer.json.if_object();
     const auto* data = body ? body->if_contains("data") : nullptr;
     if (data && data->is_object() && !audience_field(*data, "id").empty())
       round.answers.push_back({CreateAnswer::Kind::created, data->get_object(), {}});
     else
-      round.answers.push_back({CreateAnswer::Kind::unclear, {}, "HTTP " + std::to_string(response.status) + " without an audience id"});
+      round.answers.push_back({CreateAnswer::Kind::unclear, {}, "HTTP " + std::to_string(answer.status) + " without an audience id"});
     co_return round;
   }
 

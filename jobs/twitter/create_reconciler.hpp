@@ -12,12 +12,14 @@
 // from before this scheme) adopts an exact-name match of any age.
 //
 // tw.create sends one item per request, tw.flexible up to ten: both describe
-// one request through a CreateSender and share everything else.
+// one request through a CreateSender and share everything else. The
+// decisions are a Reconciliation (reconciliation.hpp); here they are carried out.
 #pragma once
 
 #include "engine/send/api.hpp"
 #include "engine/run/job_kind.hpp"
 #include "jobs/twitter/context.hpp"
+#include "jobs/twitter/reconciliation.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -28,36 +30,14 @@
 
 namespace ab::tw {
 
-inline constexpr unsigned kMaxUnclearSends = 3;
-
 struct CreateItem {
   Task task;
   std::string name;
 };
 
-// What one request did to one item.
-struct CreateAnswer {
-  enum class Kind {
-    created,      // the audience exists: `audience`
-    failed,       // refused for good: `error`
-    not_applied,  // nothing was created (a batch refused for another item): send again
-    unclear,      // may have been created: look it up before sending again
-    stopped,      // the run is stopping: the row stays for the next run
-  };
-  Kind kind = Kind::unclear;
-  boost::json::object audience;
-  std::string error;
-};
-
-struct CreateRound {
-  std::vector<CreateAnswer> answers;  // one per item, in item order
-  unsigned http_status = 0;
-  unsigned attempts = 0;
-};
-
 // What a request that did not succeed means for every item it carried:
 // refused or exhausted -> failed, ambiguous -> unclear, stopped -> stopped.
-CreateAnswer answer_for_failure(const ApiResponse& response);
+CreateAnswer answer_for_failure(const ApiAnswer& answer);
 
 class CreateSender {
  public:
@@ -75,9 +55,8 @@ class CreateReconciler {
   boost::asio::awaitable<void> create(std::vector<CreateItem> items, CreateSender& sender, Api& api, RowSink& sink);
 
  private:
-  struct Pending;
-  struct Lookup;
-  boost::asio::awaitable<Lookup> look_up(const Pending& pending, Api& api);
+  boost::asio::awaitable<Lookup> look_up(const std::string& name, std::optional<SystemTime> window_start, Api& api,
+                                         std::size_t row);
   bool claim(const std::string& id);
   bool claimed(const std::string& id);
 

@@ -38,14 +38,14 @@ class DeleteKind final : public TwitterKind {
   boost::asio::awaitable<void> delete_one(const Task& task, Api& api, RowSink& sink) {
     const std::string id = param(task.params, "id");
     ApiRequest request = context().request(boost::beast::http::verb::delete_, context().paths.audience(id), {task.row});
-    const ApiResponse response = co_await api.send(std::move(request));
-    if (response.ok()) {
-      respond_with_data(sink, task.row, response);
-      sink.finish(task.row, row_ok(response.status, id, response.attempts));
+    const ApiAnswer answer = co_await api.send(std::move(request));
+    if (answer.ok()) {
+      respond_with_data(sink, task.row, answer);
+      sink.finish(task.row, row_ok(answer.status, id, answer.attempts));
       co_return;
     }
-    if (response.status != 404 || response.attempts < 2) {
-      sink.finish(task.row, row_failed(response, response.attempts));
+    if (answer.status != 404 || answer.attempts < 2) {
+      sink.finish(task.row, row_failed(answer, answer.attempts));
       co_return;
     }
     // An earlier attempt may have deleted it before its answer was lost.
@@ -53,13 +53,14 @@ class DeleteKind final : public TwitterKind {
     query.add(context().paths.ids_filter(), id).add("with_deleted", "true");
     ApiRequest lookup = context().request(boost::beast::http::verb::get, context().paths.audiences(query), {task.row});
     const ListPage page = co_await fetch_list_page(api, std::move(lookup));
-    const unsigned attempts = response.attempts + page.response.attempts;
+    const unsigned attempts = answer.attempts + page.answer.attempts;
     if (page.ok() && page.audiences.size() == 1 && same_id(audience_field(page.audiences.front(), "id"), id) &&
         is_deleted(page.audiences.front())) {
       sink.respond(task.row, {{"data", page.audiences.front()}});
-      sink.finish(task.row, row_ok(page.response.status, id, attempts));
+      sink.finish(task.row, row_ok(page.answer.status, id, attempts));
     } else {
-      sink.finish(task.row, row_failed(response, attempts));
+      // A look-up the stop cut short leaves the row for the next run.
+      sink.finish(task.row, row_failed(page.answer.outcome == ApiOutcome::stopped ? page.answer : answer, attempts));
     }
   }
 };

@@ -44,8 +44,8 @@ class BatchCreate final : public CreateSender {
     request.body = boost::json::serialize(body);
     request.content_type = "application/json";
     request.replay_safe = false;
-    const ApiResponse response = co_await api.send(std::move(request));
-    co_return CreateRound{read_batch_answer(response, items.size()), response.status, response.attempts};
+    const ApiAnswer answer = co_await api.send(std::move(request));
+    co_return CreateRound{read_batch_answer(answer, items.size()), answer.status, answer.attempts};
   }
 
  private:

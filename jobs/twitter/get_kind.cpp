@@ -41,9 +41,10 @@ class GetKind final : public TwitterKind {
     return policy;
   }
 
-  // No proving request: the rows' own lists are read-only and as cheap, so
-  // 1,010 ids cost ceil(1010 / 200) = 6 requests, not 7. Refused credentials
-  // end each row failed with the API's reason instead of exit 2.
+  // No proving request of its own: the rows' own lists are read-only and as
+  // cheap, so 1,010 ids cost ceil(1010 / 200) = 6 requests, not 7. The first
+  // list proves the credentials instead: refused, it ends the run (exit 2)
+  // and no row gets a line.
   boost::asio::awaitable<StartResult> start(Api&) override {
     if (!context().version_error.empty()) co_return StartResult{false, context().version_error};
     if (const std::string missing = missing_settings(context().endpoints); !missing.empty())
@@ -89,11 +90,17 @@ class GetKind final : public TwitterKind {
       query.add(context().paths.ids_filter(), ids).add("with_deleted", "true").add_if("cursor", cursor);
       ApiRequest request = context().request(boost::beast::http::verb::get, context().paths.audiences(query), rows);
       const ListPage page = co_await fetch_list_page(api, std::move(request));
-      attempts += page.response.attempts;
-      status = page.response.status;
+      attempts += page.answer.attempts;
+      status = page.answer.status;
+      if (!page.ok() && credentials_refused(page.answer)) {
+        sink.refuse(refused_credentials(context(), page.answer));
+        for (const auto& w : wanted)
+          if (!w.done) finish(w, row_stopped(attempts, "the credentials were refused"));
+        co_return;
+      }
       if (!page.ok()) {
         for (const auto& w : wanted)
-          if (!w.done) finish(w, row_failed(status, page.failure(), attempts));
+          if (!w.done) finish(w, row_failed(page.answer, page.failure(), attempts));
         co_return;
       }
       for (const auto& audience : page.audiences) {

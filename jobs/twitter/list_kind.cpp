@@ -47,18 +47,18 @@ class ListKind final : public TwitterKind {
       query.add_if("cursor", cursor);
       ApiRequest request = context().request(boost::beast::http::verb::get, context().paths.audiences(query), {task.row});
       const ListPage page = co_await fetch_list_page(api, std::move(request));
-      attempts += page.response.attempts;
+      attempts += page.answer.attempts;
       if (!page.ok()) {
-        sink.finish(task.row, row_failed(page.response.status, page.failure(), attempts));
+        sink.finish(task.row, row_failed(page.answer, page.failure(), attempts));
         co_return;
       }
       for (const auto& audience : page.audiences) sink.respond(task.row, {{"data", audience}});
       if (page.next_cursor.empty()) {
-        sink.finish(task.row, row_ok(page.response.status, {}, attempts));
+        sink.finish(task.row, row_ok(page.answer.status, {}, attempts));
         co_return;
       }
       if (page.next_cursor == cursor) {  // a cursor that leads back to its own page would never end
-        sink.finish(task.row, row_failed(page.response.status, "the API repeated cursor " + cursor, attempts));
+        sink.finish(task.row, row_failed(page.answer.status, "the API repeated cursor " + cursor, attempts));
         co_return;
       }
       cursor = page.next_cursor;

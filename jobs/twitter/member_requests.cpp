@@ -99,21 +99,21 @@ std::string members_body(const std::vector<std::string_view>& items) {
   return body;
 }
 
-MembersVerdict read_members_answer(const ApiResponse& response, std::size_t items) {
+MembersVerdict read_members_answer(const ApiAnswer& answer, std::size_t items) {
   using Kind = MembersVerdict::Kind;
-  if (response.outcome == ApiOutcome::stopped) return {Kind::stopped, response.error, {}};
-  const auto* body = response.json.if_object();
-  if (response.outcome == ApiOutcome::rejected && body) {
+  if (answer.outcome == ApiOutcome::stopped) return {Kind::stopped, answer.error, {}};
+  const auto* body = answer.json.if_object();
+  if (answer.outcome == ApiOutcome::rejected && body) {
     if (const auto* operation_errors = body->if_contains("operation_errors")) {
       auto errors = item_errors(*operation_errors, items);
       if (std::any_of(errors.begin(), errors.end(), [](const std::string& e) { return !e.empty(); })) {
         for (auto& e : errors)
-          if (!e.empty()) e = "HTTP " + std::to_string(response.status) + ": " + e;
+          if (!e.empty()) e = "HTTP " + std::to_string(answer.status) + ": " + e;
         return {Kind::refused, {}, std::move(errors)};
       }
     }
   }
-  if (!response.ok()) return {Kind::failed, describe_failure(response), {}};
+  if (!answer.ok()) return {Kind::failed, describe_failure(answer), {}};
 
   const auto* data = body ? body->if_contains("data") : nullptr;
   const auto* counts = data ? data->if_object() : nullptr;

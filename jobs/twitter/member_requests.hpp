@@ -33,6 +33,6 @@ struct MembersVerdict {
   std::vector<std::string> item_errors;  // refused: one per item, "" for the items to send again
 };
 
-MembersVerdict read_members_answer(const ApiResponse& response, std::size_t items);
+MembersVerdict read_members_answer(const ApiAnswer& answer, std::size_t items);
 
 }  // namespace ab::tw

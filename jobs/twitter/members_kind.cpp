@@ -91,34 +91,44 @@ class MembersKind final : public TwitterKind {
       std::vector<std::size_t> again;
       std::vector<std::size_t> bytes;
       for (auto i : pending) bytes.push_back(tasks[i].body.size());
-      for (const auto& request : plan_member_requests(bytes, kMaxMembersPerRequest, kMaxMembersBodyBytes)) {
+      const auto plan = plan_member_requests(bytes, kMaxMembersPerRequest, kMaxMembersBodyBytes);
+      for (std::size_t r = 0; r < plan.size(); ++r) {
+        const auto& request = plan[r];
         std::vector<std::size_t> items;
         for (auto k : request) items.push_back(pending[k]);
-        const auto response = co_await send(audience, tasks, items, api);
-        const auto verdict = read_members_answer(response, items.size());
-        for (auto i : items) attempts[i] += response.attempts;
+        const auto answer = co_await send(audience, tasks, items, api);
+        const auto verdict = read_members_answer(answer, items.size());
+        for (auto i : items) attempts[i] += answer.attempts;
         using Kind = MembersVerdict::Kind;
         switch (verdict.kind) {
-          case Kind::stopped:
-            co_return;  // the engine keeps the rows without a final line for the next run
+          case Kind::stopped: {
+            // This request's rows, the round's later ones and those to send
+            // again stay for the next run.
+            const auto stop = [&](std::size_t i) { sink.finish(tasks[i].row, row_stopped(attempts[i], answer.error)); };
+            for (auto i : items) stop(i);
+            for (auto i : again) stop(i);
+            for (std::size_t later = r + 1; later < plan.size(); ++later)
+              for (auto k : plan[later]) stop(pending[k]);
+            co_return;
+          }
           case Kind::applied:
-            for (auto i : items) sink.finish(tasks[i].row, row_ok(response.status, audience, attempts[i]));
+            for (auto i : items) sink.finish(tasks[i].row, row_ok(answer.status, audience, attempts[i]));
             break;
           case Kind::failed:
-            for (auto i : items) sink.finish(tasks[i].row, row_failed(response.status, verdict.error, attempts[i]));
+            for (auto i : items) sink.finish(tasks[i].row, row_failed(answer.status, verdict.error, attempts[i]));
             break;
           case Kind::refused:
             for (std::size_t k = 0; k < items.size(); ++k) {
               if (verdict.item_errors[k].empty())
                 again.push_back(items[k]);
               else
-                sink.finish(tasks[items[k]].row, row_failed(response.status, verdict.item_errors[k], attempts[items[k]]));
+                sink.finish(tasks[items[k]].row, row_failed(answer.status, verdict.item_errors[k], attempts[items[k]]));
             }
             break;
           case Kind::resend:
             if (++short_answers > kMaxShortAnswers) {
               for (auto i : items)
-                sink.finish(tasks[i].row, row_failed(response.status, verdict.error + " (sent " +
+                sink.finish(tasks[i].row, row_failed(answer.status, verdict.error + " (sent " +
                                                                          std::to_string(short_answers) + " times)",
                                                      attempts[i]));
             } else {
@@ -131,7 +141,7 @@ class MembersKind final : public TwitterKind {
     }
   }
 
-  boost::asio::awaitable<ApiResponse> send(const std::string& audience, const std::vector<Task>& tasks,
+  boost::asio::awaitable<ApiAnswer> send(const std::string& audience, const std::vector<Task>& tasks,
                                            const std::vector<std::size_t>& items, Api& api) {
     std::vector<std::string_view> bodies;
     std::vector<std::size_t> rows;

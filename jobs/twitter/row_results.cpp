@@ -12,16 +12,21 @@ RowResult row_failed(unsigned http_status, std::string error, unsigned attempts)
   return RowResult{RowStatus::failed, http_status, {}, attempts, std::move(error)};
 }
 
-RowResult row_failed(const ApiResponse& response, unsigned attempts) {
-  return row_failed(response.status, describe_failure(response), attempts);
+RowResult row_failed(const ApiAnswer& answer, unsigned attempts) {
+  return row_failed(answer, describe_failure(answer), attempts);
+}
+
+RowResult row_failed(const ApiAnswer& answer, std::string error, unsigned attempts) {
+  if (answer.outcome == ApiOutcome::stopped) return row_stopped(attempts, answer.error);
+  return row_failed(answer.status, std::move(error), attempts);
 }
 
 RowResult row_unknown(unsigned http_status, std::string error, unsigned attempts) {
   return RowResult{RowStatus::unknown, http_status, {}, attempts, std::move(error)};
 }
 
-void respond_with_data(RowSink& sink, std::size_t row, const ApiResponse& response) {
-  const auto* body = response.json.if_object();
+void respond_with_data(RowSink& sink, std::size_t row, const ApiAnswer& answer) {
+  const auto* body = answer.json.if_object();
   const auto* data = body ? body->if_contains("data") : nullptr;
   if (data) sink.respond(row, {{"data", *data}});
 }

@@ -31,10 +31,16 @@ boost::asio::awaitable<StartResult> TwitterKind::start(Api& api) {
       context_.request(boost::beast::http::verb::get, context_.paths.audiences(Query().add("count", "1")), {});
   const auto answer = co_await api.send(std::move(request));
   if (answer.ok()) co_return StartResult{};
-  const bool refused = answer.status == 401 || answer.status == 403;
-  co_return StartResult{false, (refused ? "the X Ads API refused the credentials for account "
-                                        : "cannot use the X Ads API for account ") +
-                                   context_.endpoints.account + ": " + describe_failure(answer)};
+  if (credentials_refused(answer)) co_return StartResult{false, refused_credentials(context_, answer)};
+  co_return StartResult{false, "cannot use the X Ads API for account " + context_.endpoints.account + ": " +
+                                   describe_failure(answer)};
+}
+
+bool credentials_refused(const ApiAnswer& answer) { return answer.status == 401 || answer.status == 403; }
+
+std::string refused_credentials(const Context& context, const ApiAnswer& answer) {
+  return "the X Ads API refused the credentials for account " + context.endpoints.account + ": " +
+         describe_failure(answer);
 }
 
 }  // namespace ab::tw

@@ -25,4 +25,9 @@ class TwitterKind : public JobKind {
 // The settings a tw.* run lacks, by the names users set them with; empty when complete.
 std::string missing_settings(const TwitterEndpoints& endpoints);
 
+// A 401 or 403: the API refused these credentials for the account.
+bool credentials_refused(const ApiAnswer& answer);
+// Why the run ends (exit 2), naming the account, never a secret.
+std::string refused_credentials(const Context& context, const ApiAnswer& answer);
+
 }  // namespace ab::tw

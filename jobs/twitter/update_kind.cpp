@@ -34,13 +34,13 @@ class UpdateKind final : public TwitterKind {
       Query query;
       query.add_if("name", param(task.params, "name")).add_if("description", param(task.params, "description"));
       ApiRequest request = context().request(boost::beast::http::verb::put, context().paths.audience(id, query), {task.row});
-      const ApiResponse response = co_await api.send(std::move(request));
-      if (!response.ok()) {
-        sink.finish(task.row, row_failed(response, response.attempts));
+      const ApiAnswer answer = co_await api.send(std::move(request));
+      if (!answer.ok()) {
+        sink.finish(task.row, row_failed(answer, answer.attempts));
         continue;
       }
-      respond_with_data(sink, task.row, response);
-      sink.finish(task.row, row_ok(response.status, id, response.attempts));
+      respond_with_data(sink, task.row, answer);
+      sink.finish(task.row, row_ok(answer.status, id, answer.attempts));
     }
   }
 };

@@ -96,6 +96,47 @@ TEST(NightContractE2e, SighupIsAStopLikeSigterm) { stop_by_signal_then_rerun(SIG
 
 TEST(NightContractE2e, CtrlCIsAStopLikeSigterm) { stop_by_signal_then_rerun(SIGINT); }
 
+// A second SIGTERM during the graceful wait cuts it short: the run ends at
+// once (exit 3), rows whose request was written may end unknown on the rerun
+// (at most --concurrency of them), rows never written were released and the
+// rerun sends them, and the referee counts no audience created twice.
+TEST(NightContractE2e, ASecondSigtermCutsTheGracefulWaitShort) {
+  constexpr unsigned concurrency = 8;
+  constexpr std::size_t rows = 24;
+  SimOptions sim_options;
+  // 2 s (±20 %) per answer: the token and the workspace come by 4.8 s, and
+  // from then until some 6 s later creates are in flight whenever the
+  // signals come (24 rows are three rounds of 8).
+  sim_options.latency = std::chrono::milliseconds(2000);
+  Simulator sim(sim_options);
+  const auto where = sim.start();
+  ScratchDir dir;
+  write_file(dir.file("job.csv"), nf_create_job(rows));
+  auto child = nf_run(where, dir.file("job.csv"), concurrency);
+  child.term_after = std::chrono::milliseconds(5500);
+  child.second_term_after = std::chrono::milliseconds(150);
+  const auto stopped = run_cli(child);
+  ASSERT_EQ(stopped.exit_code, 3) << stopped.err;
+  EXPECT_NE(stopped.err.find("interrupted"), std::string::npos) << stopped.err;
+  EXPECT_LT(read_results(dir.file("job.results.csv")).size(), rows);
+
+  child.term_after.reset();
+  child.second_term_after.reset();
+  const auto rerun = run_cli(child);
+  const auto results = read_results(dir.file("job.results.csv"));
+  EXPECT_EQ(results.size(), rows);
+  const auto unknown = count_status(results, "unknown");
+  // The requests in flight were cut: their rows may have been created, so
+  // the rerun calls them unknown (a wait to the end would have made them ok).
+  EXPECT_GE(unknown, 1u) << rerun.err;
+  EXPECT_LE(unknown, concurrency);
+  EXPECT_EQ(count_status(results, "ok") + unknown, rows);
+  EXPECT_EQ(rerun.exit_code, 1) << rerun.err;
+  EXPECT_LE(store_count(sim, "nf_creates"), rows);
+  EXPECT_GE(store_count(sim, "nf_creates"), rows - unknown);
+  EXPECT_EQ(violations(sim), 0u) << sim.stats_json();
+}
+
 TEST(NightContractE2e, DeadlineThenTheSameCommandEndsEveryRowOkNoneUnknown) {
   SimOptions sim_options;
   sim_options.latency = std::chrono::milliseconds(20);

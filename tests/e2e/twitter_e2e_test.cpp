@@ -272,6 +272,18 @@ TEST_P(TwitterE2e, RefusedCredentialsEndTheRunBeforeAnyRow) {
   EXPECT_EQ(store_count(sim, "tw_creates"), 0u);
 }
 
+TEST_P(TwitterE2e, RefusedCredentialsEndATwGetBeforeAnyRowThoughItSendsNoProvingRequest) {
+  Simulator sim({});
+  auto where = at_version(sim.start());
+  where.consumer_secret = "not-the-consumer-secret";
+  ScratchDir dir;
+  auto got = run_tw(where, dir, "tw.get", "id\n123\n456\n");
+  EXPECT_EQ(got.summary.exit_code, 2);
+  EXPECT_NE(got.summary.error.find("refused the credentials"), std::string::npos) << got.summary.error;
+  EXPECT_EQ(got.summary.error.find("not-the-consumer-secret"), std::string::npos);
+  EXPECT_TRUE(got.results.empty());
+}
+
 TEST_P(TwitterE2e, MissingAccountEndsTheRunBeforeAnyRequest) {
   Simulator sim({});
   auto where = at_version(sim.start());

@@ -80,7 +80,7 @@ struct Client {
   HttpPool pool{io.get_executor(), TlsSettings{}};
   // The coroutine holds a reference to its headers until it ends: not a temporary.
   const std::vector<RequestField> no_headers;
-  HttpAttempt get(const std::string& url, std::chrono::milliseconds timeout = std::chrono::seconds(2)) {
+  HttpAnswer get(const std::string& url, std::chrono::milliseconds timeout = std::chrono::seconds(2)) {
     auto f = asio::co_spawn(io, pool.send(boost::beast::http::verb::get, url, no_headers, "", timeout),
                             asio::use_future);
     io.restart();

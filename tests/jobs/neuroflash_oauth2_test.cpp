@@ -148,7 +148,7 @@ TEST_F(OAuth2, RenewFailsWhenTheTokenEndpointRefuses) {
 class GatedTokenApi : public Api {
  public:
   explicit GatedTokenApi(asio::io_context& io) : gate_(io, asio::steady_timer::time_point::max()) {}
-  asio::awaitable<ApiResponse> send(ApiRequest) override {
+  asio::awaitable<ApiAnswer> send(ApiRequest) override {
     const int n = ++requests;
     co_await gate_.async_wait(asio::as_tuple(asio::use_awaitable));
     co_return token_answer("T" + std::to_string(n));
@@ -215,7 +215,7 @@ TEST(OAuth2SingleFlight, ManyWorkersRenewingAfter401sCauseOneTokenRequest) {
 // Workers on several threads: whatever the interleaving, one token request.
 class CountingTokenApi : public Api {
  public:
-  asio::awaitable<ApiResponse> send(ApiRequest) override {
+  asio::awaitable<ApiAnswer> send(ApiRequest) override {
     ++requests;
     for (int i = 0; i < 20; ++i) co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
     co_return token_answer("T1");

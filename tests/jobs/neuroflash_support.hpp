@@ -36,7 +36,7 @@ inline JobConfig config(bool create = false) {
 
 inline std::string audiences_url() { return std::string(api_base) + "/audience-service/v1/workspaces/ws-1/target-audiences"; }
 
-inline ApiResponse token_answer(const std::string& token, int expires_in = 14'400) {
+inline ApiAnswer token_answer(const std::string& token, int expires_in = 14'400) {
   return ab::testing::answer(200, R"({"access_token":")" + token + R"(","token_type":"Bearer","expires_in":)" +
                                       std::to_string(expires_in) + "}");
 }

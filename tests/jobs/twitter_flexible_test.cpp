@@ -24,7 +24,7 @@ boost::json::object flexible(const std::string& id, const std::string& name) {
   return a;
 }
 
-ApiResponse batch_answer(const boost::json::array& data) {
+ApiAnswer batch_answer(const boost::json::array& data) {
   return answer(200, boost::json::serialize(boost::json::object{{"data", data}, {"request", boost::json::array{}}}));
 }
 

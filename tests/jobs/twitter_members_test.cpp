@@ -225,12 +225,12 @@ TEST(MemberRequests, AtMostMaxItemsAndBodyBytesCountedAsWritten) {
 
 // --- answers -------------------------------------------------------------------------
 
-ApiResponse counts(std::uint64_t success, std::uint64_t total) {
+ApiAnswer counts(std::uint64_t success, std::uint64_t total) {
   return answer(200, R"({"data":{"success_count":)" + std::to_string(success) + R"(,"total_count":)" +
                          std::to_string(total) + R"(},"request":{"params":{}}})");
 }
 
-ApiResponse item_errors(std::size_t items, std::initializer_list<std::size_t> bad) {
+ApiAnswer item_errors(std::size_t items, std::initializer_list<std::size_t> bad) {
   boost::json::array list(items, boost::json::array{});
   for (auto i : bad)
     list[i].as_array().push_back(

@@ -89,32 +89,32 @@ inline boost::json::object audience(const std::string& id, const std::string& na
 }
 
 // A B1 answer: one page of audiences.
-inline ApiResponse list_answer(const boost::json::array& data, const std::string& next_cursor = {}) {
+inline ApiAnswer list_answer(const boost::json::array& data, const std::string& next_cursor = {}) {
   boost::json::object body{{"request", {{"params", boost::json::object{}}}}, {"data", data}};
   body["next_cursor"] = next_cursor.empty() ? boost::json::value(nullptr) : boost::json::value(next_cursor);
   return answer(200, boost::json::serialize(body));
 }
 
 // A single-audience answer (B3, B4, B5).
-inline ApiResponse audience_answer(const boost::json::object& a, unsigned status = 200) {
+inline ApiAnswer audience_answer(const boost::json::object& a, unsigned status = 200) {
   return answer(status, boost::json::serialize(boost::json::object{{"data", a}, {"request", boost::json::object{}}}));
 }
 
-inline ApiResponse error_answer(unsigned status, const std::string& code, const std::string& message) {
+inline ApiAnswer error_answer(unsigned status, const std::string& code, const std::string& message) {
   return answer(status, R"({"errors":[{"code":")" + code + R"(","message":")" + message + R"("}],"request":{}})");
 }
 
 // An answer that never came for a request that may have been applied.
-inline ApiResponse lost_answer() {
-  ApiResponse r;
+inline ApiAnswer lost_answer() {
+  ApiAnswer r;
   r.outcome = ApiOutcome::ambiguous;
   r.attempts = 1;
   r.error = "connection lost after the request was sent: it may have been applied";
   return r;
 }
 
-inline ApiResponse stopped_answer() {
-  ApiResponse r;
+inline ApiAnswer stopped_answer() {
+  ApiAnswer r;
   r.outcome = ApiOutcome::stopped;
   r.error = "stopped: interrupted";
   return r;

@@ -148,7 +148,7 @@ TEST_F(TwitterStart, RefusedCredentialsStopTheRunWithoutShowingThem) {
 
 TEST_F(TwitterStart, AnUnreachableApiStopsTheRun) {
   auto kind = make_list_kind(context(clock));
-  ApiResponse down;
+  ApiAnswer down;
   down.outcome = ApiOutcome::exhausted;
   down.error = "connect 127.0.0.1:9: Connection refused (gave up after 8 attempts)";
   api.push(down);

@@ -22,8 +22,8 @@
 
 namespace ab::testing {
 
-inline ApiResponse answer(unsigned status, std::string body, ApiOutcome outcome = ApiOutcome::ok) {
-  ApiResponse r;
+inline ApiAnswer answer(unsigned status, std::string body, ApiOutcome outcome = ApiOutcome::ok) {
+  ApiAnswer r;
   r.status = status;
   r.outcome = (status >= 200 && status < 300) ? outcome : (outcome == ApiOutcome::ok ? ApiOutcome::rejected : outcome);
   r.attempts = 1;
@@ -37,11 +37,11 @@ inline ApiResponse answer(unsigned status, std::string body, ApiOutcome outcome 
 
 class ScriptedApi : public Api {
  public:
-  using Responder = std::function<ApiResponse(const ApiRequest&)>;
+  using Responder = std::function<ApiAnswer(const ApiRequest&)>;
   explicit ScriptedApi(Responder responder = {}) : responder_(std::move(responder)) {}
-  void push(ApiResponse r) { script_.push_back(std::move(r)); }
+  void push(ApiAnswer r) { script_.push_back(std::move(r)); }
 
-  boost::asio::awaitable<ApiResponse> send(ApiRequest request) override {
+  boost::asio::awaitable<ApiAnswer> send(ApiRequest request) override {
     if (request.auth) authorizations.push_back(co_await request.auth->authorization(request));
     sent.push_back(request);
     if (!script_.empty()) {
@@ -58,7 +58,7 @@ class ScriptedApi : public Api {
 
  private:
   Responder responder_;
-  std::deque<ApiResponse> script_;
+  std::deque<ApiAnswer> script_;
 };
 
 // Collects what a kind reports.

@@ -191,13 +191,20 @@ ChildResult run_cli(const ChildOptions& options, const std::optional<std::string
   ChildResult result;
   int status = 0;
   bool reaped = false;
-  if (const auto signal_after = options.kill_after ? options.kill_after : options.term_after) {
-    const auto until = std::chrono::steady_clock::now() + *signal_after;
+  // Waits up to `after` for the child to end; signals it if it has not.
+  const auto signal_after = [&](std::chrono::milliseconds after, int signal) {
+    const auto until = std::chrono::steady_clock::now() + after;
     while (!reaped && std::chrono::steady_clock::now() < until) {
       reaped = ::waitpid(pid, &status, WNOHANG) == pid;
       if (!reaped) std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
-    if (!reaped) ::kill(pid, options.kill_after ? SIGKILL : options.term_signal);
+    if (!reaped) ::kill(pid, signal);
+  };
+  if (options.kill_after) {
+    signal_after(*options.kill_after, SIGKILL);
+  } else if (options.term_after) {
+    signal_after(*options.term_after, options.term_signal);
+    if (options.second_term_after) signal_after(*options.second_term_after, options.term_signal);
   }
   if (!reaped) ::waitpid(pid, &status, 0);
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);

@@ -67,6 +67,7 @@ struct ChildOptions {
   std::optional<std::chrono::milliseconds> kill_after;  // SIGKILL after this long
   std::optional<std::chrono::milliseconds> term_after;  // SIGTERM after this long
   int term_signal = 15;                                 // what term_after sends (SIGTERM; SIGHUP, SIGINT)
+  std::optional<std::chrono::milliseconds> second_term_after{};  // the same signal again, this long after the first
 };
 // `stdin_text`, when given, is the child's standard input; else it inherits ours.
 ChildResult run_cli(const ChildOptions& options, const std::optional<std::string>& stdin_text = std::nullopt);
