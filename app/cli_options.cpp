@@ -4,11 +4,9 @@
 
 #include "engine/run/duration.hpp"
 #include "engine/text/near_names.hpp"
-#include "jobs/budget_names.hpp"
 #include "engine/journal/run_record.hpp"
 #include "engine/shared/store_url.hpp"
 #include "jobs/registry.hpp"
-#include "jobs/twitter/api_versions.hpp"
 
 #include <boost/program_options.hpp>
 #include <boost/url/parse.hpp>
@@ -51,19 +49,22 @@ constexpr const char* kExamples =
     "Exit codes: 0 every row ok; 1 some rows invalid, failed or unknown; 2 nothing sent\n"
     "(usage, configuration, credentials, unreadable file); 3 stopped early, run again to resume.\n";
 
-std::string kinds_list() {
+// "tw.total_count=200/15m, tw.members=1500/1m": the defaults the kinds declare.
+std::string rate_defaults() {
   std::string out;
-  for (auto name : job_kind_names()) {
-    if (!out.empty()) out += ", ";
-    out += name;
-  }
+  for (const KindDeclaration* kind : job_kinds())
+    for (const BudgetDeclaration& budget : kind->budgets) {
+      const std::string spec = std::string(budget.name) + "=";
+      if (budget.limit == 0 || out.find(spec) != std::string::npos) continue;
+      out += (out.empty() ? "" : ", ") + spec + std::to_string(budget.limit) + "/" + format_duration(budget.window);
+    }
   return out;
 }
 
 po::options_description job_options() {
   po::options_description d("job options (run, check)");
   d.add_options()
-      ("job", po::value<std::string>()->value_name("KIND"), ("the job kind: " + kinds_list()).c_str())
+      ("job", po::value<std::string>()->value_name("KIND"), ("the job kind: " + job_kind_list()).c_str())
       ("out", po::value<std::string>()->value_name("FILE"), "results file (default: JOB.results.csv)")
       ("responses", po::value<std::string>()->value_name("FILE"), "write the API's data as JSON lines")
       ("metrics", po::value<std::string>()->value_name("FILE"), "write the run's figures in Prometheus text format")
@@ -91,7 +92,7 @@ po::options_description limit_options() {
   d.add_options()
       ("concurrency", po::value<unsigned>()->value_name("N"), "requests in flight (default 32)")
       ("rate", po::value<std::vector<std::string>>()->composing()->value_name("NAME=N/DURATION"),
-       "a client-side budget, repeatable (default tw.total_count=200/15m, tw.members=1500/1m)")
+       ("a client-side budget, repeatable (default " + rate_defaults() + ")").c_str())
       ("max-attempts", po::value<unsigned>()->value_name("N"), "tries per request (default 8)")
       ("timeout", po::value<std::string>()->value_name("DURATION"), "one request (default 30s)")
       ("deadline", po::value<std::string>()->value_name("DURATION"), "stop starting work after this (default none)")
@@ -262,44 +263,58 @@ std::pair<unsigned, unsigned> shard_flag(const std::string& text, const Environm
   return {k, n};
 }
 
+// Who charges a budget: "nf.* jobs charge" when every kind of one API does, else the kinds by name.
+std::string charged_by(const std::vector<const KindDeclaration*>& kinds) {
+  const ApiDeclaration* api = kinds.front()->api;
+  const auto of_api = [&](const KindDeclaration* k) { return k->api == api; };
+  const bool whole_api = std::all_of(kinds.begin(), kinds.end(), of_api) &&
+                         std::count_if(job_kinds().begin(), job_kinds().end(), of_api) ==
+                             static_cast<std::ptrdiff_t>(kinds.size());
+  if (whole_api) return std::string(api->prefix) + "* jobs charge";
+  std::string names;
+  for (const KindDeclaration* kind : kinds) names += (names.empty() ? "" : ", ") + std::string(kind->name);
+  return names + (kinds.size() == 1 ? " charges" : " charge");
+}
+
 // "--rate tw.totalcount=1/1s" would otherwise make a budget nothing charges.
-void check_rate_names(const std::vector<RateSpec>& rates, const std::string& kind, std::vector<std::string>& warnings) {
-  std::vector<std::string_view> names;
+void check_rate_names(const std::vector<RateSpec>& rates, const KindDeclaration& kind,
+                      std::vector<std::string>& warnings) {
+  const std::vector<std::string_view> names = budget_names();
   std::string valid;
-  for (const auto& budget : budget_names()) {
-    names.push_back(budget.name);
-    valid += (valid.empty() ? "" : ", ") + std::string(budget.name);
-  }
+  for (std::string_view name : names) valid += (valid.empty() ? "" : ", ") + std::string(name);
   for (const auto& rate : rates) {
-    const auto known = std::find_if(budget_names().begin(), budget_names().end(),
-                                    [&](const BudgetName& b) { return b.name == rate.name; });
-    if (known == budget_names().end()) {
+    const auto charging = kinds_charging(rate.name);
+    if (charging.empty()) {
       const auto near = near_names(rate.name, names, 1);
       misuse("--rate: no budget is named \"" + rate.name + "\"" +
              (near.empty() ? std::string() : " (did you mean " + near.front() + "?)") + "; the budgets are " + valid);
     }
-    if (!kind.starts_with(known->kinds))
-      warnings.push_back("--rate " + rate.name + " does nothing for " + kind + ": only " + std::string(known->kinds) +
-                         "* jobs charge it");
+    if (std::find(charging.begin(), charging.end(), &kind) == charging.end())
+      warnings.push_back("--rate " + rate.name + " does nothing for " + std::string(kind.name) + ": only " +
+                         charged_by(charging) + " it");
   }
 }
 
 // Flags this combination would silently ignore: refused when they change
 // what a run does, warned about when they only name the other API.
-void check_flags_in_effect(const po::variables_map& vm, const std::string& kind, bool sim,
+void check_flags_in_effect(const po::variables_map& vm, const KindDeclaration& kind, bool sim,
                            std::vector<std::string>& warnings) {
   for (const char* flag : {"nf-api", "nf-token-url", "tw-api", "tw-account", "ca-file", "allow-insecure-http"}) {
     if (sim && vm.count(flag) && !vm[flag].defaulted()) misuse("--" + std::string(flag) + " does nothing with --sim (the simulator serves both APIs itself)");
   }
-  if (kind != "nf.url-import") {
-    if (vm["create"].as<bool>()) misuse("--create is for --job nf.url-import only, not " + kind);
-    if (vm.count("audience-model")) misuse("--audience-model is for --job nf.url-import only, not " + kind);
-  }
-  const char* other_api_flags[] = {"nf-api", "nf-token-url", "nf-workspace", "tw-api", "tw-account"};
-  for (const char* flag : other_api_flags) {
-    const bool nf_flag = std::string_view(flag).starts_with("nf-");
-    if (vm.count(flag) && nf_flag != kind.starts_with("nf."))
-      warnings.push_back("--" + std::string(flag) + " does nothing for " + kind + " (a job of the other API)");
+  for (const KindDeclaration* other : job_kinds())
+    for (std::string_view flag : other->flags) {
+      const std::string name(flag);
+      const bool given = vm.count(name) && !vm[name].defaulted();
+      if (given && std::find(kind.flags.begin(), kind.flags.end(), flag) == kind.flags.end())
+        misuse("--" + name + " is for --job " + std::string(other->name) + " only, not " + std::string(kind.name));
+    }
+  for (const ApiDeclaration* api : job_apis()) {
+    if (api == kind.api) continue;
+    for (std::string_view flag : api->flags)
+      if (vm.count(std::string(flag)))
+        warnings.push_back("--" + std::string(flag) + " does nothing for " + std::string(kind.name) +
+                           " (a job of the other API)");
   }
 }
 
@@ -309,10 +324,9 @@ RunOptions run_options(const po::variables_map& vm, const Environment& env, bool
   if (!vm.count("file")) misuse("a job file is required (audience-batch " + std::string(for_check ? "check" : "run") + " JOB.csv --job KIND)");
   o.job_file = vm["file"].as<std::string>();
   auto kind = get<std::string>(vm, "job");
-  if (!kind) misuse("--job is required: one of " + kinds_list());
-  auto names = job_kind_names();
-  if (std::find(names.begin(), names.end(), *kind) == names.end())
-    misuse("--job: unknown kind \"" + *kind + "\"; one of " + kinds_list());
+  if (!kind) misuse("--job is required: one of " + job_kind_list());
+  const KindDeclaration* declared = find_job_kind(*kind);
+  if (!declared) misuse("--job: unknown kind \"" + *kind + "\"; one of " + job_kind_list());
   o.kind = *kind;
   if (auto v = get<std::string>(vm, "out")) o.out = *v;
   if (auto v = get<std::string>(vm, "responses")) o.responses = *v;
@@ -341,10 +355,6 @@ RunOptions run_options(const po::variables_map& vm, const Environment& env, bool
   check_url(nf.api, url_source(vm, "nf-api", "NEUROFLASH_API_URL"));
   check_url(nf.token_url, url_source(vm, "nf-token-url", "NEUROFLASH_TOKEN_URL"));
   check_url(tw.api, url_source(vm, "tw-api", "TWITTER_ADS_API_URL"));
-  if (o.kind.starts_with("tw.") && !o.use_simulator) {
-    const auto version = tw::api_version_of(tw.api);
-    if (const auto* problem = std::get_if<std::string>(&version)) misuse("--tw-api: " + *problem);
-  }
   if (auto v = get<std::string>(vm, "ca-file")) o.ca_file = *v;
   o.allow_insecure_http = vm["allow-insecure-http"].as<bool>();
 
@@ -377,8 +387,8 @@ RunOptions run_options(const po::variables_map& vm, const Environment& env, bool
     else if (*v == "lines") o.progress = 0;
     else misuse("--progress: auto, bar or lines");
   }
-  check_rate_names(o.rates, o.kind, warnings);
-  check_flags_in_effect(vm, o.kind, o.use_simulator, warnings);
+  check_rate_names(o.rates, *declared, warnings);
+  check_flags_in_effect(vm, *declared, o.use_simulator, warnings);
   read_operations_options(vm, env, o);
   if (!for_check) {
     o.budget_store = pick(vm, "budget-store", env, "AUDIENCE_BATCH_BUDGET_STORE", "");
@@ -388,8 +398,9 @@ RunOptions run_options(const po::variables_map& vm, const Environment& env, bool
     }
   }
   if (auto v = get<std::string>(vm, "shard")) std::tie(o.shard, o.shards) = shard_flag(*v, env);
-  if (!for_check && o.kind.starts_with("tw.") && tw.account.empty() && !o.use_simulator)
-    misuse("tw.* jobs need an ad account: --tw-account ID or TWITTER_ADS_ACCOUNT_ID");
+  // The simulator serves both APIs with settings of its own.
+  if (declared->api->settings_problem && !o.use_simulator)
+    if (std::string problem = declared->api->settings_problem(o.job, !for_check); !problem.empty()) misuse(problem);
   return o;
 }
 

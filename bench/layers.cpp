@@ -9,7 +9,7 @@
 // line, as a create does in a run. Prints requests/s and the io thread's CPU
 // per request (getrusage), which is steadier than throughput on a noisy
 // machine. bench/README.md has the figures.
-#include "engine/journal/durable.hpp"
+#include "engine/run/await_callback.hpp"
 #include "engine/send/http_client.hpp"
 #include "engine/journal/journal.hpp"
 

@@ -1,23 +1,93 @@
 #include "jobs/registry.hpp"
 
+#include "jobs/neuroflash/neuroflash_kind.hpp"
+#include "jobs/twitter/kinds.hpp"
+
+#include <algorithm>
 #include <array>
 
 namespace ab {
 
 namespace {
-constexpr std::array<std::string_view, 13> kNames = {
-    "nf.url-import", "nf.create", "nf.update", "nf.delete", "nf.get",
-    "tw.create",     "tw.update", "tw.delete", "tw.get",    "tw.count",
-    "tw.list",       "tw.flexible", "tw.members",
+
+// The table: a kind is declared in its own file (jobs/<api>/<kind>.cpp) and
+// listed here, one line, in the order --help shows.
+constexpr const KindDeclaration* kKinds[] = {
+    &nf::url_import_declaration,
+    &nf::create_declaration,
+    &nf::update_declaration,
+    &nf::delete_declaration,
+    &nf::get_declaration,
+    &tw::create_declaration,
+    &tw::update_declaration,
+    &tw::delete_declaration,
+    &tw::get_declaration,
+    &tw::count_declaration,
+    &tw::list_declaration,
+    &tw::flexible_declaration,
+    &tw::members_declaration,
 };
+
 }  // namespace
 
-std::span<const std::string_view> job_kind_names() { return kNames; }
+std::span<const KindDeclaration* const> job_kinds() { return kKinds; }
+
+
+std::vector<const ApiDeclaration*> job_apis() {
+  std::vector<const ApiDeclaration*> apis;
+  for (const KindDeclaration* kind : kKinds)
+    if (std::find(apis.begin(), apis.end(), kind->api) == apis.end()) apis.push_back(kind->api);
+  return apis;
+}
+
+const KindDeclaration* find_job_kind(std::string_view name) {
+  const auto at = std::find_if(std::begin(kKinds), std::end(kKinds), [&](const KindDeclaration* k) { return k->name == name; });
+  return at == std::end(kKinds) ? nullptr : *at;
+}
 
 std::unique_ptr<JobKind> make_job_kind(std::string_view name, const JobConfig& config) {
-  if (name.starts_with("nf.")) return make_neuroflash_kind(name, config);
-  if (name.starts_with("tw.")) return make_twitter_kind(name, config);
-  return nullptr;
+  const KindDeclaration* kind = find_job_kind(name);
+  return kind ? kind->make(config) : nullptr;
+}
+
+std::span<const std::string_view> job_kind_names() {
+  static const auto names = [] {
+    std::array<std::string_view, std::size(kKinds)> out{};
+    std::transform(std::begin(kKinds), std::end(kKinds), out.begin(), [](const KindDeclaration* k) { return k->name; });
+    return out;
+  }();
+  return names;
+}
+
+std::string job_kind_list() {
+  std::string list;
+  for (std::string_view name : job_kind_names()) list += (list.empty() ? "" : ", ") + std::string(name);
+  return list;
+}
+
+std::vector<RateSpec> with_rate_defaults(const std::vector<RateSpec>& given, const KindDeclaration& kind) {
+  std::vector<RateSpec> rates = given;
+  for (const BudgetDeclaration& budget : kind.budgets) {
+    const bool set = std::any_of(given.begin(), given.end(), [&](const RateSpec& r) { return r.name == budget.name; });
+    if (!set && budget.limit > 0) rates.push_back(RateSpec{std::string(budget.name), budget.limit, budget.window});
+  }
+  return rates;
+}
+
+std::vector<std::string_view> budget_names() {
+  std::vector<std::string_view> names;
+  for (const KindDeclaration* kind : kKinds)
+    for (const BudgetDeclaration& budget : kind->budgets)
+      if (std::find(names.begin(), names.end(), budget.name) == names.end()) names.push_back(budget.name);
+  return names;
+}
+
+std::vector<const KindDeclaration*> kinds_charging(std::string_view budget) {
+  std::vector<const KindDeclaration*> kinds;
+  for (const KindDeclaration* kind : kKinds)
+    if (std::any_of(kind->budgets.begin(), kind->budgets.end(), [&](const auto& b) { return b.name == budget; }))
+      kinds.push_back(kind);
+  return kinds;
 }
 
 }  // namespace ab

@@ -39,7 +39,7 @@ bool dangling_symlink(const fs::path& path) {
 
 }  // namespace
 
-std::optional<std::string> output_path_problem(const RunOptions& options, const fs::path& results,
+std::optional<std::string> output_path_problem(const RunSettings& options, const fs::path& results,
                                                bool results_given) {
   std::error_code ec;
   const auto job_status = fs::status(options.job_file, ec);

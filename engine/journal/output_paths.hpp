@@ -4,7 +4,7 @@
 // would be created wherever the link points).
 #pragma once
 
-#include "audience_batch/run.hpp"
+#include "engine/run/run_options.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -16,7 +16,7 @@ namespace ab {
 // (--out or the default beside the job file); `results_given` says whether
 // the user chose it: a job file that is not a regular file (/dev/stdin, a
 // pipe) has no "beside" to put them, so --out is then required.
-std::optional<std::string> output_path_problem(const RunOptions& options, const std::filesystem::path& results,
+std::optional<std::string> output_path_problem(const RunSettings& options, const std::filesystem::path& results,
                                                bool results_given);
 
 }  // namespace ab

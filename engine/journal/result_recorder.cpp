@@ -1,6 +1,6 @@
 #include "engine/journal/result_recorder.hpp"
 
-#include "engine/journal/durable.hpp"
+#include "engine/run/await_callback.hpp"
 #include "engine/text/json_value_text.hpp"
 
 #include <boost/asio/co_spawn.hpp>

@@ -26,7 +26,7 @@ std::chrono::milliseconds MetricsOutput::steady_now() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch());
 }
 
-MetricsOutput::MetricsOutput(const RunOptions& options, std::string_view kind)
+MetricsOutput::MetricsOutput(const RunSettings& options, std::string_view kind)
     : options_(options),
       kind_(kind),
       before_(options.metrics.empty() ? LastRun{} : parse_last_run(read_whole(options.metrics))),

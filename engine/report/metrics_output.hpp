@@ -2,7 +2,7 @@
 // --metrics-interval and at the end) and --pushgateway URL (at the end).
 #pragma once
 
-#include "audience_batch/run.hpp"
+#include "engine/run/run_options.hpp"
 #include "engine/report/metrics_file.hpp"
 
 #include <string>
@@ -13,7 +13,7 @@ namespace ab {
 class MetricsOutput {
  public:
   // Reads the last-run gauges of an existing --metrics file, to carry them.
-  MetricsOutput(const RunOptions& options, std::string_view kind);
+  MetricsOutput(const RunSettings& options, std::string_view kind);
 
   // During the run: rewrites the file when the interval has passed.
   void tick(const Metrics& metrics, double seconds, std::uint64_t skipped);
@@ -24,7 +24,7 @@ class MetricsOutput {
   MetricsContext context(double seconds, std::uint64_t skipped, bool running) const;
   static std::chrono::milliseconds steady_now();
 
-  const RunOptions& options_;
+  const RunSettings& options_;
   std::string kind_;
   LastRun before_;
   MetricsSchedule schedule_;

@@ -1,7 +1,7 @@
 // Durations ("500ms", "15m", "1h30m") and rates ("200/15m") as users type them.
 #pragma once
 
-#include "audience_batch/run.hpp"
+#include "engine/run/run_options.hpp"
 
 #include <optional>
 #include <string>

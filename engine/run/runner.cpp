@@ -37,24 +37,19 @@ constexpr auto stop_margin = std::chrono::seconds(1);
 // Workers started, and rows read and connections opened ahead, per turn of the loop.
 constexpr unsigned start_slice = 16;
 
-// Rows worked on at once. --concurrency bounds the requests in flight (see
-// in_flight_limit.hpp); more rows meanwhile wait for their intent's sync or a
-// back-off, so that those waits do not empty the wire. A sync takes 0.4 to
-// 1.6 ms on this disk, in which a fast server answers 20 to 80 rows: at
-// --concurrency 32, 32 waiting rows were too few (the journal on /dev/shm ran
-// 15-24 % faster), 64 still lost 10 % to the disk, so three times the
-// concurrency wait. At most 128 do: past that they only wait longer, and each
-// waiting with its intent synced is one more row a crash leaves unknown.
+// Rows worked on at once: --concurrency bounds the requests in flight, and
+// three times as many more (at most 128) wait for their intent's sync or a
+// back-off meanwhile, so that those waits do not empty the wire
+// (bench/README.md, "Tuning history").
 unsigned row_workers(unsigned concurrency) {
   concurrency = std::max(1u, concurrency);
   return concurrency + std::min(3 * concurrency, 128u);
 }
 
 // Intents synced together (JournalWriter::gather_intents): up to
-// --concurrency of them (at most half the rows waiting beside the requests in
-// flight), or what came in 2 ms, since each fdatasync costs CPU beside its
-// wait (measured in bench/README.md). The intent window (intent_window.hpp)
-// is --concurrency + one group: the rows a kill -9 may leave unknown.
+// --concurrency of them, or what came in 2 ms, so that one fdatasync serves
+// many rows; the intent window (intent_window.hpp) is --concurrency + one
+// group: the rows a kill -9 may leave unknown (bench/README.md, "Tuning history").
 constexpr std::chrono::microseconds gather_longest{2000};
 std::size_t intent_group(unsigned workers, unsigned concurrency) {
   concurrency = std::max(1u, concurrency);
@@ -70,14 +65,14 @@ Summary cannot_start(std::string error) {
 
 // The store of --budget-store, keyed by the accounts the run works for; throws
 // std::invalid_argument for a URL that is not one (the CLI refuses it before).
-std::unique_ptr<SharedBudgets> shared_budgets_for(const RunOptions& o, const asio::any_io_executor& executor,
+std::unique_ptr<SharedBudgets> shared_budgets_for(const RunSettings& o, const asio::any_io_executor& executor,
                                                   RunControl& control, std::ostream& log) {
   if (o.budget_store.empty()) return nullptr;
   auto url = parse_store_url(o.budget_store);
   if (auto* error = std::get_if<std::string>(&url)) throw std::invalid_argument("--budget-store: " + *error);
   SharedBudgetsConfig config;
   config.url = std::get<StoreUrl>(url);
-  config.rates = effective_rates(o.rates);
+  config.rates = o.rates;
   config.accounts = {{"nf", o.job.nf.client_id}, {"tw", o.job.tw.account}};
   config.timeout = o.timeout;
   return std::make_unique<SharedBudgets>(executor, std::move(config), control, log);
@@ -85,13 +80,13 @@ std::unique_ptr<SharedBudgets> shared_budgets_for(const RunOptions& o, const asi
 
 // Everything one run owns, in the order it must be built and torn down.
 struct Run {
-  Run(JobKind& k, const RunOptions& o, CsvReader& r, const JournalState& st, JournalWriter& j, std::ostream& log)
+  Run(JobKind& k, const RunSettings& o, CsvReader& r, const JournalState& st, JournalWriter& j, std::ostream& log)
       : kind(k),
         options(o),
         reader(r),
         state(st),
         journal(j),
-        budgets(effective_rates(o.rates)),
+        budgets(o.rates),
         retry(RetryConfig{o.max_attempts, Millis{200}, Millis{30'000}}),
         random(std::random_device{}()),
         pool(io.get_executor(), TlsSettings{o.ca_file}, ProxyRoutes(o.proxy)),
@@ -113,7 +108,7 @@ struct Run {
   }
 
   JobKind& kind;
-  const RunOptions& options;
+  const RunSettings& options;
   CsvReader& reader;
   const JournalState& state;
   JournalWriter& journal;
@@ -205,8 +200,7 @@ struct Run {
     for (unsigned i = 0; i < workers; ++i) {
       // A few starts per turn of the loop: a turn between slices lets the
       // first rows' intent syncs and sends go ahead of the hundreds of starts
-      // still to come, and a turn per start made the first 256 requests take
-      // 20 ms to leave.
+      // still to come, without a turn per start (bench/README.md).
       if (i > 0 && i % start_slice == 0) co_await asio::post(io, asio::use_awaitable);
       if (control.stopping() || workers_done) break;
       ++active_workers;
@@ -289,7 +283,7 @@ struct Run {
   }
 };
 
-ProgressStyle progress_style(const RunOptions& options, EventLog& events) {
+ProgressStyle progress_style(const RunSettings& options, EventLog& events) {
   ProgressStyle style;
   style.off = options.verbosity < 0;
   style.events = options.log_json ? &events : nullptr;
@@ -318,18 +312,6 @@ std::filesystem::path default_results_path(const std::filesystem::path& job_file
   return out;
 }
 
-std::vector<RateSpec> effective_rates(const std::vector<RateSpec>& user) {
-  std::vector<RateSpec> rates = user;
-  auto given = [&](std::string_view name) {
-    for (const auto& r : user)
-      if (r.name == name) return true;
-    return false;
-  };
-  if (!given("tw.total_count")) rates.push_back(RateSpec{"tw.total_count", 200, std::chrono::minutes(15)});
-  if (!given("tw.members")) rates.push_back(RateSpec{"tw.members", 1500, std::chrono::minutes(1)});
-  return rates;
-}
-
 std::string format_summary(const Summary& s) {
   std::ostringstream out;
   const auto done = s.rows_ok + s.rows_invalid + s.rows_failed + s.rows_unknown;
@@ -346,7 +328,7 @@ std::string format_summary(const Summary& s) {
   return out.str();
 }
 
-EventLog event_log_for(const RunOptions& options, std::ostream& log) {
+EventLog event_log_for(const RunSettings& options, std::ostream& log) {
   const auto shown = options.verbosity < 0 ? LogLevel::notice : options.verbosity > 0 ? LogLevel::debug : LogLevel::info;
   return EventLog(log, shown, options.log_json, utc_timestamp);
 }
@@ -367,7 +349,7 @@ void log_summary(EventLog& events, const Summary& s) {
                 {"exit_code", static_cast<std::int64_t>(s.exit_code)}});
 }
 
-Summary run_with_kind(JobKind& kind, const RunOptions& options, std::ostream& log) {
+Summary run_with_kind(JobKind& kind, const RunSettings& options, std::ostream& log) {
   std::optional<CsvReader> reader;
   try {
     reader.emplace(options.job_file);

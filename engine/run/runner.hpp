@@ -1,10 +1,11 @@
 // Runs one job kind over one job file: the whole pipeline of DESIGN.md, from
 // the CSV reader to the results file, with the limits, retries, progress,
 // stopping and resume of SPEC.md §5-§7. Choosing the kind and the endpoints
-// is the caller's (app/run_job.cpp).
+// is the caller's (library/run_job.cpp).
 #pragma once
 
-#include "audience_batch/run.hpp"
+#include "engine/run/run_options.hpp"
+#include "engine/run/summary.hpp"
 #include "engine/report/event_log.hpp"
 #include "engine/run/job_kind.hpp"
 
@@ -18,14 +19,12 @@ std::filesystem::path default_results_path(const std::filesystem::path& job_file
 // JOB.csv as shard K of N -> JOB.shard-K-of-N.results.csv (shards 0: as above).
 std::filesystem::path default_results_path(const std::filesystem::path& job_file, unsigned shard, unsigned shards);
 
-// The budgets of a run: the user's --rate specs plus SPEC.md's defaults
-// (tw.total_count=200/15m) for names the user did not set.
-std::vector<RateSpec> effective_rates(const std::vector<RateSpec>& user);
-
-Summary run_with_kind(JobKind& kind, const RunOptions& options, std::ostream& log);
+// `options.rates` are the run's budgets, the kind's defaults already among
+// them (with_rate_defaults, jobs/registry.hpp).
+Summary run_with_kind(JobKind& kind, const RunSettings& options, std::ostream& log);
 
 // The log of a run as -q, -v and --log-format ask.
-EventLog event_log_for(const RunOptions& options, std::ostream& log);
+EventLog event_log_for(const RunSettings& options, std::ostream& log);
 
 // The summary as an event: its text is format_summary's, its fields the figures.
 void log_summary(EventLog& events, const Summary& summary);

@@ -1,6 +1,6 @@
 #include "engine/send/api_client.hpp"
 
-#include "engine/journal/durable.hpp"
+#include "engine/run/await_callback.hpp"
 #include "engine/send/rate_headers.hpp"
 
 #include <boost/json/monotonic_resource.hpp>

@@ -15,7 +15,7 @@
 // budget may have gone in the meantime.
 #pragma once
 
-#include "audience_batch/run.hpp"
+#include "engine/run/run_options.hpp"
 #include "engine/run/clock.hpp"
 #include "engine/send/rate_headers.hpp"
 #include "engine/send/window_learner.hpp"
@@ -32,18 +32,10 @@ namespace ab {
 
 // Server-driven pacing, for budgets whose numbers nobody published (and for
 // fixed budgets the server still throttles): a 429 that names no time sets a
-// minimum gap between sends of twice the recent average gap (half the rate we
-// were sending at, at most `first_gap`), doubled on each further such 429 up to
-// `max_gap`; every `successes_per_step` successes shrink it by `shrink`, and
-// below `floor` it is gone. A 429 answering a request sent before the last cut
-// does not cut again: it was sent at the old pace and says nothing new, and
-// counting it would let one burst of in-flight requests (or a server that
-// throttles at random) drive the pace to the cap. Growth is gradual but not
-// timid: halving on a 429 and x1.25 per success balance at about one request
-// in four throttled, so a server that throttles less often than that (at
-// random, on a bad night, where slowing down would not help anyway) leaves the
-// pace near full speed, while one that throttles because we are too fast gets
-// a steady pace with a bounded share of 429s, not a retry storm.
+// minimum gap between sends, doubled on each further 429 (one answering a
+// request sent before the last cut does not count) and shrunk by successes,
+// so that a server that throttles because we are too fast gets a steady pace,
+// not a retry storm (the rules and why: bench/README.md, "Tuning history").
 struct AdaptivePacing {
   std::chrono::nanoseconds first_gap = std::chrono::milliseconds(100);
   std::chrono::nanoseconds max_gap = std::chrono::seconds(10);

@@ -5,7 +5,7 @@
 // Proxy-Authorization header and are never shown: `display` leaves them out.
 #pragma once
 
-#include "audience_batch/run.hpp"
+#include "engine/run/run_options.hpp"
 
 #include <optional>
 #include <string>

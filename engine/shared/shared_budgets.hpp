@@ -18,7 +18,7 @@
 // back-off, and after `timeout` of absence the run is stopped (exit 3).
 #pragma once
 
-#include "audience_batch/run.hpp"
+#include "engine/run/run_options.hpp"
 #include "engine/run/clock.hpp"
 #include "engine/shared/resp_connection.hpp"
 #include "engine/run/run_control.hpp"
@@ -41,7 +41,7 @@ namespace ab {
 
 struct SharedBudgetsConfig {
   StoreUrl url;
-  std::vector<RateSpec> rates;                  // the run's fixed budgets (effective_rates)
+  std::vector<RateSpec> rates;                  // the run's fixed budgets (--rate and the kind's defaults)
   std::map<std::string, std::string> accounts;  // api ("nf", "tw") -> account id
   Millis timeout{30'000};                       // connect attempts; absence before the run stops
   Millis hold_after_restart{2500};              // longer than the back-off's cap: every process is back by then

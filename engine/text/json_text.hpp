@@ -1,6 +1,5 @@
 // Writes JSON text straight into a string, for a request body built from a
-// row: building a DOM only to serialize it cost about a quarter of a row's
-// instructions at T1. The caller gives a well-formed sequence of calls
+// row, without a DOM built only to be serialized (bench/README.md). The caller gives a well-formed sequence of calls
 // (keys inside objects, every begin ended); commas are put in here. Strings
 // are escaped as RFC 8259 requires (quote, backslash, control characters);
 // other bytes, UTF-8 included, are written as they are.

@@ -3,7 +3,7 @@
 //   ab::RunOptions opts;
 //   opts.job_file = "audiences.csv";
 //   opts.kind = "nf.create";
-//   opts.nf.api = "https://app.neuroflash.com/api";   // or opts.use_simulator = true
+//   opts.job.nf.api = "https://app.neuroflash.com/api";   // or opts.use_simulator = true
 //   ab::Summary s = ab::run_job(opts, std::cerr);
 //   return s.exit_code;
 //
@@ -12,106 +12,25 @@
 #pragma once
 
 #include "audience_batch/simulator.hpp"
+#include "engine/run/run_options.hpp"
+#include "engine/run/summary.hpp"
 
-#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <iosfwd>
-#include <optional>
 #include <string>
-#include <vector>
 
 namespace ab {
 
-using Duration = std::chrono::milliseconds;
+// RateSpec, the endpoints, JobConfig, ProxyOptions and the engine's
+// RunSettings are the engine's (engine/run/run_options.hpp), Summary too
+// (engine/run/summary.hpp); this header re-exports them.
 
-// "NAME=N/DURATION": at most `limit` requests of budget `name` in any window.
-struct RateSpec {
-  std::string name;
-  std::uint64_t limit = 0;
-  Duration window{0};
-};
-
-struct NeuroflashEndpoints {
-  std::string api = "https://app.neuroflash.com/api";
-  std::string token_url = "https://id.neuroflash.com/oauth/v2/token";
-  std::string workspace;  // empty: the first workspace the API lists
-  std::string client_id;
-  std::string client_secret;
-};
-
-struct TwitterEndpoints {
-  // The version X serves today; the last path segment picks the resource
-  // names (8: tailored_audiences, 9 and later: custom_audiences).
-  std::string api = "https://ads-api.x.com/12";
-  std::string account;  // required for tw.* jobs
-  std::string consumer_key;
-  std::string consumer_secret;
-  std::string access_token;
-  std::string access_token_secret;
-};
-
-// Options that the job kinds read (not the engine).
-struct JobConfig {
-  NeuroflashEndpoints nf;
-  TwitterEndpoints tw;
-  bool create = false;  // nf.url-import: create an audience from each profile
-  std::string audience_model = "538b1efc6f88ad88feebf7acd8c618facb54fe82";
-};
-
-// Proxies (flag, else environment): the https one tunnels with CONNECT.
-struct ProxyOptions {
-  std::string https;     // --proxy, else HTTPS_PROXY / https_proxy
-  std::string http;      // --proxy, else HTTP_PROXY / http_proxy
-  std::string no_proxy;  // NO_PROXY / no_proxy: hosts reached directly, comma-separated
-};
-
-struct RunOptions {
-  std::filesystem::path job_file;
-  std::string kind;                       // "nf.create", "tw.count", ...
-  std::filesystem::path out;              // empty: JOB.results.csv beside the job file
-  std::filesystem::path responses;        // empty: no responses file
-  std::filesystem::path metrics;          // empty: no metrics file
-  JobConfig job;
+// A run's options: the engine's settings, plus the embedded simulator's.
+struct RunOptions : RunSettings {
   bool use_simulator = false;             // --sim: serve both APIs in-process ...
   bool sim_store_ids = false;             // --sim-store ids: the simulator keeps ids, not profiles
   SimOptions simulator;                   // ... with these faults (--sim-latency, --sim-error-rate, ...)
-  unsigned concurrency = 32;
-  std::vector<RateSpec> rates;            // --rate, in addition to the defaults
-  unsigned max_attempts = 8;
-  Duration timeout{30'000};
-  std::optional<Duration> deadline;
-  std::string retry;                      // --retry: final statuses to work on again, "failed,unknown"; empty: none
-  std::string ca_file;
-  bool allow_insecure_http = false;
-  bool install_signal_handlers = true;    // SIGINT/SIGTERM stop the run (exit 3)
-  int progress = -1;                      // -1: bar when stderr is a terminal; 0: lines; 1: bar
-  // Operations (docs/operations.md).
-  Duration progress_interval{10'000};     // a progress line this often when not a bar
-  Duration metrics_interval{15'000};      // --metrics FILE rewritten this often, and at the end
-  std::string pushgateway;                // empty: no push; else a Pushgateway's base URL
-  int verbosity = 0;                      // -1 (-q): summary and errors only; 1 (-v): each retry and pause
-  bool log_json = false;                  // --log-format json: one JSON object a line on the log
-  ProxyOptions proxy;
-  std::string budget_store;               // redis://...: budgets shared with other runs (docs/several-machines.md)
-  unsigned shard = 0;                     // --shard K/N: K, 1-based; 0: every row
-  unsigned shards = 0;                    // --shard K/N: N
-};
-
-// The figures of SPEC.md §7.
-struct Summary {
-  std::uint64_t rows_ok = 0;
-  std::uint64_t rows_invalid = 0;
-  std::uint64_t rows_failed = 0;
-  std::uint64_t rows_unknown = 0;
-  std::uint64_t rows_skipped = 0;         // already final in the results file (resume)
-  std::uint64_t rows_left = 0;            // not final when the run stopped early
-  std::uint64_t requests = 0;
-  std::uint64_t retries = 0;
-  std::uint64_t throttled = 0;            // 429 answers
-  double seconds = 0;
-  int exit_code = 0;                      // SPEC.md §7: 0, 1, 2 or 3
-  std::string error;                      // why, when exit_code is 2 or 3
 };
 
 // Runs a job: streams the file, sends what is not final yet, appends results.

@@ -39,12 +39,10 @@ namespace {
 
 class CreateKind final : public NeuroflashKind {
  public:
-  using NeuroflashKind::NeuroflashKind;
-  std::string_view name() const override { return "nf.create"; }
-  std::span<const Column> columns() const override { return create_columns(); }
+  CreateKind(const JobConfig& config, Clock clock) : NeuroflashKind(create_declaration, config, std::move(clock)) {}
 
-  // The body is written as JSON text straight from the row: a DOM built to
-  // be serialized cost about a quarter of a row's instructions at T1.
+  // The body is written as JSON text straight from the row, not through a
+  // DOM built only to be serialized (bench/README.md, "Tuning history").
   Validation validate(const Row& row) const override {
     auto body = create_body(row);
     if (auto* error = std::get_if<RowError>(&body)) return std::move(*error);
@@ -74,5 +72,13 @@ class CreateKind final : public NeuroflashKind {
 std::unique_ptr<JobKind> make_create_kind(const JobConfig& config, Clock clock) {
   return std::make_unique<CreateKind>(config, std::move(clock));
 }
+
+const KindDeclaration create_declaration{
+    .name = "nf.create",
+    .api = &api_declaration,
+    .columns = create_columns(),
+    .budgets = budgets,
+    .make = with_steady_clock<make_create_kind>,
+};
 
 }  // namespace ab::nf

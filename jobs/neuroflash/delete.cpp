@@ -15,9 +15,7 @@ constexpr unsigned not_found = 404;
 
 class DeleteKind final : public NeuroflashKind {
  public:
-  using NeuroflashKind::NeuroflashKind;
-  std::string_view name() const override { return "nf.delete"; }
-  std::span<const Column> columns() const override { return id_columns(); }
+  DeleteKind(const JobConfig& config, Clock clock) : NeuroflashKind(delete_declaration, config, std::move(clock)) {}
   Validation validate(const Row& row) const override { return id_task(row); }
 
  protected:
@@ -41,5 +39,13 @@ class DeleteKind final : public NeuroflashKind {
 std::unique_ptr<JobKind> make_delete_kind(const JobConfig& config, Clock clock) {
   return std::make_unique<DeleteKind>(config, std::move(clock));
 }
+
+const KindDeclaration delete_declaration{
+    .name = "nf.delete",
+    .api = &api_declaration,
+    .columns = id_columns(),
+    .budgets = budgets,
+    .make = with_steady_clock<make_delete_kind>,
+};
 
 }  // namespace ab::nf

@@ -10,9 +10,7 @@ namespace {
 
 class GetKind final : public NeuroflashKind {
  public:
-  using NeuroflashKind::NeuroflashKind;
-  std::string_view name() const override { return "nf.get"; }
-  std::span<const Column> columns() const override { return id_columns(); }
+  GetKind(const JobConfig& config, Clock clock) : NeuroflashKind(get_declaration, config, std::move(clock)) {}
   Validation validate(const Row& row) const override { return id_task(row); }
 
  protected:
@@ -33,5 +31,13 @@ class GetKind final : public NeuroflashKind {
 std::unique_ptr<JobKind> make_get_kind(const JobConfig& config, Clock clock) {
   return std::make_unique<GetKind>(config, std::move(clock));
 }
+
+const KindDeclaration get_declaration{
+    .name = "nf.get",
+    .api = &api_declaration,
+    .columns = id_columns(),
+    .budgets = budgets,
+    .make = with_steady_clock<make_get_kind>,
+};
 
 }  // namespace ab::nf

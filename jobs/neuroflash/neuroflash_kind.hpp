@@ -4,16 +4,19 @@
 #pragma once
 
 #include "engine/run/job_kind.hpp"
+#include "jobs/kind_declaration.hpp"
 #include "jobs/neuroflash/session.hpp"
 
+#include <array>
 #include <memory>
 #include <span>
 
 namespace ab::nf {
 
-class NeuroflashKind : public JobKind {
+class NeuroflashKind : public DeclaredKind {
  public:
-  NeuroflashKind(const JobConfig& config, Clock clock) : session_(config, std::move(clock)) {}
+  NeuroflashKind(const KindDeclaration& declaration, const JobConfig& config, Clock clock)
+      : DeclaredKind(declaration), session_(config, std::move(clock)) {}
 
   std::string rows_server() const final { return config().nf.api; }
   boost::asio::awaitable<StartResult> start(Api& api) final { return session_.start(api); }
@@ -36,11 +39,30 @@ class NeuroflashKind : public JobKind {
 std::span<const Column> id_columns();
 Validation id_task(const Row& row);
 
-// The kinds (one file each), with the real steady clock unless told otherwise.
+// What every nf.* kind declares alike (jobs/neuroflash/api_declaration.cpp):
+// the API, and the budgets "nf" and "nf.token" (no default: the API
+// publishes its limits, x-rate-limit-*, and those pace them).
+extern const ApiDeclaration api_declaration;
+inline constexpr std::array<BudgetDeclaration, 2> budgets = {{{api_budget}, {"nf.token"}}};
+
+// The kinds (one file each): their declarations, listed in jobs/registry.cpp,
+// and their factories with a clock of the caller's (tests).
+extern const KindDeclaration url_import_declaration;
+extern const KindDeclaration create_declaration;
+extern const KindDeclaration update_declaration;
+extern const KindDeclaration delete_declaration;
+extern const KindDeclaration get_declaration;
 std::unique_ptr<JobKind> make_url_import_kind(const JobConfig& config, Clock clock);
 std::unique_ptr<JobKind> make_create_kind(const JobConfig& config, Clock clock);
 std::unique_ptr<JobKind> make_update_kind(const JobConfig& config, Clock clock);
 std::unique_ptr<JobKind> make_delete_kind(const JobConfig& config, Clock clock);
 std::unique_ptr<JobKind> make_get_kind(const JobConfig& config, Clock clock);
+
+// A declaration's factory: `Make` with the steady clock.
+Clock steady_clock();
+template <std::unique_ptr<JobKind> (*Make)(const JobConfig&, Clock)>
+std::unique_ptr<JobKind> with_steady_clock(const JobConfig& config) {
+  return Make(config, steady_clock());
+}
 
 }  // namespace ab::nf

@@ -4,7 +4,7 @@
 // guards itself), so workers on any thread may use it.
 #pragma once
 
-#include "audience_batch/run.hpp"
+#include "engine/run/run_options.hpp"
 #include "engine/send/api.hpp"
 #include "engine/run/job_kind.hpp"
 #include "jobs/neuroflash/api_paths.hpp"

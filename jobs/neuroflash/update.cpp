@@ -15,9 +15,7 @@ namespace {
 
 class UpdateKind final : public NeuroflashKind {
  public:
-  using NeuroflashKind::NeuroflashKind;
-  std::string_view name() const override { return "nf.update"; }
-  std::span<const Column> columns() const override { return update_columns(); }
+  UpdateKind(const JobConfig& config, Clock clock) : NeuroflashKind(update_declaration, config, std::move(clock)) {}
 
   Validation validate(const Row& row) const override {
     Validation task = id_task(row);
@@ -55,5 +53,13 @@ class UpdateKind final : public NeuroflashKind {
 std::unique_ptr<JobKind> make_update_kind(const JobConfig& config, Clock clock) {
   return std::make_unique<UpdateKind>(config, std::move(clock));
 }
+
+const KindDeclaration update_declaration{
+    .name = "nf.update",
+    .api = &api_declaration,
+    .columns = update_columns(),
+    .budgets = budgets,
+    .make = with_steady_clock<make_update_kind>,
+};
 
 }  // namespace ab::nf

@@ -26,6 +26,9 @@ constexpr std::array<Column, 3> url_import_columns = {{
     {"name", CellType::text, false},
 }};
 
+// Only this kind reads --create and --audience-model.
+constexpr std::array<std::string_view, 2> kFlags = {"create", "audience-model"};
+
 std::string host_of(std::string_view url) {
   auto parsed = boost::urls::parse_uri(url);
   return parsed ? std::string(parsed->encoded_host()) : std::string();
@@ -33,9 +36,7 @@ std::string host_of(std::string_view url) {
 
 class UrlImportKind final : public NeuroflashKind {
  public:
-  using NeuroflashKind::NeuroflashKind;
-  std::string_view name() const override { return "nf.url-import"; }
-  std::span<const Column> columns() const override { return url_import_columns; }
+  UrlImportKind(const JobConfig& config, Clock clock) : NeuroflashKind(url_import_declaration, config, std::move(clock)) {}
 
   Validation validate(const Row& row) const override {
     std::string why;
@@ -84,5 +85,14 @@ class UrlImportKind final : public NeuroflashKind {
 std::unique_ptr<JobKind> make_url_import_kind(const JobConfig& config, Clock clock) {
   return std::make_unique<UrlImportKind>(config, std::move(clock));
 }
+
+const KindDeclaration url_import_declaration{
+    .name = "nf.url-import",
+    .api = &api_declaration,
+    .columns = url_import_columns,
+    .budgets = budgets,
+    .flags = kFlags,
+    .make = with_steady_clock<make_url_import_kind>,
+};
 
 }  // namespace ab::nf

@@ -2,7 +2,7 @@
 // and how a request of ours is addressed and charged.
 #pragma once
 
-#include "audience_batch/run.hpp"
+#include "engine/run/run_options.hpp"
 #include "engine/send/api.hpp"
 #include "engine/run/clock.hpp"
 #include "jobs/twitter/api_paths.hpp"

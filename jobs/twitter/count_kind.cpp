@@ -19,12 +19,14 @@ constexpr std::array kColumns = {
     Column{"with_deleted", CellType::boolean, false},
 };
 
+// X allows with_total_count 200 times in 15 minutes; the default keeps within it.
+constexpr std::array<BudgetDeclaration, 2> kBudgets = {
+    {{kBudget}, {kTotalCountBudget, 200, std::chrono::minutes(15)}}};
+
 class CountKind final : public TwitterKind {
  public:
-  using TwitterKind::TwitterKind;
+  explicit CountKind(Context context) : TwitterKind(count_declaration, std::move(context)) {}
 
-  std::string_view name() const override { return "tw.count"; }
-  std::span<const Column> columns() const override { return kColumns; }
   Validation validate(const Row& row) const override {
     TaskBuilder builder(row);
     return add_filters(builder).done();
@@ -54,5 +56,13 @@ class CountKind final : public TwitterKind {
 }  // namespace
 
 std::unique_ptr<JobKind> make_count_kind(Context context) { return std::make_unique<CountKind>(std::move(context)); }
+
+const KindDeclaration count_declaration{
+    .name = "tw.count",
+    .api = &api_declaration,
+    .columns = kColumns,
+    .budgets = kBudgets,
+    .make = with_endpoints<make_count_kind>,
+};
 
 }  // namespace ab::tw

@@ -52,10 +52,8 @@ class SingleCreate final : public CreateSender {
 
 class CreateKind final : public TwitterKind {
  public:
-  explicit CreateKind(Context context) : TwitterKind(context), reconciler_(std::move(context)) {}
+  explicit CreateKind(Context context) : TwitterKind(create_declaration, context), reconciler_(std::move(context)) {}
 
-  std::string_view name() const override { return "tw.create"; }
-  std::span<const Column> columns() const override { return kColumns; }
   Validation validate(const Row& row) const override { return TaskBuilder(row).text("name").text("description").done(); }
 
   boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
@@ -75,5 +73,13 @@ class CreateKind final : public TwitterKind {
 }  // namespace
 
 std::unique_ptr<JobKind> make_create_kind(Context context) { return std::make_unique<CreateKind>(std::move(context)); }
+
+const KindDeclaration create_declaration{
+    .name = "tw.create",
+    .api = &api_declaration,
+    .columns = kColumns,
+    .budgets = budgets,
+    .make = with_endpoints<make_create_kind>,
+};
 
 }  // namespace ab::tw

@@ -24,10 +24,8 @@ bool is_deleted(const boost::json::value& audience) {
 
 class DeleteKind final : public TwitterKind {
  public:
-  using TwitterKind::TwitterKind;
+  explicit DeleteKind(Context context) : TwitterKind(delete_declaration, std::move(context)) {}
 
-  std::string_view name() const override { return "tw.delete"; }
-  std::span<const Column> columns() const override { return kColumns; }
   Validation validate(const Row& row) const override { return TaskBuilder(row).id("id").done(); }
 
   boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
@@ -68,5 +66,13 @@ class DeleteKind final : public TwitterKind {
 }  // namespace
 
 std::unique_ptr<JobKind> make_delete_kind(Context context) { return std::make_unique<DeleteKind>(std::move(context)); }
+
+const KindDeclaration delete_declaration{
+    .name = "tw.delete",
+    .api = &api_declaration,
+    .columns = kColumns,
+    .budgets = budgets,
+    .make = with_endpoints<make_delete_kind>,
+};
 
 }  // namespace ab::tw

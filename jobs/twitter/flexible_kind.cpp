@@ -54,15 +54,8 @@ class BatchCreate final : public CreateSender {
 
 class FlexibleKind final : public TwitterKind {
  public:
-  explicit FlexibleKind(Context context) : TwitterKind(context), reconciler_(std::move(context)) {}
+  explicit FlexibleKind(Context context) : TwitterKind(flexible_declaration, context), reconciler_(std::move(context)) {}
 
-  std::string_view name() const override { return "tw.flexible"; }
-  std::span<const Column> columns() const override { return kColumns; }
-  BatchPolicy batching() const override {
-    BatchPolicy policy;
-    policy.max_rows = kMaxBatchItems;
-    return policy;
-  }
 
   Validation validate(const Row& row) const override {
     auto built = TaskBuilder(row).text("name").one_of("audience_type", kAudienceTypes).done();
@@ -101,5 +94,14 @@ class FlexibleKind final : public TwitterKind {
 std::unique_ptr<JobKind> make_flexible_kind(Context context) {
   return std::make_unique<FlexibleKind>(std::move(context));
 }
+
+const KindDeclaration flexible_declaration{
+    .name = "tw.flexible",
+    .api = &api_declaration,
+    .columns = kColumns,
+    .budgets = budgets,
+    .batch = {.max_rows = kMaxBatchItems},
+    .make = with_endpoints<make_flexible_kind>,
+};
 
 }  // namespace ab::tw

@@ -30,16 +30,9 @@ struct Wanted {
 
 class GetKind final : public TwitterKind {
  public:
-  using TwitterKind::TwitterKind;
+  explicit GetKind(Context context) : TwitterKind(get_declaration, std::move(context)) {}
 
-  std::string_view name() const override { return "tw.get"; }
-  std::span<const Column> columns() const override { return kColumns; }
   Validation validate(const Row& row) const override { return TaskBuilder(row).id("id").done(); }
-  BatchPolicy batching() const override {
-    BatchPolicy policy;
-    policy.max_rows = kMaxIdsPerRequest;
-    return policy;
-  }
 
   // No proving request of its own: the rows' own lists are read-only and as
   // cheap, so 1,010 ids cost ceil(1010 / 200) = 6 requests, not 7. The first
@@ -122,5 +115,14 @@ class GetKind final : public TwitterKind {
 }  // namespace
 
 std::unique_ptr<JobKind> make_get_kind(Context context) { return std::make_unique<GetKind>(std::move(context)); }
+
+const KindDeclaration get_declaration{
+    .name = "tw.get",
+    .api = &api_declaration,
+    .columns = kColumns,
+    .budgets = budgets,
+    .batch = {.max_rows = kMaxIdsPerRequest},
+    .make = with_endpoints<make_get_kind>,
+};
 
 }  // namespace ab::tw

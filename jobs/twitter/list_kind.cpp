@@ -23,10 +23,8 @@ constexpr std::array kColumns = {
 
 class ListKind final : public TwitterKind {
  public:
-  using TwitterKind::TwitterKind;
+  explicit ListKind(Context context) : TwitterKind(list_declaration, std::move(context)) {}
 
-  std::string_view name() const override { return "tw.list"; }
-  std::span<const Column> columns() const override { return kColumns; }
   Validation validate(const Row& row) const override {
     TaskBuilder builder(row);
     return add_filters(builder).sort_order("sort_by").done();
@@ -70,5 +68,13 @@ class ListKind final : public TwitterKind {
 }  // namespace
 
 std::unique_ptr<JobKind> make_list_kind(Context context) { return std::make_unique<ListKind>(std::move(context)); }
+
+const KindDeclaration list_declaration{
+    .name = "tw.list",
+    .api = &api_declaration,
+    .columns = kColumns,
+    .budgets = budgets,
+    .make = with_endpoints<make_list_kind>,
+};
 
 }  // namespace ab::tw

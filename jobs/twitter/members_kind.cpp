@@ -16,6 +16,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <array>
 #include <map>
 #include <optional>
 
@@ -25,21 +26,14 @@ namespace {
 
 // Budget of the membership endpoint (SPEC.md §6 --rate; 1,500 a minute by default).
 constexpr const char* kMembersBudget = "tw.members";
+constexpr std::array<BudgetDeclaration, 2> kBudgets = {{{kBudget}, {kMembersBudget, 1500, std::chrono::minutes(1)}}};
 // A success_count short of the total is sent again this many times before its rows fail.
 constexpr unsigned kMaxShortAnswers = 8;
 
 class MembersKind final : public TwitterKind {
  public:
-  explicit MembersKind(Context context) : TwitterKind(std::move(context)) {}
+  explicit MembersKind(Context context) : TwitterKind(members_declaration, std::move(context)) {}
 
-  std::string_view name() const override { return "tw.members"; }
-  std::span<const Column> columns() const override { return member_columns(); }
-  BatchPolicy batching() const override {
-    BatchPolicy policy;
-    policy.max_rows = kMaxMembersPerRequest;
-    policy.max_bytes = kMaxMembersBodyBytes - members_body_size(1, 0) + 1;  // items' bytes with their commas
-    return policy;
-  }
   Validation validate(const Row& row) const override { return member_task(row); }
 
   boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
@@ -167,5 +161,15 @@ class MembersKind final : public TwitterKind {
 std::unique_ptr<JobKind> make_members_kind(Context context) {
   return std::make_unique<MembersKind>(std::move(context));
 }
+
+const KindDeclaration members_declaration{
+    .name = "tw.members",
+    .api = &api_declaration,
+    .columns = member_columns(),
+    .budgets = kBudgets,
+    .batch = {.max_rows = kMaxMembersPerRequest,
+              .max_bytes = kMaxMembersBodyBytes - members_body_size(1, 0) + 1},  // items' bytes with their commas
+    .make = with_endpoints<make_members_kind>,
+};
 
 }  // namespace ab::tw

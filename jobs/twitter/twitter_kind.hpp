@@ -4,13 +4,15 @@
 #pragma once
 
 #include "engine/run/job_kind.hpp"
+#include "jobs/kind_declaration.hpp"
 #include "jobs/twitter/context.hpp"
 
 namespace ab::tw {
 
-class TwitterKind : public JobKind {
+class TwitterKind : public DeclaredKind {
  public:
-  explicit TwitterKind(Context context) : context_(std::move(context)) {}
+  TwitterKind(const KindDeclaration& declaration, Context context)
+      : DeclaredKind(declaration), context_(std::move(context)) {}
   // Nothing is opened ahead for a version start() will refuse.
   std::string rows_server() const final { return context_.version_error.empty() ? context_.endpoints.api : ""; }
   boost::asio::awaitable<StartResult> start(Api& api) override;

@@ -20,10 +20,8 @@ constexpr std::array<std::string_view, 2> kChangeable = {"name", "description"};
 
 class UpdateKind final : public TwitterKind {
  public:
-  using TwitterKind::TwitterKind;
+  explicit UpdateKind(Context context) : TwitterKind(update_declaration, std::move(context)) {}
 
-  std::string_view name() const override { return "tw.update"; }
-  std::span<const Column> columns() const override { return kColumns; }
   Validation validate(const Row& row) const override {
     return TaskBuilder(row).id("id").text("name").text("description").any_of(kChangeable).done();
   }
@@ -48,5 +46,13 @@ class UpdateKind final : public TwitterKind {
 }  // namespace
 
 std::unique_ptr<JobKind> make_update_kind(Context context) { return std::make_unique<UpdateKind>(std::move(context)); }
+
+const KindDeclaration update_declaration{
+    .name = "tw.update",
+    .api = &api_declaration,
+    .columns = kColumns,
+    .budgets = budgets,
+    .make = with_endpoints<make_update_kind>,
+};
 
 }  // namespace ab::tw

@@ -120,11 +120,11 @@ TEST(NfStart, TheConfiguredWorkspaceIsNotLookedUp) {
 
 TEST(NfRegistry, KnowsEveryNeuroflashKindByName) {
   for (std::string_view name : {"nf.url-import", "nf.create", "nf.update", "nf.delete", "nf.get"}) {
-    auto kind = make_neuroflash_kind(name, config());
+    auto kind = make_job_kind(name, config());
     ASSERT_NE(kind, nullptr) << name;
     EXPECT_EQ(kind->name(), name);
   }
-  EXPECT_EQ(make_neuroflash_kind("nf.list", config()), nullptr);
+  EXPECT_EQ(make_job_kind("nf.list", config()), nullptr);
 }
 
 TEST(NfAnswers, ErrorShapesBecomeOneReadableLine) {

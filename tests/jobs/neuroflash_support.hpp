@@ -3,7 +3,7 @@
 // job file's first row the way the engine does (columns, then the kind).
 #pragma once
 
-#include "audience_batch/run.hpp"
+#include "engine/run/run_options.hpp"
 #include "engine/input/csv_reader.hpp"
 #include "engine/run/job_kind.hpp"
 #include "engine/input/row_validation.hpp"

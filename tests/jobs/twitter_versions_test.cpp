@@ -60,8 +60,12 @@ TEST(TwitterApiVersions, GetAsksByTheVersionsOwnIdFilter) {
 TEST(TwitterApiVersions, AnUnknownVersionRefusesToStartAndSendsNothing) {
   FakeWallClock clock;
   for (const char* api_url : {"https://ads.test/7", "https://ads.test/99"}) {
-    for (const char* name : {"tw.create", "tw.get", "tw.list", "tw.flexible"}) {
-      auto kind = make_kind(name, context_at(clock, api_url));
+    using Factory = std::unique_ptr<JobKind> (*)(Context);
+    const std::pair<const char*, Factory> kinds[] = {
+        {"tw.create", make_create_kind}, {"tw.get", make_get_kind}, {"tw.list", make_list_kind},
+        {"tw.flexible", make_flexible_kind}};
+    for (const auto& [name, make] : kinds) {
+      auto kind = make(context_at(clock, api_url));
       ASSERT_NE(kind, nullptr);
       ScriptedApi api;
       const StartResult started = run_sync(kind->start(api));

@@ -112,7 +112,7 @@ TEST_F(TwitterStart, NeedsTheAccountAndAllFourCredentials) {
   auto e = endpoints();
   e.account.clear();
   e.access_token_secret.clear();
-  auto kind = make_kind("tw.count", make_context(e, [this] { return clock.now; }, SeededNonces(1)));
+  auto kind = make_count_kind(make_context(e, [this] { return clock.now; }, SeededNonces(1)));
   const auto started = run_sync(kind->start(api));
   EXPECT_FALSE(started.ok);
   EXPECT_EQ(started.error, "tw.* jobs need TWITTER_ADS_ACCOUNT_ID (or --tw-account), TWITTER_ACCESS_TOKEN_SECRET");
@@ -134,7 +134,7 @@ TEST_F(TwitterStart, RefusedCredentialsStopTheRunWithoutShowingThem) {
   e.consumer_secret = "very-secret-consumer";
   e.access_token_secret = "very-secret-token";
   // tw.list: tw.get proves nothing at start (its lists are the proof: ceil(n/200) requests).
-  auto kind = make_kind("tw.list", make_context(e, [this] { return clock.now; }, SeededNonces(1)));
+  auto kind = make_list_kind(make_context(e, [this] { return clock.now; }, SeededNonces(1)));
   auto refused = error_answer(401, "UNAUTHORIZED_ACCESS", "This request is not properly authenticated");
   refused.error = "HTTP 401: credentials refused";
   api.push(refused);

@@ -12,12 +12,6 @@ namespace ab {
 
 namespace {
 
-std::string known_kinds() {
-  std::string names;
-  for (std::string_view name : job_kind_names()) names += (names.empty() ? "" : ", ") + std::string(name);
-  return names;
-}
-
 CheckSummary cannot_start(std::string error) {
   CheckSummary summary;
   summary.exit_code = 2;
@@ -35,8 +29,9 @@ CheckSummary check_job(const std::filesystem::path& job_file, const std::string&
   } catch (const std::exception& e) {
     return cannot_start(std::string("cannot read ") + e.what());
   }
-  const std::unique_ptr<JobKind> job_kind = make_job_kind(kind, config);
-  if (!job_kind) return cannot_start("unknown job kind \"" + kind + "\" (known: " + known_kinds() + ")");
+  const KindDeclaration* declared = find_job_kind(kind);
+  if (!declared) return cannot_start("unknown job kind \"" + kind + "\" (known: " + job_kind_list() + ")");
+  const std::unique_ptr<JobKind> job_kind = declared->make(config);
   // As a run would: a missing required column is one refusal, not a line per row.
   if (auto missing = check_header(reader->header().names, job_kind->columns()))
     return cannot_start(job_file.string() + ": " + *missing);

@@ -1,4 +1,4 @@
-#include "app/referee_report.hpp"
+#include "library/referee_report.hpp"
 
 #include <boost/json/parse.hpp>
 

@@ -1,5 +1,6 @@
-// Awaiting a callback that another thread calls (the journal's writer thread
-// reporting that a line is on disk): the coroutine resumes on its own executor.
+// A thread-to-coroutine bridge: awaiting a callback that another thread
+// calls (the journal's writer thread reporting that a line is on disk); the
+// coroutine resumes on its own executor.
 #pragma once
 
 #include <boost/asio/async_result.hpp>

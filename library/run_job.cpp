@@ -1,7 +1,7 @@
-// run_job: chooses the kind and the endpoints (the embedded simulator with
+// run_job: chooses the kind from the registry and the endpoints (the embedded simulator with
 // --sim), checks that plain http stays on loopback, and hands over to the
 // engine's runner.
-#include "app/referee_report.hpp"
+#include "library/referee_report.hpp"
 #include "audience_batch/run.hpp"
 #include "audience_batch/simulator.hpp"
 #include "engine/send/http_client.hpp"
@@ -69,12 +69,12 @@ Summary run(const RunOptions& given, std::ostream& log, SimReport& said) {
       said = {referee_report(stats), store_report(stats)};
     }
   } report{simulator, said};
-  auto kind = make_job_kind(options.kind, options.job);
-  if (!kind) return refuse("unknown job kind: " + options.kind);
-  std::vector<std::string> urls{options.job.tw.api};
-  if (options.kind.starts_with("nf.")) urls = {options.job.nf.api, options.job.nf.token_url};
-  for (const auto& url : urls)
+  const KindDeclaration* declared = find_job_kind(options.kind);
+  if (!declared) return refuse("unknown job kind \"" + options.kind + "\" (known: " + job_kind_list() + ")");
+  for (const auto& url : declared->api->urls(options.job))
     if (auto problem = insecure_url(url, options.allow_insecure_http)) return refuse(*problem);
+  options.rates = with_rate_defaults(options.rates, *declared);
+  const std::unique_ptr<JobKind> kind = declared->make(options.job);
   return run_with_kind(*kind, options, log);
 }
 
