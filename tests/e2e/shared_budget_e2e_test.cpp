@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -239,13 +240,22 @@ TEST(SharedBudgetE2e, AStoreGoneForLongerThanTheTimeoutStopsTheRunAndARerunFinis
   EXPECT_EQ(violations(sim), 0u) << sim.stats_json();
 }
 
-// rediss://: a redis-server that listens for TLS only, with a certificate for
-// 127.0.0.1 made here; verified against --ca-file as https is.
+// A redis-server that listens for TLS only (rediss://), with a self-signed
+// certificate for 127.0.0.1 made here in `dir`.
+struct TlsRedis {
+  explicit TlsRedis(const ScratchDir& dir) : cert(dir.file("redis.crt")), key(dir.file("redis.key")) {
+    make_loopback_certificate(cert, key);
+    server.emplace(cert, key);
+  }
+  std::string url() const { return server->url(); }
+  std::filesystem::path cert, key;
+  std::optional<test::RedisServer> server;
+};
+
+// rediss:// verified against --ca-file, as https is.
 TEST(SharedBudgetE2e, RedissSharesTheBudgetOverTlsVerifiedAgainstTheCaFile) {
   ScratchDir dir;
-  const auto cert = dir.file("redis.crt"), key = dir.file("redis.key");
-  make_loopback_certificate(cert, key);
-  test::RedisServer redis(cert, key);
+  TlsRedis redis(dir);
   SimOptions limited;
   limited.nf_rate_limit = 100;
   limited.nf_rate_window = 1s;
@@ -256,7 +266,7 @@ TEST(SharedBudgetE2e, RedissSharesTheBudgetOverTlsVerifiedAgainstTheCaFile) {
     const auto job = dir.file("tls" + std::to_string(p) + ".csv");
     write_file(job, create_job(60, "Tls " + std::to_string(p)));
     children.push_back(child(sim, where, {"run", job.string(), "--job", "nf.create", "--rate", "nf=100/1s",
-                                          "--ca-file", cert.string(), "--budget-store", redis.url()}));
+                                          "--ca-file", redis.cert.string(), "--budget-store", redis.url()}));
   }
   const auto runs = run_together(children);
   for (int p = 1; p <= 2; ++p) {
@@ -270,9 +280,7 @@ TEST(SharedBudgetE2e, RedissSharesTheBudgetOverTlsVerifiedAgainstTheCaFile) {
 
 TEST(SharedBudgetE2e, ARedisCertificateThatDoesNotVerifyEndsTheRunBeforeAnyRequest) {
   ScratchDir dir;
-  const auto cert = dir.file("redis.crt"), key = dir.file("redis.key");
-  make_loopback_certificate(cert, key);
-  test::RedisServer redis(cert, key);
+  TlsRedis redis(dir);
   Simulator sim(SimOptions{});
   const auto where = sim.start();
   write_file(dir.file("job.csv"), create_job(5, "Untrusted"));
