@@ -100,7 +100,7 @@ po::options_description limit_options() {
        "work again on rows whose final line is failed, unknown or invalid (comma-separated)")
       ("progress", po::value<std::string>()->value_name("auto|bar|lines"), "progress display (default auto)")
       ("budget-store", po::value<std::string>()->value_name("URL"),
-       "AUDIENCE_BATCH_BUDGET_STORE; redis://[user:password@]host:port[/db]: budgets shared with other runs")
+       "AUDIENCE_BATCH_BUDGET_STORE; redis[s]://[user:password@]host:port[/db]: budgets shared with other runs")
       ("shard", po::value<std::string>()->value_name("K/N"),
        "only rows r with (r-1) mod N = K-1 (K 1-based; auto/N: K = JOB_COMPLETION_INDEX+1)");
   return d;

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""Scale-out of one shared budget: 1, 2 and 4 processes run nf.create against
-one `audience-batch sim --nf-rate 500/1s`, each told --rate nf=500/1s, with a
-shared --budget-store (a redis-server started here on a free port) and, for
-comparison, without one. Prints a table and writes bench/results/scaleout.md
-(and scaleout.png when gnuplot is there).
+"""Scale-out of one shared budget: one nf.create file split into 1, 2 and 4
+shards (--shard K/N), one process per shard, against one `audience-batch sim
+--nf-rate 500/1s`, each told --rate nf=500/1s, with a shared --budget-store (a
+redis-server started here on a free port) and, for comparison, without one.
+Prints a table and writes bench/results/scaleout.md, and scaleout.png (rows/s
+and budget used against processes) when gnuplot is there.
 
-Figures: budget used = the least time the requests could take at 500/1s
-(full windows but the last) / the time from the server's first answer to its
-last; 429s as the simulator counted them.
+Figures: rows/s = rows / the time from the server's first answer to its last;
+budget used = the least time the requests could take at 500/1s (full windows
+but the last) / that time; 429s as the simulator counted them.
 
 usage: bench/scaleout.py [build/audience-batch] [rows]   (rows: 2000)
 """
@@ -53,14 +54,16 @@ def one(processes, store):
     work = tempfile.mkdtemp()
     env = dict(os.environ, NEUROFLASH_API_URL=where["nf_api"], NEUROFLASH_TOKEN_URL=where["nf_token_url"],
                NEUROFLASH_CLIENT_ID=where["client_id"], NEUROFLASH_CLIENT_SECRET=where["client_secret"])
+    job = os.path.join(work, "job.csv")
+    with open(job, "w") as f:
+        f.write("name,female,male,nonBinary,preferNotToSay,country,minAge,maxAge,interests\n")
+        for i in range(ROWS):
+            f.write(f"Scale {i},0.7,0.1,0.1,0.1,US,25,45,AI|content\n")
     runs = []
-    for p in range(processes):
-        job = os.path.join(work, f"job{p}.csv")
-        with open(job, "w") as f:
-            f.write("name,female,male,nonBinary,preferNotToSay,country,minAge,maxAge,interests\n")
-            for i in range(ROWS // processes):
-                f.write(f"Scale {p} {i},0.7,0.1,0.1,0.1,US,25,45,AI|content\n")
+    for k in range(1, processes + 1):
         args = [BINARY, "run", job, "--job", "nf.create", "--rate", f"nf={LIMIT}/1s", "--progress", "lines"]
+        if processes > 1:
+            args += ["--shard", f"{k}/{processes}"]
         if store:
             args += ["--budget-store", url]
         runs.append(args)
@@ -79,6 +82,7 @@ def one(processes, store):
     best = ((ROWS + LIMIT - 1) // LIMIT - 1) * WINDOW
     return {"processes": processes, "store": store, "exit": codes, "requests": requests, "429": throttled,
             "seconds": round(took, 3), "used": round(best / took, 3) if took else 0,
+            "rows_per_s": round(ROWS / took, 1) if took else 0,
             "violations": stats["total_violations"]}
 
 
@@ -86,25 +90,31 @@ def main():
     rows = [one(n, s) for s in (True, False) for n in (1, 2, 4)]
     os.makedirs(OUT, exist_ok=True)
     lines = ["# Scale-out of one shared budget (nf.create, 500/1s, %d rows)" % ROWS, "",
-             "| processes | shared store | requests | 429s | first to last answer (s) | budget used | exit codes |",
-             "|---|---|---|---|---|---|---|"]
+             "| processes | shared store | requests | 429s | first to last answer (s) | rows/s | budget used | exit codes |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r['processes']} | {'yes' if r['store'] else 'no'} | {r['requests']} | {r['429']} | "
-                     f"{r['seconds']} | {r['used']:.0%} | {r['exit']} |")
+                     f"{r['seconds']} | {r['rows_per_s']} | {r['used']:.0%} | {r['exit']} |")
     text = "\n".join(lines) + "\n"
     print(text)
     with open(os.path.join(OUT, "scaleout.md"), "w") as f:
         f.write(text)
     with open(os.path.join(OUT, "scaleout.dat"), "w") as f:
         for r in rows:
-            f.write(f"{r['processes']} {int(r['store'])} {r['used']} {r['429']}\n")
+            f.write(f"{r['processes']} {int(r['store'])} {r['used']} {r['429']} {r['rows_per_s']}\n")
     if shutil.which("gnuplot"):
-        plot = f"""set terminal png size 800,400; set output '{OUT}/scaleout.png'
-set title 'one budget of 500/1s shared by N processes'; set xlabel 'processes'; set ylabel 'budget used'
-set y2label '429 answers'; set ytics nomirror; set y2tics; set xtics (1,2,4); set key top left
-plot '{OUT}/scaleout.dat' using 1:($2==1?$3:1/0) with linespoints title 'used, shared store', \\
-     '' using 1:($2==0?$4:1/0) axes x1y2 with linespoints title '429s, no store', \\
-     '' using 1:($2==1?$4:1/0) axes x1y2 with linespoints title '429s, shared store'
+        plot = f"""set terminal png size 1000,420; set output '{OUT}/scaleout.png'
+set multiplot layout 1,2 title 'nf.create, {ROWS} rows in N shards, one budget of {LIMIT}/1s (loopback, a shared 2-core machine)'
+set xlabel 'processes'; set xtics (1,2,4); set key bottom right; set grid
+set title 'rows/s'; set ylabel 'rows/s'; set yrange [0:{LIMIT * 1.3}]
+plot '{OUT}/scaleout.dat' using 1:($2==1?$5:1/0) with linespoints title 'shared store', \\
+     '' using 1:($2==0?$5:1/0) with linespoints title 'no store (429s)', {LIMIT} with lines dt 2 title 'budget'
+set title 'budget used (%), and 429s'; set ylabel 'budget used (%)'; set yrange [0:110]
+set y2label '429 answers'; set ytics nomirror; set y2tics; set y2range [0:*]
+plot '{OUT}/scaleout.dat' using 1:($2==1?100*$3:1/0) with linespoints title 'used, shared store', \\
+     '' using 1:($2==1?$4:1/0) axes x1y2 with linespoints title '429s, shared store', \\
+     '' using 1:($2==0?$4:1/0) axes x1y2 with linespoints title '429s, no store'
+unset multiplot
 """
         subprocess.run(["gnuplot"], input=plot, text=True, check=False)
 

@@ -75,6 +75,7 @@ std::unique_ptr<SharedBudgets> shared_budgets_for(const RunSettings& o, const as
   config.rates = o.rates;
   config.accounts = {{"nf", o.job.nf.client_id}, {"tw", o.job.tw.account}};
   config.timeout = o.timeout;
+  config.ca_file = o.ca_file;  // rediss:// is verified as https is
   return std::make_unique<SharedBudgets>(executor, std::move(config), control, log);
 }
 

@@ -1,5 +1,7 @@
 #include "engine/send/http_client.hpp"
 
+#include "engine/send/tls_verification.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -86,20 +88,6 @@ std::optional<Target> parse_target(std::string_view url, std::string& error) {
   if (u.has_query()) t.path += "?" + std::string(u.encoded_query());
   t.origin = (t.tls ? "https://" : "http://") + t.host + ":" + t.port;
   return t;
-}
-
-// Why a failed handshake is the certificate's fault, or nullopt when it is
-// not (a reset, a timeout): a certificate that does not verify now will not
-// on the next try either.
-std::optional<std::string> verification_failure(const boost::system::error_code& handshake, SSL* ssl,
-                                                 const std::string& host) {
-  if (handshake.category() != asio::error::get_ssl_category() ||
-      ERR_GET_REASON(static_cast<unsigned long>(handshake.value())) != SSL_R_CERTIFICATE_VERIFY_FAILED)
-    return std::nullopt;
-  const long result = SSL_get_verify_result(ssl);
-  // The chain verified, so the name check (host_name_verification) refused it.
-  if (result == X509_V_OK || result == X509_V_ERR_UNSPECIFIED) return "it is not issued to " + host;
-  return std::string(X509_verify_cert_error_string(result));
 }
 
 // A line break in a field would end it and start another on the wire (an
@@ -275,12 +263,7 @@ struct HttpPool::Impl {
 
   // Verifies peers against `ca_file`, or the system's store when it is empty.
   void make_tls(const std::string& ca_file) {
-    tls.emplace(asio::ssl::context::tls_client);
-    tls->set_verify_mode(asio::ssl::verify_peer);
-    if (ca_file.empty())
-      tls->set_default_verify_paths();
-    else
-      tls->load_verify_file(ca_file);
+    tls.emplace(make_verifying_tls_context(ca_file));
   }
 
   std::unique_ptr<Connection> take_idle(const std::string& origin) {

@@ -1,11 +1,15 @@
 #include "engine/shared/resp_connection.hpp"
 
+#include "engine/send/tls_verification.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -58,9 +62,21 @@ struct ReplyDeleter {
   void operator()(void* r) const { freeReplyObject(r); }
 };
 
+// SNI, then the handshake with the certificate's name (or address) checked
+// against `host`: "" or why not.
+asio::awaitable<std::string> handshake(asio::ssl::stream<tcp::socket>& tls, const std::string& host) {
+  if (!SSL_set_tlsext_host_name(tls.native_handle(), host.c_str())) co_return "TLS: cannot set the server name";
+  tls.set_verify_callback(asio::ssl::host_name_verification(host));
+  auto [ec] = co_await tls.async_handshake(asio::ssl::stream_base::client, use_tuple);
+  if (!ec) co_return "";
+  if (auto reason = verification_failure(ec, tls.native_handle(), host))
+    co_return "TLS: the certificate of " + host + " does not verify: " + *reason;
+  co_return "TLS handshake: " + ec.message();
+}
+
 }  // namespace
 
-// One TCP connection and what waits on it. Shared with its reader and writer
+// One TCP (or TLS over TCP) connection and what waits on it. Shared with its reader and writer
 // coroutines, so that a dropped link lives until they have seen the drop.
 struct RespConnection::Link {
   struct Waiting {
@@ -71,9 +87,14 @@ struct RespConnection::Link {
     asio::steady_timer wake;
   };
 
-  explicit Link(const asio::any_io_executor& ex) : socket(ex), reader(redisReaderCreate()) {}
+  Link(const asio::any_io_executor& ex, std::shared_ptr<asio::ssl::context> tls_context)
+      : plain(ex), context(std::move(tls_context)), reader(redisReaderCreate()) {
+    if (context) tls = std::make_unique<asio::ssl::stream<tcp::socket>>(ex, *context);
+  }
 
-  tcp::socket socket;
+  tcp::socket plain;                                    // redis://
+  std::shared_ptr<asio::ssl::context> context;         // kept while the stream lives
+  std::unique_ptr<asio::ssl::stream<tcp::socket>> tls;  // rediss://: reads and writes go through it
   std::unique_ptr<redisReader, ReaderDeleter> reader;
   std::deque<std::shared_ptr<Waiting>> waiting;  // null: a reply nobody awaits
   std::string out;      // formatted commands not written yet
@@ -81,11 +102,13 @@ struct RespConnection::Link {
   bool write_running = false;
   bool failed = false;
 
+  tcp::socket& socket() { return tls ? tls->next_layer() : plain; }
+
   void fail() {
     if (failed) return;
     failed = true;
     boost::system::error_code ignored;
-    socket.close(ignored);
+    socket().close(ignored);
     for (auto& w : waiting) {
       if (!w) continue;
       w->value.lost = true;
@@ -115,7 +138,12 @@ struct RespConnection::Link {
     while (!link->failed && !link->out.empty()) {
       link->writing.clear();
       std::swap(link->writing, link->out);
-      auto [ec, n] = co_await asio::async_write(link->socket, asio::buffer(link->writing), use_tuple);
+      // (No co_await inside a conditional expression: GCC 12 miscompiles it.)
+      boost::system::error_code ec;
+      if (link->tls)
+        std::tie(ec, std::ignore) = co_await asio::async_write(*link->tls, asio::buffer(link->writing), use_tuple);
+      else
+        std::tie(ec, std::ignore) = co_await asio::async_write(link->plain, asio::buffer(link->writing), use_tuple);
       if (ec) link->fail();
     }
     link->write_running = false;
@@ -124,7 +152,12 @@ struct RespConnection::Link {
   static asio::awaitable<void> read_loop(std::shared_ptr<Link> link) {
     std::array<char, 16 * 1024> buffer;
     while (!link->failed) {
-      auto [ec, n] = co_await link->socket.async_read_some(asio::buffer(buffer), use_tuple);
+      boost::system::error_code ec;
+      std::size_t n = 0;
+      if (link->tls)
+        std::tie(ec, n) = co_await link->tls->async_read_some(asio::buffer(buffer), use_tuple);
+      else
+        std::tie(ec, n) = co_await link->plain.async_read_some(asio::buffer(buffer), use_tuple);
       if (ec || link->failed) break;
       if (redisReaderFeed(link->reader.get(), buffer.data(), n) != REDIS_OK) break;
       for (;;) {
@@ -157,7 +190,8 @@ struct RespConnection::Link {
   }
 };
 
-RespConnection::RespConnection(asio::any_io_executor executor) : executor_(std::move(executor)) {}
+RespConnection::RespConnection(asio::any_io_executor executor, RespTls tls)
+    : executor_(std::move(executor)), tls_(std::move(tls)) {}
 
 RespConnection::~RespConnection() { drop(); }
 
@@ -176,7 +210,17 @@ std::optional<SteadyTime> RespConnection::oldest_waiting() const {
 
 asio::awaitable<std::string> RespConnection::connect(std::string host, std::uint16_t port, Millis timeout) {
   drop();
-  auto link = std::make_shared<Link>(executor_);
+  if (tls_.enabled && !context_) {
+    std::string why;
+    try {
+      context_ = std::make_shared<asio::ssl::context>(make_verifying_tls_context(tls_.ca_file));
+    } catch (const std::exception& e) {
+      why = "TLS: cannot load the CA certificates (" +
+            (tls_.ca_file.empty() ? std::string("the system's store") : tls_.ca_file) + "): " + e.what();
+    }
+    if (!why.empty()) co_return why;
+  }
+  auto link = std::make_shared<Link>(executor_, tls_.enabled ? context_ : nullptr);
   asio::steady_timer limit(executor_, timeout);
   // Shared with the timer's handler, which may run after this frame is gone.
   struct Race {
@@ -188,24 +232,27 @@ asio::awaitable<std::string> RespConnection::connect(std::string host, std::uint
     if (ec || race->finished) return;
     race->timed_out = true;
     boost::system::error_code ignored;
-    link->socket.close(ignored);
+    link->socket().close(ignored);
   });
   boost::system::error_code ec;
   tcp::endpoint endpoint;
   auto address = asio::ip::make_address(host, ec);
   if (!ec) {
-    std::tie(ec) = co_await link->socket.async_connect(tcp::endpoint(address, port), use_tuple);
+    std::tie(ec) = co_await link->socket().async_connect(tcp::endpoint(address, port), use_tuple);
   } else {
     tcp::resolver resolver(executor_);
     auto [rec, results] = co_await resolver.async_resolve(host, std::to_string(port), use_tuple);
     ec = rec;
-    if (!ec) std::tie(ec, endpoint) = co_await asio::async_connect(link->socket, results, use_tuple);
+    if (!ec) std::tie(ec, endpoint) = co_await asio::async_connect(link->socket(), results, use_tuple);
   }
+  if (!ec) link->socket().set_option(tcp::no_delay(true), ec);
+  std::string why;
+  if (!ec && link->tls) why = co_await handshake(*link->tls, host);
   race->finished = true;
   limit.cancel();
   if (race->timed_out) co_return "no connection within " + std::to_string(timeout.count()) + " ms";
   if (ec) co_return ec.message();
-  link->socket.set_option(tcp::no_delay(true), ec);
+  if (!why.empty()) co_return why;
   link_ = link;
   asio::co_spawn(executor_, Link::read_loop(link), asio::detached);
   co_return "";

@@ -5,6 +5,10 @@
 // wait for their replies is written at once behind them (the writes of one
 // turn of the loop go out in one write), and replies are matched in order.
 //
+// Over TLS (rediss://) the peer is verified as every TLS peer of the
+// product is (tls_verification.hpp): --ca-file or the system's CA store, and
+// the certificate's name or address against the host asked for.
+//
 // A call completes with the reply, or with `lost` set when the connection
 // failed or was dropped before its reply came: the command may or may not
 // have been carried out. Not thread-safe: the io thread only.
@@ -14,6 +18,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include <memory>
 #include <optional>
@@ -33,16 +38,22 @@ struct RedisValue {
   bool is_error() const { return kind == Kind::error; }
 };
 
+struct RespTls {
+  bool enabled = false;
+  std::string ca_file;  // empty: the system's CA store
+};
+
 class RespConnection {
  public:
-  explicit RespConnection(boost::asio::any_io_executor executor);
+  explicit RespConnection(boost::asio::any_io_executor executor, RespTls tls = {});
   ~RespConnection();
   RespConnection(const RespConnection&) = delete;
   RespConnection& operator=(const RespConnection&) = delete;
 
   // Opens a new connection (a name is resolved; the old connection, if any,
-  // is dropped first), within `timeout`. Completes with "" when connected,
-  // else with why not ("connection refused").
+  // is dropped first) and, over TLS, shakes hands, all within `timeout`.
+  // Completes with "" when connected, else with why not ("connection
+  // refused", "TLS: the certificate of HOST does not verify: ...").
   boost::asio::awaitable<std::string> connect(std::string host, std::uint16_t port, Millis timeout);
   // Sends one command and awaits its reply (lost when the connection is down).
   boost::asio::awaitable<RedisValue> call(std::vector<std::string> argv);
@@ -57,6 +68,8 @@ class RespConnection {
  private:
   struct Link;
   boost::asio::any_io_executor executor_;
+  RespTls tls_;
+  std::shared_ptr<boost::asio::ssl::context> context_;  // made at the first TLS connect
   std::shared_ptr<Link> link_;
 };
 

@@ -78,7 +78,7 @@ SharedBudgets::SharedBudgets(asio::any_io_executor executor, SharedBudgetsConfig
       config_(std::move(config)),
       control_(control),
       log_(log),
-      connection_(executor),
+      connection_(executor, RespTls{config_.url.tls, config_.ca_file}),
       outage_(OutagePolicy{Millis(50), Millis(1000), config_.timeout}),
       random_(std::random_device{}()),
       keeper_timer_(executor) {

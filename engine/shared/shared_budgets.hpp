@@ -41,6 +41,7 @@ namespace ab {
 
 struct SharedBudgetsConfig {
   StoreUrl url;
+  std::string ca_file;                          // rediss://: verify Redis against these CAs (--ca-file), else the system's
   std::vector<RateSpec> rates;                  // the run's fixed budgets (--rate and the kind's defaults)
   std::map<std::string, std::string> accounts;  // api ("nf", "tw") -> account id
   Millis timeout{30'000};                       // connect attempts; absence before the run stops

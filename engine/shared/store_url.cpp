@@ -7,7 +7,7 @@
 namespace ab {
 
 std::string StoreUrl::describe() const {
-  std::string out = "redis://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+  std::string out = (tls ? "rediss://" : "redis://") + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
                     std::to_string(port);
   if (db != 0) out += "/" + std::to_string(db);
   return out;
@@ -18,11 +18,10 @@ std::variant<StoreUrl, std::string> parse_store_url(const std::string& text) {
   // The text is not echoed back whole: it may hold a password.
   if (!parsed) return std::string("not a URL: redis://[user:password@]host:port[/db] is expected");
   const auto scheme = parsed->scheme();
-  if (scheme == "rediss")
-    return std::string("rediss:// (Redis over TLS) is not supported yet: reach Redis over a private network or a "
-                       "TLS tunnel (stunnel, spiped) and give its local end as redis://");
-  if (scheme != "redis") return "unsupported scheme \"" + std::string(scheme) + "\": redis:// is expected";
+  if (scheme != "redis" && scheme != "rediss")
+    return "unsupported scheme \"" + std::string(scheme) + "\": redis:// or rediss:// is expected";
   StoreUrl url;
+  url.tls = scheme == "rediss";
   url.host = std::string(parsed->host_address());
   if (url.host.empty()) return std::string("no host: redis://[user:password@]host:port[/db] is expected");
   if (parsed->has_port()) {

@@ -1,4 +1,5 @@
-// Where the shared budgets live: `redis://[user:password@]host:port[/db]`.
+// Where the shared budgets live: `redis://[user:password@]host:port[/db]`,
+// or `rediss://...` for Redis over TLS.
 // Plain parsing, no I/O; the password is never part of describe().
 #pragma once
 
@@ -14,12 +15,12 @@ struct StoreUrl {
   std::string user;      // empty: AUTH with the password alone (Redis < 6 style, or the default user)
   std::string password;  // empty: no AUTH
   unsigned db = 0;
-  // "redis://host:port/db" without the credentials: safe for logs and messages.
+  bool tls = false;      // rediss://
+  // "redis://host:port/db" (or rediss://) without the credentials: safe for logs and messages.
   std::string describe() const;
 };
 
-// A StoreUrl, or a one-line reason why the text is not one (rediss://, TLS,
-// is refused by name: it is not supported yet).
+// A StoreUrl, or a one-line reason why the text is not one.
 std::variant<StoreUrl, std::string> parse_store_url(const std::string& text);
 
 }  // namespace ab

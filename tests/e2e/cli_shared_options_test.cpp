@@ -38,9 +38,11 @@ TEST(CliSharedOptions, BudgetStoreFromFlagElseEnvironment) {
   EXPECT_EQ(run_options(parse({"run", "j.csv", "--job", "nf.create"})).budget_store, "");
 }
 
-TEST(CliSharedOptions, TlsAndMalformedStoresAreRefused) {
-  const auto tls = usage_error(parse({"run", "j.csv", "--job", "nf.create", "--budget-store", "rediss://r:6380"}));
-  EXPECT_NE(tls.find("--budget-store: rediss:// (Redis over TLS) is not supported yet"), std::string::npos) << tls;
+TEST(CliSharedOptions, TlsIsAcceptedAndMalformedStoresAreRefused) {
+  EXPECT_EQ(run_options(parse({"run", "j.csv", "--job", "nf.create", "--budget-store", "rediss://r:6380"})).budget_store,
+            "rediss://r:6380");
+  const auto scheme = usage_error(parse({"run", "j.csv", "--job", "nf.create", "--budget-store", "http://r:6380"}));
+  EXPECT_NE(scheme.find("--budget-store: unsupported scheme \"http\""), std::string::npos) << scheme;
   const auto secret = usage_error(parse({"run", "j.csv", "--job", "nf.create"},
                                         {{"AUDIENCE_BATCH_BUDGET_STORE", "redis://u:hunter2@r:6379/x"}}));
   EXPECT_NE(secret.find("--budget-store"), std::string::npos) << secret;

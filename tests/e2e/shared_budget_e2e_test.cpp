@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -206,7 +207,7 @@ TEST(SharedBudgetE2e, AnUnreachableStoreEndsTheRunBeforeAnyRequest) {
   EXPECT_EQ(answers(sim), 0u) << "nothing sent, not even the token request";
 }
 
-TEST(SharedBudgetE2e, AStoreGoneForLongerThanTheTimeoutStopsTheRunWithExitThree) {
+TEST(SharedBudgetE2e, AStoreGoneForLongerThanTheTimeoutStopsTheRunAndARerunFinishes) {
   auto redis = std::make_unique<test::RedisServer>();
   SimOptions slow;
   slow.nf_rate_limit = 50;
@@ -228,7 +229,69 @@ TEST(SharedBudgetE2e, AStoreGoneForLongerThanTheTimeoutStopsTheRunWithExitThree)
   const auto partial = read_results(dir.file("job.results.csv"));
   EXPECT_LT(partial.size(), 200u);
   EXPECT_EQ(store_count(sim, "nf_creates"), count_status(partial, "ok"));
+  // The store back: the same command finishes the job, every row once.
+  redis->start_again();
+  const auto rerun = run_cli(c);
+  EXPECT_EQ(rerun.exit_code, 0) << rerun.err;
+  const auto all = read_results(dir.file("job.results.csv"));
+  EXPECT_EQ(all.size(), 200u);
+  EXPECT_EQ(count_status(all, "ok"), 200u) << rerun.err;
+  EXPECT_EQ(store_count(sim, "nf_creates"), 200u) << "each audience exactly once";
   EXPECT_EQ(violations(sim), 0u) << sim.stats_json();
+}
+
+// A redis-server that listens for TLS only (rediss://), with a self-signed
+// certificate for 127.0.0.1 made here in `dir`.
+struct TlsRedis {
+  explicit TlsRedis(const ScratchDir& dir) : cert(dir.file("redis.crt")), key(dir.file("redis.key")) {
+    make_loopback_certificate(cert, key);
+    server.emplace(cert, key);
+  }
+  std::string url() const { return server->url(); }
+  std::filesystem::path cert, key;
+  std::optional<test::RedisServer> server;
+};
+
+// rediss:// verified against --ca-file, as https is.
+TEST(SharedBudgetE2e, RedissSharesTheBudgetOverTlsVerifiedAgainstTheCaFile) {
+  ScratchDir dir;
+  TlsRedis redis(dir);
+  SimOptions limited;
+  limited.nf_rate_limit = 100;
+  limited.nf_rate_window = 1s;
+  Simulator sim(limited);
+  const auto where = sim.start();
+  std::vector<ChildOptions> children;
+  for (int p = 1; p <= 2; ++p) {
+    const auto job = dir.file("tls" + std::to_string(p) + ".csv");
+    write_file(job, create_job(60, "Tls " + std::to_string(p)));
+    children.push_back(child(sim, where, {"run", job.string(), "--job", "nf.create", "--rate", "nf=100/1s",
+                                          "--ca-file", redis.cert.string(), "--budget-store", redis.url()}));
+  }
+  const auto runs = run_together(children);
+  for (int p = 1; p <= 2; ++p) {
+    EXPECT_EQ(runs[p - 1].exit_code, 0) << runs[p - 1].err;
+    EXPECT_EQ(count_status(read_results(dir.file("tls" + std::to_string(p) + ".results.csv")), "ok"), 60u);
+  }
+  EXPECT_EQ(store_count(sim, "nf_creates"), 120u);
+  EXPECT_EQ(answers(sim, 429), 0u) << sim.stats_json();
+  EXPECT_EQ(violations(sim), 0u) << sim.stats_json();
+}
+
+TEST(SharedBudgetE2e, ARedisCertificateThatDoesNotVerifyEndsTheRunBeforeAnyRequest) {
+  ScratchDir dir;
+  TlsRedis redis(dir);
+  Simulator sim(SimOptions{});
+  const auto where = sim.start();
+  write_file(dir.file("job.csv"), create_job(5, "Untrusted"));
+  // No --ca-file: the system's store does not know the test's self-signed certificate.
+  const auto run = run_cli(child(sim, where, {"run", dir.file("job.csv").string(), "--job", "nf.create",
+                                              "--budget-store", redis.url()}));
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find("budget store " + redis.url() + ": TLS: the certificate of 127.0.0.1 does not verify"),
+            std::string::npos)
+      << run.err;
+  EXPECT_EQ(answers(sim), 0u) << "nothing sent, not even the token request";
 }
 
 TEST(SharedBudgetE2e, FourShardsTakeEveryRowExactlyOnceAndReportMergesThem) {

@@ -39,9 +39,17 @@ TEST(StoreUrl, HostPortDatabaseAndCredentials) {
   EXPECT_EQ(password_only.describe().find("hunter2"), std::string::npos);
 }
 
-TEST(StoreUrl, TlsAndOtherSchemesAreRefusedByName) {
-  EXPECT_NE(refused("rediss://r:6380").find("not supported"), std::string::npos);
-  EXPECT_NE(refused("http://r:6379").find("redis://"), std::string::npos);
+TEST(StoreUrl, RedissIsRedisOverTls) {
+  auto u = ok("rediss://:hunter2@r.internal:6380/3");
+  EXPECT_TRUE(u.tls);
+  EXPECT_EQ(u.port, 6380);
+  EXPECT_EQ(u.db, 3u);
+  EXPECT_EQ(u.describe(), "rediss://r.internal:6380/3");
+  EXPECT_FALSE(ok("redis://r").tls);
+}
+
+TEST(StoreUrl, OtherSchemesAreRefusedByName) {
+  EXPECT_NE(refused("http://r:6379").find("redis:// or rediss://"), std::string::npos);
   EXPECT_NE(refused("redis://r:6379/x").find("database number"), std::string::npos);
   EXPECT_NE(refused("redis://:6379").find("no host"), std::string::npos);
   // A URL that is not one is not echoed: it may hold a password.

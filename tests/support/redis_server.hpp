@@ -1,7 +1,8 @@
 // A real redis-server for tests: started by the fixture on a free loopback
 // port, with no persistence, and stopped by it. A missing or failing
 // redis-server throws (the test fails, it is not skipped): the budget-store
-// tests mean nothing without the real thing.
+// tests mean nothing without the real thing. With a certificate and its key
+// it listens for TLS only (rediss://), clients unauthenticated.
 #pragma once
 
 #include <arpa/inet.h>
@@ -24,7 +25,9 @@ namespace ab::test {
 
 class RedisServer {
  public:
-  RedisServer() {
+  RedisServer() : RedisServer({}, {}) {}
+  RedisServer(std::filesystem::path tls_cert, std::filesystem::path tls_key)
+      : tls_cert_(std::move(tls_cert)), tls_key_(std::move(tls_key)) {
     for (int attempt = 0; attempt < 5 && pid_ <= 0; ++attempt) {
       port_ = free_port();
       if (!launch()) stop(SIGKILL);
@@ -36,7 +39,7 @@ class RedisServer {
   RedisServer& operator=(const RedisServer&) = delete;
 
   std::uint16_t port() const { return port_; }
-  std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const { return (tls_cert_.empty() ? "redis://" : "rediss://") + std::string("127.0.0.1:") + std::to_string(port_); }
   // Gone at once, as a crash or an OOM kill would leave it: nothing saved.
   void kill() { stop(SIGKILL); }
   // Back on the same port, empty.
@@ -53,6 +56,7 @@ class RedisServer {
  private:
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
+  std::filesystem::path tls_cert_, tls_key_;
 
   static std::uint16_t free_port() {
     const int s = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -84,6 +88,12 @@ class RedisServer {
     std::vector<std::string> args{binary, "--port", std::to_string(port_), "--bind", "127.0.0.1",
                                   "--save", "", "--appendonly", "no", "--daemonize", "no",
                                   "--dir", std::filesystem::temp_directory_path().string(), "--loglevel", "warning"};
+    if (!tls_cert_.empty()) {
+      args[2] = "0";  // no plain port: a client that got through spoke TLS
+      args.insert(args.end(), {"--tls-port", std::to_string(port_), "--tls-cert-file", tls_cert_.string(),
+                               "--tls-key-file", tls_key_.string(), "--tls-ca-cert-file", tls_cert_.string(),
+                               "--tls-auth-clients", "no"});
+    }
     pid_ = ::fork();
     if (pid_ == 0) {
       const int null = ::open("/dev/null", O_WRONLY);
