@@ -42,7 +42,10 @@ void ResultRecorder::respond(std::size_t row, boost::json::object fields) {
 }
 
 void ResultRecorder::forget(std::span<const std::size_t> rows) {
-  for (auto row : rows) done_.erase(row);
+  for (auto row : rows) {
+    done_.erase(row);
+    if (echo_) echo_->forget(row);
+  }
 }
 
 void ResultRecorder::finish(std::size_t row, RowResult result) {
@@ -50,11 +53,12 @@ void ResultRecorder::finish(std::size_t row, RowResult result) {
   if (result.status != RowStatus::ok && control_.unfinished(row)) return;
   if (!done_.insert(row).second) return;  // a kind that reports twice must not write two lines
   metrics_.row_finished(result.status);
+  std::string echo = echo_ ? echo_->take(row) : std::string();
   if (responses_fd_ < 0) {
-    journal_.final_line(row, result);
+    journal_.final_line(row, result, echo);
     return;
   }
-  pending_finals_.emplace_back(row, std::move(result));
+  pending_finals_.push_back(PendingFinal{row, std::move(result), std::move(echo)});
 }
 
 boost::asio::awaitable<void> ResultRecorder::checkpoint(std::size_t row, std::string value) {
@@ -101,10 +105,10 @@ boost::asio::awaitable<void> ResultRecorder::flush() {
   if (!error.empty()) {
     // The rows stay without a final line: the next run sends them again.
     control_.stop(error, true);
-    for (const auto& [row, result] : finals) done_.erase(row);
+    for (const auto& final : finals) done_.erase(final.row);
     co_return;
   }
-  for (auto& [row, result] : finals) journal_.final_line(row, result);
+  for (const auto& final : finals) journal_.final_line(final.row, final.result, final.echo);
 }
 
 }  // namespace ab

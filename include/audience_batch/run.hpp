@@ -72,6 +72,7 @@ struct RunOptions {
   std::filesystem::path out;              // empty: JOB.results.csv beside the job file
   std::filesystem::path responses;        // empty: no responses file
   std::filesystem::path metrics;          // empty: no metrics file
+  std::vector<std::string> echo;          // --echo: input columns copied into the results after `error`
   JobConfig job;
   bool use_simulator = false;             // --sim: serve both APIs in-process ...
   bool sim_store_ids = false;             // --sim-store ids: the simulator keeps ids, not profiles
@@ -129,5 +130,8 @@ struct CheckSummary {
 // line per invalid row on `report`.
 CheckSummary check_job(const std::filesystem::path& job_file, const std::string& kind,
                        const JobConfig& config, std::ostream& report);
+// The same for `options.job_file` and `options.kind`, also refusing --echo
+// columns a run would refuse.
+CheckSummary check_job(const RunOptions& options, std::ostream& report);
 
 }  // namespace ab

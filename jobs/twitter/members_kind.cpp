@@ -34,6 +34,9 @@ class MembersKind final : public TwitterKind {
 
   std::string_view name() const override { return "tw.members"; }
   std::span<const Column> columns() const override { return member_columns(); }
+  std::optional<std::string> header_problem(std::span<const std::string> header) const override {
+    return member_header_problem(header);
+  }
   BatchPolicy batching() const override {
     BatchPolicy policy;
     policy.max_rows = kMaxMembersPerRequest;
