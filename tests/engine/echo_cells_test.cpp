@@ -115,7 +115,7 @@ TEST_F(EchoJournal, TheHeaderCarriesTheColumnsAndARerunReadsThemBack) {
   }
   EXPECT_EQ(text(), "row,status,http_status,id,attempts,error,crm_id,\"a,b\"\n"
                     "1,ok,201,x1,1,,c-1,\"p, q\"\n"
-                    "2,invalid,,,0,name: required, but empty,c-2,\n");
+                    "2,invalid,,,0,\"name: required, but empty\",c-2,\n");
   const auto again = load_journal(results);
   EXPECT_EQ(again.echo_columns, (std::vector<std::string>{"crm_id", "a,b"}));
   EXPECT_EQ(again.final_rows, (std::unordered_set<std::size_t>{1, 2}));
