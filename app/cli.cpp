@@ -61,7 +61,7 @@ int cli_main(int argc, char** argv) {
           },
           [](const SimCommand& c) { return run_simulator(c.options); },
           [](const CheckCommand& c) {
-            return report_check(check_job(c.options.job_file, c.options.kind, c.options.job, std::cout));
+            return report_check(check_job_with_standard_input(c.options, std::cin, std::cout));
           },
           [](const RunCommand& c) {
             for (const auto& warning : c.warnings) std::cerr << "audience-batch: warning: " << warning << "\n";

@@ -389,7 +389,7 @@ RunOptions run_options(const po::variables_map& vm, const Environment& env, bool
   }
   check_rate_names(o.rates, *declared, warnings);
   check_flags_in_effect(vm, *declared, o.use_simulator, warnings);
-  read_operations_options(vm, env, o);
+  read_operations_options(vm, env, o, for_check);
   if (!for_check) {
     o.budget_store = pick(vm, "budget-store", env, "AUDIENCE_BATCH_BUDGET_STORE", "");
     if (!o.budget_store.empty()) {
@@ -536,8 +536,8 @@ Command parse_command_line(const std::vector<std::string>& args, const Environme
       po::store(po::command_line_parser(rest).options(all).positional(positional).style(style).run(), vm);
     } catch (const po::unknown_option& e) {
       using Descriptions = std::vector<const po::options_description*>;
-      misuse(unknown_option_message(e.get_option_name(), command == "sim" ? Descriptions{&sim}
-                                                                         : Descriptions{&job, &endpoints, &limits}));
+      const auto known = command == "sim" ? Descriptions{&sim} : Descriptions{&job, &endpoints, &limits, &operations};
+      misuse(unknown_option_message(e.get_option_name(), known));
     }
     po::notify(vm);
 

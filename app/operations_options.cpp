@@ -6,6 +6,8 @@
 #include <boost/program_options.hpp>
 #include <boost/url/parse.hpp>
 
+#include <algorithm>
+
 namespace ab {
 
 namespace po = boost::program_options;
@@ -40,7 +42,9 @@ po::options_description operations_options() {
       ("quiet,q", po::bool_switch(), "print only errors, warnings and the summary")
       ("verbose,v", po::bool_switch(), "also print each retry and each pause for a budget, with why")
       ("log-format", po::value<std::string>()->value_name("text|json"),
-       "json: one object a line on stderr (time, level, event, fields) (default text)");
+       "json: one object a line on stderr (time, level, event, fields) (default text)")
+      ("echo", po::value<std::vector<std::string>>()->composing()->value_name("COLUMN[,COLUMN]"),
+       "copy these input columns into the results file, after error (default none)");
   return d;
 }
 
@@ -67,11 +71,35 @@ void read_proxy_options(const po::variables_map& vm, const Environment& env, Run
   }
 }
 
+// --echo's names, in order. Whether the job file has them is asked of its
+// header before anything is sent (echo_cells.hpp); what needs no file is here.
+std::vector<std::string> echo_columns(const po::variables_map& vm) {
+  std::vector<std::string> names;
+  if (!vm.count("echo")) return names;
+  for (const auto& given : vm["echo"].as<std::vector<std::string>>()) {
+    std::string_view rest = given;
+    for (;;) {
+      const auto comma = rest.find(',');
+      std::string name(rest.substr(0, comma));
+      if (name.empty()) misuse("--echo: a column name is empty in \"" + given + "\" (--echo COLUMN[,COLUMN])");
+      if (std::find(names.begin(), names.end(), name) != names.end()) misuse("--echo: '" + name + "' is named twice");
+      for (const char* own : {"row", "status", "http_status", "id", "attempts", "error"})
+        if (name == own)
+          misuse("--echo: '" + name + "' is a column of the results file already; a results header names each column once");
+      names.push_back(std::move(name));
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  return names;
+}
+
 }  // namespace
 
-void read_operations_options(const po::variables_map& vm, const Environment& env, RunOptions& o) {
+void read_operations_options(const po::variables_map& vm, const Environment& env, RunOptions& o, bool for_check) {
   read_proxy_options(vm, env, o);
-  if (o.job_file == "-" && o.out.empty())
+  o.echo = echo_columns(vm);
+  if (o.job_file == "-" && o.out.empty() && !for_check)
     misuse("a job from standard input (-) needs --out FILE (or --out - for standard output)");
   if (o.responses == "-" || o.metrics == "-") misuse("--responses and --metrics need a file, not -");
   const bool quiet = vm.count("quiet") && vm["quiet"].as<bool>();

@@ -14,7 +14,9 @@ namespace ab {
 boost::program_options::options_description operations_options();
 
 // Reads them into `options`; a misuse throws boost::program_options::error.
+// `for_check`: for `check`, which writes no results (a job from standard
+// input needs no --out).
 void read_operations_options(const boost::program_options::variables_map& vm, const Environment& env,
-                             RunOptions& options);
+                             RunOptions& options, bool for_check = false);
 
 }  // namespace ab

@@ -27,6 +27,9 @@ struct Column {
   std::string_view name;
   CellType type = CellType::text;
   bool required = false;
+  // Raw personal data the kind only ever sends hashed (tw.members' email,
+  // handle, ...): never written out, so --echo refuses it.
+  bool personal = false;
 };
 
 struct ColumnError {

@@ -53,6 +53,7 @@ std::optional<std::vector<Task>> RowSource::read_batch() {
       continue;
     }
     if (prints_) prints_->add(row, record_fingerprint(*record));
+    if (echo_) echo_->keep(*record);
     auto validated = validate_row(kind_, *record, columns_);
     if (auto* error = std::get_if<RowError>(&validated)) {
       on_invalid_(row, RowResult{RowStatus::invalid, 0, {}, 0, error->column + ": " + error->reason});

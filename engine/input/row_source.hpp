@@ -9,6 +9,7 @@
 #include "engine/input/columns.hpp"
 #include "engine/input/csv_reader.hpp"
 #include "engine/run/job_kind.hpp"
+#include "engine/journal/echo_cells.hpp"
 #include "engine/journal/journal.hpp"
 #include "engine/journal/run_record.hpp"
 
@@ -36,6 +37,8 @@ class RowSource {
 
   // Rows read are fingerprinted into `prints` (run_record.hpp); null: not recorded.
   void record_prints(RowPrints* prints) { prints_ = prints; }
+  // Rows to be worked on leave their --echo cells in `cells`; null: none kept.
+  void echo_into(EchoCells* cells) { echo_ = cells; }
   // Final rows whose status is one of these are worked on again (--retry).
   void retry(RetryStatuses statuses) { retry_ = std::move(statuses); }
   // Final rows taken again this run because of --retry.
@@ -59,6 +62,7 @@ class RowSource {
   Batcher batcher_;
   std::deque<std::vector<Task>> ready_;
   RowPrints* prints_ = nullptr;
+  EchoCells* echo_ = nullptr;
   RetryStatuses retry_;
   std::uint64_t retried_ = 0;
   std::uint64_t skipped_ = 0;

@@ -12,10 +12,6 @@
 
 namespace ab {
 
-namespace {
-
-// A field of the results file: one result, one line, so a line break inside
-// it becomes a space; quoted (RFC 4180) when it holds a comma or a quote.
 void append_csv_field(std::string& out, std::string_view text) {
   bool breaks = false, quote = false;
   for (const char c : text) {
@@ -37,6 +33,8 @@ void append_csv_field(std::string& out, std::string_view text) {
   }
   if (quote) out += '"';
 }
+
+namespace {
 
 void append_number(std::string& out, std::uint64_t value) {
   char digits[24];
@@ -94,9 +92,9 @@ struct FinalLine {
   RowStatus status = RowStatus::failed;
 };
 
-std::optional<FinalLine> parse_result_line(std::string_view line) {
+std::optional<FinalLine> parse_result_line(std::string_view line, std::size_t echo_columns) {
   const auto fields = split_csv_record(line);
-  if (!fields || fields->size() != 6) return std::nullopt;
+  if (!fields || fields->size() != 6 + echo_columns) return std::nullopt;
   const auto& f = *fields;
   const auto row = parse_number<std::size_t>(f[0]);
   const auto status = parse_status(f[1]);
@@ -228,16 +226,22 @@ void load_results(const std::filesystem::path& file, JournalState& state,
   std::string torn;
   state.results_bytes = read_complete_lines(file, torn, [&](std::string_view line, std::size_t number) {
     if (number == 1) {
-      if (line != results_header) not_ours();
+      // The header, and after `error` the columns --echo named when the file began.
+      if (!line.starts_with(results_header)) not_ours();
+      const auto echo = line.substr(results_header.size());
+      if (echo.empty()) return;
+      auto names = echo.starts_with(',') ? split_csv_record(echo.substr(1)) : std::nullopt;
+      if (!names) not_ours();
+      state.echo_columns = std::move(*names);
       return;
     }
     if (line.empty()) return;
-    const auto parsed = parse_result_line(line);
+    const auto parsed = parse_result_line(line, state.echo_columns.size());
     if (!parsed) fail(file, " line " + std::to_string(number) + ": not a result line");
     finals[parsed->row] = parsed->status;
   });
   // A header torn by a crash is ours to repair; anything else is someone's file.
-  if (state.results_bytes == 0 && !results_header.starts_with(torn)) not_ours();
+  if (state.results_bytes == 0 && !results_header.starts_with(torn) && !torn.starts_with(results_header)) not_ours();
 }
 
 void load_sidecar(const std::filesystem::path& file, JournalState& state) {
@@ -263,7 +267,16 @@ std::string_view to_string(RowStatus status) {
   return "failed";
 }
 
-void append_result_line(std::string& out, std::size_t row, const RowResult& result) {
+std::string results_header_for(std::span<const std::string> echo_columns) {
+  std::string header(results_header);
+  for (const auto& name : echo_columns) {
+    header += ',';
+    append_csv_field(header, name);
+  }
+  return header;
+}
+
+void append_result_line(std::string& out, std::size_t row, const RowResult& result, std::string_view echo) {
   append_number(out, row);
   out += ',';
   out += to_string(result.status);
@@ -275,12 +288,13 @@ void append_result_line(std::string& out, std::size_t row, const RowResult& resu
   append_number(out, result.attempts);
   out += ',';
   append_csv_field(out, result.error);
+  out += echo;
   out += '\n';
 }
 
-std::string format_result_line(std::size_t row, const RowResult& result) {
+std::string format_result_line(std::size_t row, const RowResult& result, std::string_view echo) {
   std::string line;
-  append_result_line(line, row, result);
+  append_result_line(line, row, result, echo);
   return line;
 }
 

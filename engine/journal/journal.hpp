@@ -22,7 +22,8 @@
 //
 // Files: results lines `row,status,http_status,id,attempts,error` (RFC 4180
 // quoting of id and error, line breaks in them turned to spaces: one result,
-// one line; http_status empty when no answer came). Sidecar lines
+// one line; http_status empty when no answer came), then the input cells of
+// the columns --echo named, in the header after `error` (echo_cells.hpp). Sidecar lines
 // `intent R1 R2 ...` and `checkpoint R VALUE` (VALUE percent-escaped: bytes
 // outside '!'..'~' and '%' itself become %XX, so it is one token).
 #pragma once
@@ -52,10 +53,17 @@ inline constexpr std::string_view results_header = "row,status,http_status,id,at
 
 std::string_view to_string(RowStatus status);
 
+// The results file's header: results_header, then the --echo columns.
+std::string results_header_for(std::span<const std::string> echo_columns);
+// One field of a results line: quoted (RFC 4180) when it holds a comma or a
+// quote, a line break turned into a space (one result, one line).
+void append_csv_field(std::string& out, std::string_view text);
+
 // One line of the results file, CSV-escaped, '\n'-terminated. The append_
-// forms write straight into a batch: a line a row, no temporaries.
-std::string format_result_line(std::size_t row, const RowResult& result);
-void append_result_line(std::string& out, std::size_t row, const RowResult& result);
+// forms write straight into a batch: a line a row, no temporaries. `echo` is
+// the row's --echo cells as EchoCells formats them (",a,b"), "" without --echo.
+std::string format_result_line(std::size_t row, const RowResult& result, std::string_view echo = {});
+void append_result_line(std::string& out, std::size_t row, const RowResult& result, std::string_view echo = {});
 // One line of the sidecar: "intent 12 13 14\n", "checkpoint 7 <value, escaped>\n".
 std::string format_intent_line(std::span<const std::size_t> rows);
 void append_intent_line(std::string& out, std::span<const std::size_t> rows);
@@ -71,13 +79,17 @@ struct JournalState {
   bool journal_exists = false;
   std::uint64_t final_not_ok = 0;                  // final rows whose status is not ok (exit code 1 on a rerun)
   RunRecord record;                                // fingerprints, not-ok statuses (run_record.hpp)
+  // The --echo columns of the results file's header (what a new file is
+  // started with: the runner sets them before the writer is made).
+  std::vector<std::string> echo_columns;
 };
 
 // Reads both files (either may be missing). A torn last line (a crash in the
 // middle of a write) is ignored and its length excluded, so the writer can
 // truncate it away. Throws std::runtime_error naming the file when a file
 // exists but is not a journal of ours (wrong header), has a line that does
-// not parse ("FILE line N: ..."), or cannot be read. Rows with a final line
+// not parse ("FILE line N: ..."; a line has the header's number of fields),
+// or cannot be read. Rows with a final line
 // are dropped from `intents` and `checkpoints`; a row's last checkpoint wins.
 JournalState load_journal(const std::filesystem::path& results);
 std::filesystem::path sidecar_path(const std::filesystem::path& results);
@@ -85,7 +97,7 @@ std::filesystem::path sidecar_path(const std::filesystem::path& results);
 class JournalWriter {
  public:
   // Opens (creates) the results file, truncates torn tails to the lengths in
-  // `state`, writes the results header when the file is new or empty (the
+  // `state`, writes the results header (with `state.echo_columns`) when the file is new or empty (the
   // writer thread syncs it at once). The sidecar is created on the first
   // intent or checkpoint, or by prepare_sidecar(); one this run created and
   // left empty is removed when the writer goes. Throws
@@ -109,8 +121,9 @@ class JournalWriter {
   // with rows to spare (see runner.cpp) loses nothing to the wait and gains
   // that CPU back. Default: 1 line, every intent synced as it comes.
   void gather_intents(std::size_t lines, std::chrono::microseconds longest);
-  // Buffered; written and synced at the next group commit.
-  void final_line(std::size_t row, const RowResult& result);
+  // Buffered; written and synced at the next group commit. `echo`: as
+  // append_result_line takes it.
+  void final_line(std::size_t row, const RowResult& result, std::string_view echo = {});
   // Durable intents/checkpoints: `on_durable(ok)` is called (on the writer
   // thread, never inside these calls) once the line is synced, or with false
   // when writing failed or had failed before.

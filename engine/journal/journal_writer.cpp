@@ -381,7 +381,7 @@ JournalWriter::JournalWriter(const std::filesystem::path& results, const Journal
   file.truncate_to(state.results_exists, state.results_bytes);
   if (state.results_bytes == 0) {
     // Synced by the writer at once, off the path to the first request.
-    if (const int e = file.append(std::string(results_header) + '\n')) file.throw_errno(e);
+    if (const int e = file.append(results_header_for(state.echo_columns) + '\n')) file.throw_errno(e);
     impl_->results_unsynced = true;
     impl_->results_due = impl_->now();  // due at once
   }
@@ -454,7 +454,7 @@ void JournalWriter::gather_intents(std::size_t lines, std::chrono::microseconds 
   impl_->gather_longest = longest;
 }
 
-void JournalWriter::final_line(std::size_t row, const RowResult& result) {
+void JournalWriter::final_line(std::size_t row, const RowResult& result, std::string_view echo) {
   bool first = false;
   {
     std::lock_guard lock(impl_->mutex);
@@ -464,7 +464,7 @@ void JournalWriter::final_line(std::size_t row, const RowResult& result) {
       impl_->results_unsynced = true;
       impl_->results_due = impl_->now() + impl_->interval;
     }
-    append_result_line(impl_->pending.results, row, result);
+    append_result_line(impl_->pending.results, row, result, echo);
   }
   // Later lines join the first one's wait: no wake-up per row.
   if (first) impl_->wake.notify_one();

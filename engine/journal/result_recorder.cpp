@@ -45,11 +45,12 @@ void ResultRecorder::forget(std::span<const std::size_t> rows) {
   for (auto row : rows) {
     // A row never finished gets no line: its intent-window place is free.
     if (!done_.erase(row) && window_) window_->give_back(row);
+    if (echo_) echo_->forget(row);
   }
 }
 
-void ResultRecorder::write_final(std::size_t row, const RowResult& result) {
-  journal_.final_line(row, result);
+void ResultRecorder::write_final(std::size_t row, const RowResult& result, const std::string& echo) {
+  journal_.final_line(row, result, echo);
   if (window_) window_->give_back(row);
 }
 
@@ -57,14 +58,16 @@ void ResultRecorder::finish(std::size_t row, RowResult result) {
   if (!done_.insert(row).second) return;  // a kind that reports twice must not write two lines
   if (result.status == RowStatus::stopped) {  // no line: the next run takes the row up
     if (window_) window_->give_back(row);
+    if (echo_) echo_->forget(row);
     return;
   }
   metrics_.row_finished(result.status);
+  std::string echo = echo_ ? echo_->take(row) : std::string();
   if (responses_fd_ < 0) {
-    write_final(row, result);
+    write_final(row, result, echo);
     return;
   }
-  pending_finals_.emplace_back(row, std::move(result));
+  pending_finals_.push_back(PendingFinal{row, std::move(result), std::move(echo)});
 }
 
 boost::asio::awaitable<void> ResultRecorder::checkpoint(std::size_t row, std::string value) {
@@ -111,10 +114,10 @@ boost::asio::awaitable<void> ResultRecorder::flush() {
   if (!error.empty()) {
     // The rows stay without a final line: the next run sends them again.
     control_.stop(error, true);
-    for (const auto& [row, result] : finals) done_.erase(row);
+    for (const auto& final : finals) done_.erase(final.row);
     co_return;
   }
-  for (auto& [row, result] : finals) write_final(row, result);
+  for (const auto& final : finals) write_final(final.row, final.result, final.echo);
 }
 
 }  // namespace ab

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "engine/run/job_kind.hpp"
+#include "engine/journal/echo_cells.hpp"
 #include "engine/journal/journal.hpp"
 #include "engine/report/metrics.hpp"
 #include "engine/run/run_control.hpp"
@@ -47,17 +48,25 @@ class ResultRecorder : public RowSink {
   void set_intent_window(IntentWindow* window) { window_ = window; }
   // Rows answered whose final lines wait for their responses' sync.
   std::uint64_t pending_rows() const { return pending_finals_.size() + flushing_rows_; }
+  // --echo: each final line ends with its row's cells from here.
+  void echo_from(EchoCells* cells) { echo_ = cells; }
 
  private:
   void write_responses(const std::string& bytes);
-  void write_final(std::size_t row, const RowResult& result);
+  void write_final(std::size_t row, const RowResult& result, const std::string& echo);
   JournalWriter& journal_;
   Metrics& metrics_;
   RunControl& control_;
   int responses_fd_ = -1;
   std::string responses_path_;
   std::string responses_buffer_;
-  std::vector<std::pair<std::size_t, RowResult>> pending_finals_;
+  struct PendingFinal {
+    std::size_t row;
+    RowResult result;
+    std::string echo;
+  };
+  std::vector<PendingFinal> pending_finals_;
+  EchoCells* echo_ = nullptr;
   std::size_t flushing_rows_ = 0;
   std::unordered_set<std::size_t> done_;
   IntentWindow* window_ = nullptr;

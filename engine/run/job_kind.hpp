@@ -106,6 +106,12 @@ class JobKind {
   virtual std::string_view name() const = 0;
   // Declared columns; the engine checks presence and cell types before validate().
   virtual std::span<const Column> columns() const = 0;
+  // What else makes the header unusable, beyond a missing required column
+  // (tw.members: no identifier column at all); refused before anything is
+  // sent, like a missing column. nullopt: nothing.
+  virtual std::optional<std::string> header_problem(std::span<const std::string> /*header*/) const {
+    return std::nullopt;
+  }
   // Cross-field checks and building the task; cells already type-checked.
   virtual Validation validate(const Row& row) const = 0;
   virtual BatchPolicy batching() const { return {}; }

@@ -62,6 +62,7 @@ struct RunSettings {
   std::filesystem::path out;              // empty: JOB.results.csv beside the job file
   std::filesystem::path responses;        // empty: no responses file
   std::filesystem::path metrics;          // empty: no metrics file
+  std::vector<std::string> echo;          // --echo: input columns copied into the results after `error`
   JobConfig job;
   unsigned concurrency = 32;
   // --rate; the kind's declared defaults are added for names not given

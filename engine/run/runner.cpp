@@ -1,6 +1,7 @@
 #include "engine/run/runner.hpp"
 
 #include "engine/send/api_client.hpp"
+#include "engine/journal/echo_cells.hpp"
 #include "engine/journal/output_paths.hpp"
 #include "engine/report/metrics_output.hpp"
 #include "engine/report/progress.hpp"
@@ -19,6 +20,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <iostream>
 #include <random>
 #include <sstream>
@@ -46,6 +48,16 @@ unsigned row_workers(unsigned concurrency) {
   return concurrency + std::min(3 * concurrency, 128u);
 }
 
+}  // namespace
+
+unsigned row_workers(unsigned concurrency, const BatchPolicy& batching) {
+  const std::size_t rows = std::max<std::size_t>(1, batching.max_rows);
+  return static_cast<unsigned>(
+      std::clamp<std::size_t>(max_rows_held / rows, 1, row_workers(concurrency)));
+}
+
+namespace {
+
 // Intents synced together (JournalWriter::gather_intents): up to
 // --concurrency of them, or what came in 2 ms, so that one fdatasync serves
 // many rows; the intent window (intent_window.hpp) is --concurrency + one
@@ -53,7 +65,8 @@ unsigned row_workers(unsigned concurrency) {
 constexpr std::chrono::microseconds gather_longest{2000};
 std::size_t intent_group(unsigned workers, unsigned concurrency) {
   concurrency = std::max(1u, concurrency);
-  return std::max<std::size_t>(1, std::min<std::size_t>(concurrency, (workers - concurrency) / 2));
+  const unsigned waiting = workers > concurrency ? workers - concurrency : 0;
+  return std::max<std::size_t>(1, std::min<std::size_t>(concurrency, waiting / 2));
 }
 
 Summary cannot_start(std::string error) {
@@ -102,9 +115,12 @@ struct Run {
                            o.deadline ? std::optional<SteadyTime>(started + *o.deadline) : std::nullopt, &room}),
         recorder(journal, metrics, control, o.responses),
         source(r, k, st, [this](std::size_t row, RowResult result) { recorder.finish(row, std::move(result)); }),
-        prints([this](std::string line) { journal.note(std::move(line)); }) {
+        prints([this](std::string line) { journal.note(std::move(line)); }),
+        echo(r.header().names, o.echo) {
     source.record_prints(&prints);
     recorder.set_intent_window(&intent_window);
+    source.echo_into(&echo);
+    recorder.echo_from(&echo);
     if (o.shards) source.only_shard(o.shard, o.shards);
   }
 
@@ -132,6 +148,7 @@ struct Run {
   ResultRecorder recorder;
   RowSource source;
   RowPrints prints;
+  EchoCells echo;  // --echo
   StartResult start_result;
   unsigned active_workers = 0;
   bool workers_done = false;
@@ -186,7 +203,7 @@ struct Run {
         co_return;
       }
     }
-    const unsigned workers = row_workers(options.concurrency);
+    const unsigned workers = row_workers(options.concurrency, kind.batching());
     asio::co_spawn(io, prepare_ahead(workers), asio::detached);
     try {
       start_result = co_await kind.start(api);
@@ -363,6 +380,9 @@ Summary run_with_kind(JobKind& kind, const RunSettings& options, std::ostream& l
   // job is refused before any request or results line.
   if (auto missing = check_header(reader->header().names, kind.columns()))
     return cannot_start(options.job_file.string() + ": " + *missing);
+  if (auto problem = kind.header_problem(reader->header().names))
+    return cannot_start(options.job_file.string() + ": " + *problem);
+  if (auto problem = echo_problem(reader->header().names, options.echo, kind.columns())) return cannot_start(*problem);
   const auto out = options.out.empty() ? default_results_path(options.job_file, options.shard, options.shards)
                                        : options.out;
   if (auto problem = output_path_problem(options, out, !options.out.empty())) return cannot_start(*problem);
@@ -376,6 +396,9 @@ Summary run_with_kind(JobKind& kind, const RunSettings& options, std::ostream& l
   std::unique_ptr<JournalWriter> journal;
   try {
     state = load_journal(out);
+    // A results file keeps the --echo columns it began with: its lines must match its header.
+    if (state.results_bytes == 0) state.echo_columns = options.echo;
+    if (state.echo_columns != options.echo) return cannot_start(echo_mismatch(out, state.echo_columns));
     // Room for the first answers, fresh, before anything is sent: a rerun on
     // a disk still full since a stop for want of it is refused here.
     if (auto no_room = hold_fresh_room(out, std::uint64_t{options.concurrency} * room_per_row))

@@ -48,5 +48,8 @@ struct CheckSummary {
 // line per invalid row on `report`.
 CheckSummary check_job(const std::filesystem::path& job_file, const std::string& kind,
                        const JobConfig& config, std::ostream& report);
+// The same for `options.job_file` and `options.kind`, also refusing --echo
+// columns a run would refuse.
+CheckSummary check_job(const RunOptions& options, std::ostream& report);
 
 }  // namespace ab

@@ -1,23 +1,26 @@
 #include "jobs/twitter/member_task.hpp"
 
 #include "engine/text/json_text.hpp"
+#include "engine/text/near_names.hpp"
 #include "jobs/twitter/member_identifiers.hpp"
 #include "jobs/twitter/timestamps.hpp"
 
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <vector>
 
 namespace ab::tw {
 
 namespace {
 
+// The hashed identifiers are personal: never written out (--echo refuses them).
 constexpr std::array kColumns = {
-    Column{"audience_id", CellType::text, true},  Column{"operation", CellType::text, false},
-    Column{"email", CellType::text, false},       Column{"handle", CellType::text, false},
-    Column{"twitter_id", CellType::text, false},  Column{"device_id", CellType::text, false},
-    Column{"phone_number", CellType::text, false}, Column{"partner_user_id", CellType::text, false},
-    Column{"effective_at", CellType::text, false}, Column{"expires_at", CellType::text, false},
+    Column{"audience_id", CellType::text, true},         Column{"operation", CellType::text, false},
+    Column{"email", CellType::text, false, true},        Column{"handle", CellType::text, false, true},
+    Column{"twitter_id", CellType::text, false, true},   Column{"device_id", CellType::text, false, true},
+    Column{"phone_number", CellType::text, false, true}, Column{"partner_user_id", CellType::text, false},
+    Column{"effective_at", CellType::text, false},       Column{"expires_at", CellType::text, false},
 };
 
 constexpr std::string_view kDeletePrefix = R"({"operation_type":"Delete")";
@@ -37,6 +40,23 @@ std::optional<std::string_view> operation_of(std::string_view cell) {
 }  // namespace
 
 std::span<const Column> member_columns() { return kColumns; }
+
+std::optional<std::string> member_header_problem(std::span<const std::string> header) {
+  std::vector<std::string_view> identifiers;
+  for (const auto& [column, type] : kIdentifierColumns) {
+    if (std::find(header.begin(), header.end(), column) != header.end()) return std::nullopt;
+    identifiers.push_back(column);
+  }
+  std::string hint;
+  for (const auto& name : header) {
+    if (const auto near = near_names(name, identifiers, 1); !near.empty()) {
+      hint = " (the header has '" + name + "': did you mean '" + near.front() + "'?)";
+      break;
+    }
+  }
+  return "no identifier column: tw.members needs at least one of email, handle, twitter_id, device_id, "
+         "phone_number, partner_user_id" + hint;
+}
 
 bool removes(const Task& task) { return task.body.starts_with(kDeletePrefix); }
 

@@ -7,7 +7,9 @@
 #include "engine/run/job_kind.hpp"
 
 #include <cstddef>
+#include <optional>
 #include <span>
+#include <string>
 
 namespace ab::tw {
 
@@ -17,6 +19,10 @@ inline constexpr std::size_t kMaxMembersPerRequest = 2500;
 inline constexpr std::size_t kMaxMembersBodyBytes = 5'000'000;
 
 std::span<const Column> member_columns();
+
+// A header without any identifier column would make every row invalid: the
+// job is refused instead, naming the columns (and a near miss such as "Email").
+std::optional<std::string> member_header_problem(std::span<const std::string> header);
 
 // A valid row's Task: `body` one operation item, e.g.
 //   {"operation_type":"Update","params":{"effective_at":"…","users":[{"email":["<sha256>"]}]}}

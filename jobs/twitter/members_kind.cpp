@@ -34,6 +34,9 @@ class MembersKind final : public TwitterKind {
  public:
   explicit MembersKind(Context context) : TwitterKind(members_declaration, std::move(context)) {}
 
+  std::optional<std::string> header_problem(std::span<const std::string> header) const override {
+    return member_header_problem(header);
+  }
   Validation validate(const Row& row) const override { return member_task(row); }
 
   boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {

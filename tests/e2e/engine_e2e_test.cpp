@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-#include <random>
 #include <sstream>
 #include <sys/mount.h>
 
@@ -235,16 +234,7 @@ TEST(EngineE2e, KillNineAtRandomMomentsThenRerunLosesNothingAndDuplicatesNothing
   ChildOptions child{{"run", dir.file("job.csv").string(), "--job", "tw.create", "--concurrency", "8",
                       "--progress", "lines"},
                      sim_environment(where), std::nullopt, std::nullopt};
-  std::mt19937 random(5);
-  int kills = 0;
-  for (int i = 0; i < 5; ++i) {
-    child.kill_after = std::chrono::milliseconds(std::uniform_int_distribution<int>(100, 400)(random));
-    const auto result = run_cli(child);
-    kills += result.killed;
-    if (!result.killed) break;
-  }
-  EXPECT_GE(kills, 2) << "the job finished too fast to be killed: make it longer";
-  child.kill_after.reset();
+  kill_at_random_moments(child, 5, std::chrono::milliseconds(100), std::chrono::milliseconds(400), 5);
   const auto last = run_cli(child);
   EXPECT_EQ(last.exit_code, 0) << last.err;
 

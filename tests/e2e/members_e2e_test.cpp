@@ -13,7 +13,6 @@
 #include <openssl/evp.h>
 
 #include <array>
-#include <random>
 #include <set>
 #include <sstream>
 
@@ -157,6 +156,29 @@ void expect_no_raw_identifier(const std::string& text, const std::string& where)
     EXPECT_EQ(text.find(raw), std::string::npos) << where << " holds a raw identifier: " << raw;
 }
 
+// Every row ended once, none unknown, the invalid and refused rows with
+// their reasons; each audience's member set is what the file leaves; the
+// referee saw no rule broken.
+void expect_ended_as_the_file_says(const Simulator& sim, const std::filesystem::path& results_file,
+                                   const MembersJob& job, const std::vector<std::string>& audiences) {
+  const auto results = read_results(results_file);
+  EXPECT_EQ(results.size(), job.rows) << "every row ends, once (read_results fails a second line)";
+  EXPECT_EQ(count_status(results, "unknown"), 0u);
+  EXPECT_EQ(count_status(results, "invalid"), job.invalid_rows.size());
+  EXPECT_EQ(count_status(results, "failed"), job.refused_rows.size());
+  EXPECT_EQ(count_status(results, "ok"), job.rows - job.invalid_rows.size() - job.refused_rows.size());
+  for (auto row : job.invalid_rows) EXPECT_EQ(results.at(row).error, "email: not an email address: no @");
+  for (auto row : job.refused_rows)
+    EXPECT_NE(results.at(row).error.find("partner_user_id must be 1 to 255 characters"), std::string::npos)
+        << results.at(row).error;
+  for (const auto& audience : audiences) {
+    const MemberSet actual = members_of(sim, audience);
+    EXPECT_EQ(actual.size(), job.expected.at(audience).size()) << audience;
+    EXPECT_TRUE(actual == job.expected.at(audience)) << "audience " << audience << " differs from the file";
+  }
+  EXPECT_EQ(violations(sim), 0u) << sim.stats_json();
+}
+
 TEST(MembersE2e, HundredThousandRowsAddsThenRemovesUnderResetsAndLostRepliesEndAsTheFileSays) {
   SimOptions sim_options;
   sim_options.reset_rate = 0.05;
@@ -176,27 +198,11 @@ TEST(MembersE2e, HundredThousandRowsAddsThenRemovesUnderResetsAndLostRepliesEndA
                             sim_environment(where), std::nullopt, std::nullopt});
   EXPECT_EQ(run.exit_code, 1) << run.err;  // the invalid and refused rows
 
-  const auto results = read_results(dir.file("members.results.csv"));
-  EXPECT_EQ(results.size(), job.rows) << "every row ends, once (read_results fails a second line)";
-  EXPECT_EQ(count_status(results, "unknown"), 0u);
-  EXPECT_EQ(count_status(results, "invalid"), job.invalid_rows.size());
-  EXPECT_EQ(count_status(results, "failed"), job.refused_rows.size());
-  EXPECT_EQ(count_status(results, "ok"), job.rows - job.invalid_rows.size() - job.refused_rows.size());
-  for (auto row : job.invalid_rows) EXPECT_EQ(results.at(row).error, "email: not an email address: no @");
-  for (auto row : job.refused_rows)
-    EXPECT_NE(results.at(row).error.find("partner_user_id must be 1 to 255 characters"), std::string::npos)
-        << results.at(row).error;
-  EXPECT_EQ(results.at(1).id, audiences[0]);
-
-  for (const auto& audience : audiences) {
-    const MemberSet actual = members_of(sim, audience);
-    EXPECT_EQ(actual.size(), job.expected.at(audience).size()) << audience;
-    EXPECT_TRUE(actual == job.expected.at(audience)) << "audience " << audience << " differs from the file";
-  }
+  expect_ended_as_the_file_says(sim, dir.file("members.results.csv"), job, audiences);
+  EXPECT_EQ(read_results(dir.file("members.results.csv")).at(1).id, audiences[0]);
   EXPECT_EQ(rule_count(sim, "raw_pii_sent"), 0u);
   EXPECT_EQ(rule_count(sim, "members_over_2500"), 0u);
   EXPECT_EQ(rule_count(sim, "members_body_over_limit"), 0u);
-  EXPECT_EQ(violations(sim), 0u) << sim.stats_json();
   // The faults did strike, and were sent through.
   const auto s = stats(sim);
   EXPECT_GT(s.at("requests").as_object().at("fault.reset").as_object().at("0").to_number<std::uint64_t>(), 0u);
@@ -223,26 +229,30 @@ TEST(MembersE2e, KilledWithSigkillAndRunAgainEveryRowEndsOnceAndTheSetsMatch) {
 
   ChildOptions child{{"run", dir.file("members.csv").string(), "--job", "tw.members", "--concurrency", "1"},
                      sim_environment(where), std::nullopt, std::nullopt};
-  std::mt19937 random(3);
-  int kills = 0;
-  for (int i = 0; i < 4; ++i) {
-    child.kill_after = std::chrono::milliseconds(std::uniform_int_distribution<int>(250, 600)(random));
-    const auto result = run_cli(child);
-    kills += result.killed;
-    if (!result.killed) break;
-  }
-  EXPECT_GE(kills, 2) << "the job finished too fast to be killed: make it longer";
-  child.kill_after.reset();
+  kill_at_random_moments(child, 4, std::chrono::milliseconds(250), std::chrono::milliseconds(600), 3);
   const auto last = run_cli(child);
   EXPECT_EQ(last.exit_code, 1) << last.err;
 
-  const auto results = read_results(dir.file("members.results.csv"));
-  EXPECT_EQ(results.size(), job.rows);
-  EXPECT_EQ(count_status(results, "unknown"), 0u);
-  EXPECT_EQ(count_status(results, "ok"), job.rows - job.invalid_rows.size() - job.refused_rows.size());
-  for (const auto& audience : audiences)
-    EXPECT_TRUE(members_of(sim, audience) == job.expected.at(audience)) << "audience " << audience;
-  EXPECT_EQ(violations(sim), 0u) << sim.stats_json();
+  expect_ended_as_the_file_says(sim, dir.file("members.results.csv"), job, audiences);
+}
+
+TEST(MembersE2e, AHeaderWithoutAnIdentifierColumnIsRefusedBeforeAnythingIsSent) {
+  Simulator sim({});
+  ScratchDir dir;
+  write_file(dir.file("members.csv"), "audience_id,operation,Email\nabc1,add,jane@example.com\n");
+  const auto run = run_cli(cli({"run", dir.file("members.csv").string(), "--job", "tw.members"},
+                               sim_environment(sim.start())));
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("no identifier column: tw.members needs at least one of email, handle, twitter_id, "
+                         "device_id, phone_number, partner_user_id (the header has 'Email': did you mean 'email'?)"),
+            std::string::npos)
+      << run.err;
+  EXPECT_EQ(answers(sim), 0u) << "not even a request";
+  EXPECT_FALSE(std::filesystem::exists(dir.file("members.results.csv")));
+  const auto checked = run_cli(cli({"check", dir.file("members.csv").string(), "--job", "tw.members"}, {}));
+  EXPECT_EQ(checked.exit_code, 2);
+  EXPECT_NE(checked.err.find("no identifier column"), std::string::npos) << checked.err;
+  expect_no_raw_identifier(run.err + checked.err + checked.out, "the refusal");
 }
 
 }  // namespace

@@ -19,37 +19,26 @@ std::size_t occurrences(const std::string& text, const std::string& part) {
   return n;
 }
 
-// tinyproxy on a free loopback port, asking for alice's password.
-class Tinyproxy {
- public:
-  explicit Tinyproxy(const ScratchDir& dir) : port_(free_loopback_port()), log_(dir.file("tinyproxy.log")) {
-    write_file(dir.file("tinyproxy.conf"), "Port " + std::to_string(port_) +
-                                               "\nListen 127.0.0.1\nTimeout 30\nMaxClients 100\nLogLevel Info\n"
-                                               "LogFile \"" + log_.string() + "\"\nAllow 127.0.0.1\n"
-                                               "BasicAuth alice " + proxy_password + "\n");
-    process_.emplace(std::vector<std::string>{"/usr/bin/tinyproxy", "-d", "-c", dir.file("tinyproxy.conf").string()},
-                     dir.file("tinyproxy.out"));
+// Every test has tinyproxy running, asking for alice's password; the https
+// ones put the simulator behind it with a certificate made for the test.
+class ProxyE2e : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(proxy.ready()) << read_file(dir.file("tinyproxy.out")); }
+  // Starts the simulator serving https (in tls_sim), its certificate in cert().
+  SimEndpoints start_https_simulator() {
+    SimOptions tls;
+    tls.tls_cert = cert().string();
+    tls.tls_key = dir.file("key.pem").string();
+    make_loopback_certificate(tls.tls_cert, tls.tls_key);
+    tls_sim.emplace(tls);
+    return tls_sim->start();
   }
-  bool ready() { return wait_for_listener(port_, std::chrono::seconds(20)); }
-  std::string url(const std::string& password = proxy_password) const {
-    return "http://alice:" + password + "@127.0.0.1:" + std::to_string(port_);
-  }
-  std::string log() const { return read_file(log_); }
+  std::filesystem::path cert() const { return dir.file("cert.pem"); }
 
- private:
-  std::uint16_t port_;
-  std::filesystem::path log_;
-  std::optional<ServerProcess> process_;
+  ScratchDir dir;
+  Tinyproxy proxy{dir, proxy_password};
+  std::optional<Simulator> tls_sim;
 };
-
-// The simulator serving https with a certificate made for the test, in dir/cert.pem.
-SimOptions https_simulator_options(const ScratchDir& dir) {
-  SimOptions tls;
-  tls.tls_cert = dir.file("cert.pem").string();
-  tls.tls_key = dir.file("key.pem").string();
-  make_loopback_certificate(tls.tls_cert, tls.tls_key);
-  return tls;
-}
 
 // Everything a run wrote: stdout, stderr and the files beside the job.
 std::string everything(const ChildResult& r, const ScratchDir& dir) {
@@ -59,10 +48,7 @@ std::string everything(const ChildResult& r, const ScratchDir& dir) {
   return all;
 }
 
-TEST(ProxyE2e, PlainHttpGoesThroughTheProxyInAbsoluteForm) {
-  ScratchDir dir;
-  Tinyproxy proxy(dir);
-  ASSERT_TRUE(proxy.ready()) << read_file(dir.file("tinyproxy.out"));
+TEST_F(ProxyE2e, PlainHttpGoesThroughTheProxyInAbsoluteForm) {
   Simulator sim({});
   const auto where = sim.start();
   write_file(dir.file("job.csv"), nf_create_rows(10));
@@ -77,38 +63,27 @@ TEST(ProxyE2e, PlainHttpGoesThroughTheProxyInAbsoluteForm) {
   EXPECT_EQ(everything(result, dir).find(proxy_password), std::string::npos);
 }
 
-TEST(ProxyE2e, HttpsIsTunnelledWithConnectAndStaysVerified) {
-  ScratchDir dir;
-  const auto cert = dir.file("cert.pem");
-  const auto tls = https_simulator_options(dir);
+TEST_F(ProxyE2e, HttpsIsTunnelledWithConnectAndStaysVerified) {
+  const auto where = start_https_simulator();
   if (HasFatalFailure()) return;
-  Tinyproxy proxy(dir);
-  ASSERT_TRUE(proxy.ready()) << read_file(dir.file("tinyproxy.out"));
-  Simulator sim(tls);
-  const auto where = sim.start();
   ASSERT_EQ(where.nf_api.rfind("https://", 0), 0u);
   write_file(dir.file("job.csv"), nf_create_rows(10));
-  auto result = run_cli(cli({"run", dir.file("job.csv").string(), "--job", "nf.create", "--ca-file", cert.string(),
+  auto result = run_cli(cli({"run", dir.file("job.csv").string(), "--job", "nf.create", "--ca-file", cert().string(),
                           "--proxy", proxy.url(), "-v"},
                          sim_environment(where)));
   ASSERT_EQ(result.exit_code, 0) << result.err << proxy.log();
-  EXPECT_EQ(store_count(sim, "nf_creates"), 10u);
+  EXPECT_EQ(store_count(*tls_sim, "nf_creates"), 10u);
   EXPECT_GE(occurrences(proxy.log(), "CONNECT 127.0.0.1:" + std::to_string(where.port)), 1u) << proxy.log();
   EXPECT_EQ(everything(result, dir).find(proxy_password), std::string::npos);
 }
 
-TEST(ProxyE2e, AWrongProxyPasswordIsRefusedAndNeverPrinted) {
-  ScratchDir dir;
-  const auto cert = dir.file("cert.pem");
-  const auto tls = https_simulator_options(dir);
+TEST_F(ProxyE2e, AWrongProxyPasswordIsRefusedAndNeverPrinted) {
+  const auto where = start_https_simulator();
   if (HasFatalFailure()) return;
-  Tinyproxy proxy(dir);
-  ASSERT_TRUE(proxy.ready()) << read_file(dir.file("tinyproxy.out"));
-  Simulator sim(tls);
   write_file(dir.file("job.csv"), nf_create_rows(3));
-  auto env = sim_environment(sim.start());
+  auto env = sim_environment(where);
   env["https_proxy"] = proxy.url("wrong-pa55word");
-  auto result = run_cli(cli({"run", dir.file("job.csv").string(), "--job", "nf.create", "--ca-file", cert.string(),
+  auto result = run_cli(cli({"run", dir.file("job.csv").string(), "--job", "nf.create", "--ca-file", cert().string(),
                              "--max-attempts", "2", "-v", "--log-format", "json"},
                             env));
   EXPECT_EQ(result.exit_code, 2) << result.err;
@@ -117,13 +92,10 @@ TEST(ProxyE2e, AWrongProxyPasswordIsRefusedAndNeverPrinted) {
   EXPECT_TRUE(result.err.find("HTTP 407") != std::string::npos || result.err.find("HTTP 401") != std::string::npos)
       << result.err;
   EXPECT_EQ(everything(result, dir).find("wrong-pa55word"), std::string::npos) << result.err;
-  EXPECT_EQ(store_count(sim, "nf_creates"), 0u);
+  EXPECT_EQ(store_count(*tls_sim, "nf_creates"), 0u);
 }
 
-TEST(ProxyE2e, NoProxyHostsAreReachedDirectly) {
-  ScratchDir dir;
-  Tinyproxy proxy(dir);
-  ASSERT_TRUE(proxy.ready()) << read_file(dir.file("tinyproxy.out"));
+TEST_F(ProxyE2e, NoProxyHostsAreReachedDirectly) {
   Simulator sim({});
   write_file(dir.file("job.csv"), nf_create_rows(5));
   auto env = sim_environment(sim.start());
@@ -135,7 +107,7 @@ TEST(ProxyE2e, NoProxyHostsAreReachedDirectly) {
   EXPECT_EQ(occurrences(proxy.log(), "POST "), 0u) << proxy.log();
 }
 
-TEST(ProxyE2e, ABadProxyUrlIsExitTwoWithoutItsPassword) {
+TEST_F(ProxyE2e, ABadProxyUrlIsExitTwoWithoutItsPassword) {
   auto result = run_cli(cli({"run", "job.csv", "--job", "nf.create", "--proxy", "socks5://bob:hunter22@proxy:1080"}, {}));
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("--proxy"), std::string::npos) << result.err;

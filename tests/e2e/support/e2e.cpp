@@ -72,19 +72,21 @@ std::map<std::size_t, ResultLine> read_results(const std::filesystem::path& file
   std::map<std::size_t, ResultLine> results;
   std::istringstream in(read_file(file));
   std::string line;
-  if (!std::getline(in, line) || line != "row,status,http_status,id,attempts,error") {
+  if (!std::getline(in, line) || !line.starts_with("row,status,http_status,id,attempts,error")) {
     ADD_FAILURE() << file << ": bad header '" << line << "'";
     return results;
   }
+  const std::size_t fields = split_csv_line(line).size();
   while (std::getline(in, line)) {
     auto f = split_csv_line(line);
-    if (f.size() != 6) {
+    if (f.size() != fields) {
       ADD_FAILURE() << file << ": bad line '" << line << "'";
       continue;
     }
     const auto row = std::stoul(f[0]);
     ResultLine r{f[1], f[2].empty() ? 0u : static_cast<unsigned>(std::stoul(f[2])), f[3],
-                 f[4].empty() ? 0u : static_cast<unsigned>(std::stoul(f[4])), f[5]};
+                 f[4].empty() ? 0u : static_cast<unsigned>(std::stoul(f[4])), f[5],
+                 std::vector<std::string>(f.begin() + 6, f.end())};
     if (!results.emplace(row, r).second) ADD_FAILURE() << file << ": row " << row << " has two final lines";
   }
   return results;
@@ -158,6 +160,21 @@ void make_loopback_certificate(const std::filesystem::path& cert, const std::fil
                               "-addext subjectAltName=IP:127.0.0.1 -keyout " + key.string() + " -out " +
                               cert.string() + " 2>/dev/null";
   ASSERT_EQ(std::system(command.c_str()), 0) << command;
+}
+
+int kill_at_random_moments(ChildOptions child, int tries, std::chrono::milliseconds shortest,
+                           std::chrono::milliseconds longest, unsigned seed) {
+  std::mt19937 random(seed);
+  std::uniform_int_distribution<std::chrono::milliseconds::rep> moment(shortest.count(), longest.count());
+  int kills = 0;
+  for (int i = 0; i < tries; ++i) {
+    child.kill_after = std::chrono::milliseconds(moment(random));
+    const auto result = run_cli(child);
+    kills += result.killed;
+    if (!result.killed) break;
+  }
+  EXPECT_GE(kills, 2) << "the job finished too fast to be killed: make it longer";
+  return kills;
 }
 
 ChildOptions cli(std::vector<std::string> args, std::map<std::string, std::string> env) {

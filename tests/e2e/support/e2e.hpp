@@ -37,10 +37,12 @@ struct ResultLine {
   std::string id;
   unsigned attempts = 0;
   std::string error;
+  std::vector<std::string> echo;  // the --echo columns' cells, in the header's order
 };
 
 // The results file by row. Fails the current test (ADD_FAILURE) when a row
-// has more than one line or the header is wrong.
+// has more than one line, the header is wrong, or a line has not the
+// header's number of fields (--echo columns follow `error`).
 std::map<std::size_t, ResultLine> read_results(const std::filesystem::path& file);
 std::size_t count_status(const std::map<std::size_t, ResultLine>& results, const std::string& status);
 
@@ -71,6 +73,12 @@ struct ChildOptions {
 };
 // `stdin_text`, when given, is the child's standard input; else it inherits ours.
 ChildResult run_cli(const ChildOptions& options, const std::optional<std::string>& stdin_text = std::nullopt);
+// `child` run again and again, each run killed with SIGKILL at a moment drawn
+// from [shortest, longest] (seeded: the same moments each time), until a run
+// ends by itself or `tries` were made. Returns the SIGKILL count; fails the
+// test when it is under two (the job ended too fast to be killed).
+int kill_at_random_moments(ChildOptions child, int tries, std::chrono::milliseconds shortest,
+                           std::chrono::milliseconds longest, unsigned seed);
 // The CLI with `args` and `env`, neither killed nor stopped.
 ChildOptions cli(std::vector<std::string> args, std::map<std::string, std::string> env);
 // An nf.create job of `rows` rows, every `invalid_every`th invalid (0: none).

@@ -129,4 +129,22 @@ ShellResult run_shell(const std::string& command) {
   return result;
 }
 
+Tinyproxy::Tinyproxy(const ScratchDir& dir, std::string password)
+    : port_(free_loopback_port()), password_(std::move(password)), log_(dir.file("tinyproxy.log")) {
+  write_file(dir.file("tinyproxy.conf"), "Port " + std::to_string(port_) +
+                                             "\nListen 127.0.0.1\nTimeout 30\nMaxClients 100\nLogLevel Info\n"
+                                             "LogFile \"" + log_.string() + "\"\nAllow 127.0.0.1\n"
+                                             "BasicAuth alice " + password_ + "\n");
+  process_.emplace(std::vector<std::string>{"/usr/bin/tinyproxy", "-d", "-c", dir.file("tinyproxy.conf").string()},
+                   dir.file("tinyproxy.out"));
+}
+
+bool Tinyproxy::ready() { return wait_for_listener(port_, std::chrono::seconds(20)); }
+
+std::string Tinyproxy::url(std::optional<std::string> password) const {
+  return "http://alice:" + password.value_or(password_) + "@127.0.0.1:" + std::to_string(port_);
+}
+
+std::string Tinyproxy::log() const { return read_file(log_); }
+
 }  // namespace ab::e2e

@@ -2,6 +2,8 @@
 // that a test starts on a free loopback port and stops at its end.
 #pragma once
 
+#include "e2e/support/e2e.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -26,6 +28,25 @@ class ServerProcess {
 
  private:
   pid_t pid_ = -1;
+};
+
+// Debian's tinyproxy on a free loopback port, its log and output in `dir`,
+// asking user alice for `password`.
+class Tinyproxy {
+ public:
+  Tinyproxy(const ScratchDir& dir, std::string password);
+  // Whether it listens, within 20 s.
+  bool ready();
+  // http://alice:PASSWORD@127.0.0.1:PORT, with `password` (default: the one it asks for).
+  std::string url(std::optional<std::string> password = std::nullopt) const;
+  // Its log: each request it passed on, by method and URL.
+  std::string log() const;
+
+ private:
+  std::uint16_t port_;
+  std::string password_;
+  std::filesystem::path log_;
+  std::optional<ServerProcess> process_;
 };
 
 struct HttpReply {
