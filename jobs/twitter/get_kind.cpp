@@ -85,7 +85,7 @@ class GetKind final : public TwitterKind {
       const ListPage page = co_await fetch_list_page(api, std::move(request));
       attempts += page.answer.attempts;
       status = page.answer.status;
-      if (!page.ok() && credentials_refused(page.answer)) {
+      if (!page.ok() && page.answer.status == 401) {  // a 403 is about an id, not the credentials
         sink.refuse(refused_credentials(context(), page.answer));
         for (const auto& w : wanted)
           if (!w.done) finish(w, row_stopped(attempts, "the credentials were refused"));

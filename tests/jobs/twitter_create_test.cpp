@@ -189,7 +189,8 @@ TEST_F(TwitterCreate, StoppedRunLeavesTheRowWithoutFurtherRequests) {
   api.push(stopped_answer());
   auto sink = run_kind(*kind, api, one_row());
   EXPECT_EQ(api.sent.size(), 1u);
-  EXPECT_EQ(sink.finished.at(1).status, RowStatus::failed);
+  // `stopped`: the recorder writes no line for it, so the next run takes the row up.
+  EXPECT_EQ(sink.finished.at(1).status, RowStatus::stopped);
   EXPECT_EQ(sink.finished.at(1).error, "stopped: interrupted");
 }
 

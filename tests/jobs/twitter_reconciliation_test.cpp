@@ -96,7 +96,7 @@ TEST(Reconciliation, AResumedRowThatMayExistIsLookedUpBeforeAnythingIsSent) {
   r.looked_up(absent());
   const auto send = r.next();
   ASSERT_EQ(send.kind, Step::send);
-  EXPECT_EQ(send.items, (std::vector<std::size_t>{1, 0}));
+  EXPECT_EQ(send.items, (std::vector<std::size_t>{0, 1}));
 }
 
 TEST(Reconciliation, ALookUpThatFailsEndsTheRowUnknownWithWhatToCheck) {
