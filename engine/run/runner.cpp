@@ -58,15 +58,16 @@ unsigned row_workers(unsigned concurrency, const BatchPolicy& batching) {
 
 namespace {
 
-// Intents synced together (JournalWriter::gather_intents): up to
-// --concurrency of them, or what came in 2 ms, so that one fdatasync serves
-// many rows; the intent window (intent_window.hpp) is --concurrency + one
-// group: the rows a kill -9 may leave unknown (bench/README.md, "Tuning history").
+// Intents synced together (JournalWriter::gather_intents): up to half of
+// --concurrency, or what came in 2 ms, so that one fdatasync serves many rows;
+// the intent window (intent_window.hpp) is --concurrency + one group, and the
+// answers waiting for the next commit one group more: 2 x --concurrency, the
+// rows a kill -9 may leave unknown (bench/README.md, "Tuning history").
 constexpr std::chrono::microseconds gather_longest{2000};
 std::size_t intent_group(unsigned workers, unsigned concurrency) {
   concurrency = std::max(1u, concurrency);
   const unsigned waiting = workers > concurrency ? workers - concurrency : 0;
-  return std::max<std::size_t>(1, std::min<std::size_t>(concurrency, waiting / 2));
+  return std::max<std::size_t>(1, std::min<std::size_t>(concurrency / 2, waiting / 2));
 }
 
 Summary cannot_start(std::string error) {

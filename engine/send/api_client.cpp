@@ -159,7 +159,9 @@ boost::asio::awaitable<ApiAnswer> ApiClient::send(ApiRequest request) {
         auto start = [&journal, &request](std::function<void(bool)> done) { journal.intent(request.rows, std::move(done)); };
         const bool synced = co_await await_callback(std::move(start));
         if (!synced) p_.control.stop(journal.error(), true);
-        action = machine.resume(synced ? go_on(Ev::intent_durable) : event(Ev::intent_durable, false));
+        // Told as it happened even when a stop came meanwhile: the machine must
+        // know the intent is on disk to release it (the next step sees the stop).
+        action = machine.resume(event(Ev::intent_durable, synced));
         break;
       }
       case Act::sign: {

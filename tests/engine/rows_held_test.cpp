@@ -72,7 +72,7 @@ TEST(RowsHeld, BigBatchesNeverHoldMoreThanTheBoundWhateverTheFileSize) {
     job << "audience,who\n";
     for (std::size_t i = 0; i < rows; ++i) job << "aud" << i % 3 << ",p" << i << "\n";
   }
-  RunOptions options;
+  RunSettings options;
   options.job_file = dir / "job.csv";
   options.install_signal_handlers = false;
   options.verbosity = -1;
