@@ -113,3 +113,13 @@ wrk_figure() {
     --concurrency "$c" --log "$logs/$scenario-wrk-$run.log" -- \
     env WRK_BODY="$body" WRK_TOKEN="$wrk_token" WRK_UNIQUE_NAMES="${wrk_unique_names:-0}" wrk -t1 -c"$c" -d"${seconds}s" -s "$bench/wrk/request.lua" "$url"
 }
+
+# per_row_counts_setup: the job files of the per-row counts (instructions.sh,
+# syscalls.sh: 1,000 and 5,000 rows of T1's job, whose difference leaves
+# start-up out) in $work, and the bench nginx with its credentials.
+per_row_counts_setup() {
+  "$python" "$bench/gen_job.py" nf.create 5000 >"$work/5000.csv"
+  head -n 1001 "$work/5000.csv" >"$work/1000.csv"
+  start_nginx
+  export NEUROFLASH_CLIENT_ID=bench NEUROFLASH_CLIENT_SECRET=bench
+}

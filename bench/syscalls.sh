@@ -20,10 +20,7 @@ logs=$work
 source "$bench/lib.sh"
 trap 'stop_started; rm -rf "$work"' EXIT
 
-"$python" "$bench/gen_job.py" nf.create 5000 >"$work/5000.csv"
-head -n 1001 "$work/5000.csv" >"$work/1000.csv"
-start_nginx
-export NEUROFLASH_CLIENT_ID=bench NEUROFLASH_CLIENT_SECRET=bench
+per_row_counts_setup
 
 for c in ${CONCURRENCY:-32}; do
   for rows in 1000 5000; do
