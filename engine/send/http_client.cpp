@@ -9,6 +9,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -203,6 +204,10 @@ struct HttpPool::Impl {
     beast::flat_buffer buffer;
     std::string out;  // the request being sent, reused
     std::chrono::steady_clock::time_point idle_since;
+    // When the exchange it carries times out (max while connecting: Beast's
+    // own expiry covers connect and handshake), and whether it did.
+    std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+    bool timed_out = false;
 
     beast::tcp_stream& lowest() { return plain ? *plain : tls->next_layer(); }
 
@@ -222,6 +227,11 @@ struct HttpPool::Impl {
   };
 
   asio::any_io_executor executor;
+  // One timer watches every exchange in flight: Beast's expiry on the stream
+  // starts and cancels a timer for each read and write.
+  asio::steady_timer watchdog{executor};
+  std::chrono::steady_clock::time_point watched_until = std::chrono::steady_clock::time_point::max();
+  std::size_t watched = 0;  // exchanges under way; at none the timer is let go, so a run can end
   // Made at the first https connection: loading the system's CA store takes
   // tens of milliseconds that a run against http:// (the simulator) need not
   // wait for. A --ca-file is loaded at once, so that a bad one stops the start.
@@ -357,9 +367,50 @@ struct HttpPool::Impl {
         co_return nullptr;
       }
     }
+    c->lowest().expires_never();  // exchanges are watched by the pool's one timer
     c->unlink();
     ++opened;
     co_return c;
+  }
+
+  // The exchange on `c` ends by `timeout` from now: its socket is closed then.
+  void watch(Connection& c, std::chrono::milliseconds timeout) {
+    c.deadline = std::chrono::steady_clock::now() + timeout;
+    c.timed_out = false;
+    in_flight.push_back(c);
+    ++watched;
+    if (c.deadline < watched_until) watch_until(c.deadline);
+  }
+
+  void exchange_ended() {
+    if (--watched == 0 && watched_until != std::chrono::steady_clock::time_point::max()) {
+      watched_until = std::chrono::steady_clock::time_point::max();
+      watchdog.cancel();
+    }
+  }
+
+  void watch_until(std::chrono::steady_clock::time_point at) {
+    watched_until = at;
+    watchdog.expires_at(at);
+    // A wait cancelled by a nearer one, or by the pool's end, touches nothing.
+    watchdog.async_wait([this](boost::system::error_code ec) {
+      if (!ec) close_expired();
+    });
+  }
+
+  void close_expired() {
+    watched_until = std::chrono::steady_clock::time_point::max();
+    const auto now = std::chrono::steady_clock::now();
+    auto next = std::chrono::steady_clock::time_point::max();
+    for (auto& c : in_flight) {
+      if (c.deadline <= now) {
+        c.timed_out = true;
+        c.lowest().close();
+      } else {
+        next = std::min(next, c.deadline);
+      }
+    }
+    if (next != std::chrono::steady_clock::time_point::max()) watch_until(next);
   }
 
   // CONNECT host:port through the proxy: afterwards the connection is a
@@ -450,15 +501,16 @@ asio::awaitable<HttpAnswer> HttpPool::send(http::verb method, std::string_view u
     }
   }
   Impl::Connection& c = *connection;
-  c.lowest().expires_after(timeout);
-  impl_->in_flight.push_back(c);
+  impl_->watch(c, timeout);
   // Out of in_flight on every way out (before it is given back: then it may be gone).
   struct Untrack {
+    Impl& impl;
     std::unique_ptr<Impl::Connection>& c;
     ~Untrack() {
       if (c) c->unlink();
+      impl.exchange_ended();
     }
-  } untrack{connection};
+  } untrack{*impl_, connection};
 
   // The request goes out as one buffer built in the connection's own string
   // (no allocation once it has grown): Beast's serializer walks a
@@ -470,7 +522,7 @@ asio::awaitable<HttpAnswer> HttpPool::send(http::verb method, std::string_view u
   if (write_error) {
     // An incomplete request cannot be carried out by the server.
     attempt.failure = AttemptFailure::not_sent;
-    attempt.error = "write to " + target->origin + ": " + write_error.message();
+    attempt.error = "write to " + target->origin + ": " + (c.timed_out ? "timed out" : write_error.message());
     co_return attempt;
   }
 
@@ -485,8 +537,8 @@ asio::awaitable<HttpAnswer> HttpPool::send(http::verb method, std::string_view u
     attempt.headers.clear();
     attempt.body.clear();
     attempt.failure = AttemptFailure::maybe_applied;
-    attempt.error = (read_error == beast::error::timeout ? "timed out waiting for " : "no answer from ") +
-                    target->origin + (read_error == beast::error::timeout ? "" : ": " + read_error.message());
+    attempt.error = (c.timed_out ? "timed out waiting for " : "no answer from ") + target->origin +
+                    (c.timed_out ? "" : ": " + read_error.message());
     co_return attempt;
   }
 

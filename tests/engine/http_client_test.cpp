@@ -4,6 +4,7 @@
 #include "engine/send/http_client.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read_until.hpp>
@@ -17,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace ab {
 namespace {
@@ -337,6 +339,37 @@ TEST(HttpPool, ATimeoutAfterTheRequestMayHaveBeenAppliedAndTheConnectionIsNotReu
   auto next = client.get(server.url());
   EXPECT_EQ(next.failure, AttemptFailure::none) << next.error;
   EXPECT_EQ(server.connections.load(), 2);
+}
+
+// One timer watches every exchange: a short timeout that starts while a long
+// one is already watched must still end first.
+TEST(HttpPool, AShortTimeoutStartedAfterALongOneEndsFirst) {
+  ScriptedServer slow_answer([](tcp::socket& s) {
+    if (!read_request(s)) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    answer(s);
+  });
+  ScriptedServer no_answer([](tcp::socket& s) {
+    if (read_request(s)) std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  });
+  Client client;
+  std::vector<std::string> ended;
+  HttpAnswer long_wait, short_wait;
+  auto send = [&](const std::string& url, std::chrono::milliseconds timeout, HttpAnswer& out,
+                  std::string name) -> asio::awaitable<void> {
+    out = co_await client.pool.send(boost::beast::http::verb::get, url, client.no_headers, "", timeout);
+    ended.push_back(std::move(name));
+  };
+  const auto long_url = slow_answer.url();
+  const auto short_url = no_answer.url();
+  asio::co_spawn(client.io, send(long_url, std::chrono::seconds(5), long_wait, "long"), asio::detached);
+  asio::co_spawn(client.io, send(short_url, std::chrono::milliseconds(100), short_wait, "short"), asio::detached);
+  client.io.run();
+  EXPECT_EQ(ended, (std::vector<std::string>{"short", "long"}));
+  EXPECT_EQ(short_wait.failure, AttemptFailure::maybe_applied);
+  EXPECT_NE(short_wait.error.find("timed out"), std::string::npos) << short_wait.error;
+  EXPECT_EQ(long_wait.failure, AttemptFailure::none) << long_wait.error;
+  EXPECT_EQ(long_wait.status, 200u);
 }
 
 TEST(HttpPool, AnIdleConnectionTheServerClosedIsNotUsedForTheNextRequest) {
