@@ -473,10 +473,12 @@ Summary run_with_kind(JobKind& kind, const RunSettings& options, std::ostream& l
   s.retries = r.metrics.retries();
   s.throttled = r.metrics.throttled();
   s.seconds = r.seconds();
+  // A start cut short by a signal or the deadline is a stop (exit 3), not a refusal.
+  const bool start_refused = !r.start_result.ok && !(r.control.stopping() && !r.control.failed());
   if (r.control.refused()) {
     s.exit_code = 2;
     s.error = r.control.reason();
-  } else if (!r.start_result.ok) {
+  } else if (start_refused) {
     s.exit_code = 2;
     s.error = r.start_result.error;
   } else if (r.control.stopping()) {

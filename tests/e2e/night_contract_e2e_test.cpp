@@ -137,6 +137,30 @@ TEST(NightContractE2e, ASecondSigtermCutsTheGracefulWaitShort) {
   EXPECT_EQ(violations(sim), 0u) << sim.stats_json();
 }
 
+// A stop while the run is still logging in is a stop like any other (exit
+// 3, rows left for the next run), not a job that cannot start (exit 2).
+TEST(NightContractE2e, ASigtermDuringTheLoginIsAStopNotARefusal) {
+  constexpr std::size_t rows = 8;
+  SimOptions sim_options;
+  sim_options.latency = std::chrono::milliseconds(1000);  // the token request is in flight at 300 ms
+  Simulator sim(sim_options);
+  const auto where = sim.start();
+  ScratchDir dir;
+  write_file(dir.file("job.csv"), nf_create_job(rows, "Login"));
+  auto child = nf_run(where, dir.file("job.csv"), rows);
+  child.term_after = std::chrono::milliseconds(300);
+  const auto stopped = run_cli(child);
+  ASSERT_EQ(stopped.exit_code, 3) << stopped.err;
+  EXPECT_NE(stopped.err.find("interrupted"), std::string::npos) << stopped.err;
+  EXPECT_EQ(store_count(sim, "nf_creates"), 0u);
+
+  child.term_after.reset();
+  const auto rerun = run_cli(child);
+  EXPECT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_EQ(count_status(read_results(dir.file("job.results.csv")), "ok"), rows);
+  EXPECT_EQ(store_count(sim, "nf_creates"), rows);
+}
+
 TEST(NightContractE2e, DeadlineThenTheSameCommandEndsEveryRowOkNoneUnknown) {
   SimOptions sim_options;
   sim_options.latency = std::chrono::milliseconds(20);
