@@ -45,6 +45,7 @@ void EchoCells::keep(const CsvRecord& record) {
     cells += ',';
     if (row && at < row->size()) append_csv_field(cells, row->field(at));
   }
+  widest_ = std::max(widest_, cells.size());
   cells_.insert_or_assign(record_row(record), std::move(cells));
 }
 

@@ -44,10 +44,13 @@ class EchoCells {
   void forget(std::size_t row) { cells_.erase(row); }
   // Rows whose cells are held.
   std::size_t held() const { return cells_.size(); }
+  // The longest cells kept so far: what a final line may add to its room.
+  std::size_t widest() const { return widest_; }
 
  private:
   std::vector<std::size_t> positions_;  // each echoed column's in the header
   std::unordered_map<std::size_t, std::string> cells_;
+  std::size_t widest_ = 0;
 };
 
 }  // namespace ab

@@ -57,7 +57,8 @@ std::optional<std::string> hold_fresh_room(const std::filesystem::path& results,
 bool ResultsRoom::before_send(std::size_t rows) {
   if (!error_.empty()) return false;
   const std::size_t waiting = waiting_ ? waiting_() : 0;
-  if (auto error = journal_.hold_room((out_ + waiting + rows) * room_per_row); !error.empty()) {
+  const std::uint64_t per_row = room_per_row + (row_extra_ ? row_extra_() : 0);
+  if (auto error = journal_.hold_room((out_ + waiting + rows) * per_row); !error.empty()) {
     error_ = std::move(error);
     return false;
   }

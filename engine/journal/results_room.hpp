@@ -41,9 +41,11 @@ std::optional<std::string> hold_fresh_room(const std::filesystem::path& results,
 // The gate requests pass (io thread only).
 class ResultsRoom {
  public:
-  // `waiting`: rows answered whose final lines wait elsewhere (--responses).
-  ResultsRoom(JournalWriter& journal, std::function<std::size_t()> waiting)
-      : journal_(journal), waiting_(std::move(waiting)) {}
+  // `waiting`: rows answered whose final lines wait elsewhere (--responses);
+  // `row_extra`: bytes a final line may carry beyond room_per_row (--echo).
+  ResultsRoom(JournalWriter& journal, std::function<std::size_t()> waiting,
+              std::function<std::size_t()> row_extra = {})
+      : journal_(journal), waiting_(std::move(waiting)), row_extra_(std::move(row_extra)) {}
   // A request carrying `rows` may leave: room is held for it and for every
   // row out before it. False: it must not leave (error() says why).
   bool before_send(std::size_t rows);
@@ -55,6 +57,7 @@ class ResultsRoom {
  private:
   JournalWriter& journal_;
   std::function<std::size_t()> waiting_;
+  std::function<std::size_t()> row_extra_;
   std::size_t out_ = 0;
   std::string error_;
 };

@@ -110,7 +110,9 @@ struct Run {
                       static_cast<unsigned>(intent_group(row_workers(o.concurrency), o.concurrency))),
         shared(shared_budgets_for(o, io.get_executor(), control, log)),
         started(std::chrono::steady_clock::now()),
-        room(j, [this] { return static_cast<std::size_t>(recorder.pending_rows()); }),
+        room(
+            j, [this] { return static_cast<std::size_t>(recorder.pending_rows()); },
+            [this] { return echo.widest(); }),
         api(ApiClientParts{pool, budgets, retry, random, control, metrics, &journal, &in_flight, &intent_window,
                            shared.get(), o.timeout,
                            o.deadline ? std::optional<SteadyTime>(started + *o.deadline) : std::nullopt, &room}),

@@ -464,7 +464,10 @@ TEST_F(UntrustedTls, ACertificateForAnotherHostNamesTheHost) {
 
 // ---- 6. a full disk ---------------------------------------------------------------
 
-TEST(FullDisk, EveryAnswerIsKeptARerunOnAFullDiskSendsNothingAndOneWithRoomFinishes) {
+// `rows` tw.create rows of `job` whose results go to a 64 KiB tmpfs: the
+// first run stops with every answer kept, a rerun on the still-full disk
+// sends nothing, and one after the disk grew finishes every row once.
+void fill_the_disk(const std::string& job, std::size_t rows, const std::vector<std::string>& more_args) {
   ScratchDir dir;
   const auto small = dir.file("small");
   fs::create_directories(small);
@@ -480,12 +483,11 @@ TEST(FullDisk, EveryAnswerIsKeptARerunOnAFullDiskSendsNothingAndOneWithRoomFinis
   options.tw_published_budgets = false;
   Simulator sim(options);
   const auto where = sim.start();
-  constexpr std::size_t rows = 3000;
-  write_file(dir.file("job.csv"), tw_create_job(rows));
+  write_file(dir.file("job.csv"), job);
   const auto out = small / "results.csv";
   ChildOptions run;
-  run.args = {"run", dir.file("job.csv").string(), "--job", "tw.create", "--out", out.string(), "--concurrency", "4",
-              "--progress", "lines"};
+  run.args = {"run", dir.file("job.csv").string(), "--job", "tw.create", "--out", out.string(), "--progress", "lines"};
+  run.args.insert(run.args.end(), more_args.begin(), more_args.end());
   run.env = sim_environment(where);
 
   const auto first = run_cli(run);
@@ -525,6 +527,20 @@ TEST(FullDisk, EveryAnswerIsKeptARerunOnAFullDiskSendsNothingAndOneWithRoomFinis
   EXPECT_EQ(count_status(all, "ok"), rows);
   for (const auto& [row, r] : kept) EXPECT_EQ(all.at(row).id, r.id) << "row " << row;
   EXPECT_EQ(store_count(sim, "tw_creates"), rows) << "none created twice";
+}
+
+TEST(FullDisk, EveryAnswerIsKeptARerunOnAFullDiskSendsNothingAndOneWithRoomFinishes) {
+  fill_the_disk(tw_create_job(3000), 3000, {"--concurrency", "4"});
+}
+
+// Echoed cells make a final line longer than the room reckoned for a row
+// (256 bytes): the room held grows with the widest echo read.
+TEST(FullDisk, WideEchoedCellsAreCountedInTheRoomHeld) {
+  constexpr std::size_t rows = 400;
+  std::ostringstream job;
+  job << "name,description\n";
+  for (std::size_t i = 1; i <= rows; ++i) job << "Wide audience " << i << "," << std::string(1500, 'w') << "\n";
+  fill_the_disk(job.str(), rows, {"--echo", "description", "--concurrency", "16"});
 }
 
 }  // namespace
