@@ -1,5 +1,6 @@
 #include "app/cli_options.hpp"
 
+#include "app/budget_store_options.hpp"
 #include "app/operations_options.hpp"
 
 #include "engine/run/duration.hpp"
@@ -101,6 +102,10 @@ po::options_description limit_options() {
       ("progress", po::value<std::string>()->value_name("auto|bar|lines"), "progress display (default auto)")
       ("budget-store", po::value<std::string>()->value_name("URL"),
        "AUDIENCE_BATCH_BUDGET_STORE; redis[s]://[user:password@]host:port[/db]: budgets shared with other runs")
+      ("budget-store-cert", po::value<std::string>()->value_name("FILE"),
+       "AUDIENCE_BATCH_BUDGET_STORE_CERT; rediss://: the client certificate (PEM), with --budget-store-key")
+      ("budget-store-key", po::value<std::string>()->value_name("FILE"),
+       "AUDIENCE_BATCH_BUDGET_STORE_KEY; rediss://: the client certificate's private key (PEM)")
       ("shard", po::value<std::string>()->value_name("K/N"),
        "only rows r with (r-1) mod N = K-1 (K 1-based; auto/N: K = JOB_COMPLETION_INDEX+1)");
   return d;
@@ -390,13 +395,7 @@ RunOptions run_options(const po::variables_map& vm, const Environment& env, bool
   check_rate_names(o.rates, *declared, warnings);
   check_flags_in_effect(vm, *declared, o.use_simulator, warnings);
   read_operations_options(vm, env, o, for_check);
-  if (!for_check) {
-    o.budget_store = pick(vm, "budget-store", env, "AUDIENCE_BATCH_BUDGET_STORE", "");
-    if (!o.budget_store.empty()) {
-      auto url = parse_store_url(o.budget_store);
-      if (auto* error = std::get_if<std::string>(&url)) misuse("--budget-store: " + *error);
-    }
-  }
+  if (!for_check) read_budget_store_options(vm, env, o);
   if (auto v = get<std::string>(vm, "shard")) std::tie(o.shard, o.shards) = shard_flag(*v, env);
   // The simulator serves both APIs with settings of its own.
   if (declared->api->settings_problem && !o.use_simulator)

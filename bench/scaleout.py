@@ -7,8 +7,11 @@ Prints a table and writes bench/results/scaleout.md, and scaleout.png (rows/s
 and budget used against processes) when gnuplot is there.
 
 Figures: rows/s = rows / the time from the server's first answer to its last;
-budget used = the least time the requests could take at 500/1s (full windows
-but the last) / that time; 429s as the simulator counted them.
+budget used = the requests the server let through in its steady windows (every
+one-second window strictly between the first and the last that let one
+through, as the simulator's referee counted them) / 500 per such window;
+makespan use = the least time the requests could take at 500/1s (full windows
+but the last) / the first-to-last time; 429s as the simulator counted them.
 
 usage: bench/scaleout.py [build/audience-batch] [rows]   (rows: 2000)
 """
@@ -80,8 +83,12 @@ def one(processes, store):
     requests = sum(stats["requests"]["nf.create"].values())
     throttled = stats["requests"]["nf.create"].get("429", 0)
     best = ((ROWS + LIMIT - 1) // LIMIT - 1) * WINDOW
+    windows = {int(k): v for k, v in stats.get("windows", {}).get("nf", {}).items()}
+    steady = list(range(min(windows) + 1, max(windows))) if len(windows) >= 3 else []
+    used = sum(windows.get(w, 0) for w in steady) / (LIMIT * len(steady)) if steady else 0
     return {"processes": processes, "store": store, "exit": codes, "requests": requests, "429": throttled,
-            "seconds": round(took, 3), "used": round(best / took, 3) if took else 0,
+            "seconds": round(took, 3), "used": round(used, 3), "makespan_used": round(best / took, 3) if took else 0,
+            "steady": " ".join(str(windows.get(w, 0)) for w in steady),
             "rows_per_s": round(ROWS / took, 1) if took else 0,
             "violations": stats["total_violations"]}
 
@@ -89,12 +96,16 @@ def one(processes, store):
 def main():
     rows = [one(n, s) for s in (True, False) for n in (1, 2, 4)]
     os.makedirs(OUT, exist_ok=True)
+    load = open("/proc/loadavg").read().split()[:3]
     lines = ["# Scale-out of one shared budget (nf.create, 500/1s, %d rows)" % ROWS, "",
-             "| processes | shared store | requests | 429s | first to last answer (s) | rows/s | budget used | exit codes |",
-             "|---|---|---|---|---|---|---|---|"]
+             "Load average at the end (1, 5, 15 min): %s, on %d cores." % (" ".join(load), os.cpu_count()), "",
+             "| processes | shared store | requests | 429s | first to last answer (s) | rows/s | budget used "
+             "(steady windows) | requests in each steady window | makespan use | exit codes |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r['processes']} | {'yes' if r['store'] else 'no'} | {r['requests']} | {r['429']} | "
-                     f"{r['seconds']} | {r['rows_per_s']} | {r['used']:.0%} | {r['exit']} |")
+                     f"{r['seconds']} | {r['rows_per_s']} | {r['used']:.1%} | {r['steady']} | "
+                     f"{r['makespan_used']:.0%} | {r['exit']} |")
     text = "\n".join(lines) + "\n"
     print(text)
     with open(os.path.join(OUT, "scaleout.md"), "w") as f:

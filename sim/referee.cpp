@@ -54,6 +54,13 @@ void Referee::request_ended() {
   if (in_flight_ > 0) --in_flight_;
 }
 
+void Referee::admitted(std::string_view budget, std::int64_t reset_epoch) {
+  std::lock_guard lock(mutex_);
+  auto it = windows_.find(budget);
+  if (it == windows_.end()) it = windows_.emplace(std::string(budget), std::map<std::int64_t, std::uint64_t>{}).first;
+  ++it->second[reset_epoch];
+}
+
 boost::json::object Referee::stats() const {
   std::lock_guard lock(mutex_);
   boost::json::object requests;
@@ -74,8 +81,15 @@ boost::json::object Referee::stats() const {
   }
   boost::json::object spans;
   for (const auto& [endpoint, span] : spans_) spans[endpoint] = {{"first", span.first}, {"last", span.last}};
+  boost::json::object windows;
+  for (const auto& [budget, by_reset] : windows_) {
+    boost::json::object counts;
+    for (const auto& [reset, n] : by_reset) counts[std::to_string(reset)] = n;
+    windows[budget] = std::move(counts);
+  }
   return {{"requests", std::move(requests)},
           {"span", std::move(spans)},
+          {"windows", std::move(windows)},
           {"violations", std::move(violations)},
           {"total_requests", total_requests},
           {"total_violations", total_violations},
@@ -86,6 +100,7 @@ void Referee::reset() {
   std::lock_guard lock(mutex_);
   requests_.clear();
   spans_.clear();
+  windows_.clear();
   violations_.clear();
   max_in_flight_ = in_flight_;
 }

@@ -45,8 +45,12 @@ class Referee {
   // written or its connection dropped: the client's --concurrency as seen here.
   void request_began();
   void request_ended();
+  // A request the server's rate window `budget` let through, in its window
+  // that ends at `reset_epoch`: tests read how full each window was.
+  void admitted(std::string_view budget, std::int64_t reset_epoch);
   // {"requests": {endpoint: {status: n}}, "violations": {rule: n}, "total_requests": n,
-  //  "total_violations": n, "max_in_flight": n, "span": {endpoint: {"first": s, "last": s}}}
+  //  "total_violations": n, "max_in_flight": n, "span": {endpoint: {"first": s, "last": s}},
+  //  "windows": {budget: {reset epoch second: requests let through}}}
   // (span: epoch seconds of the first and the last answer counted, for makespans)
   boost::json::object stats() const;
   void reset();
@@ -60,6 +64,7 @@ class Referee {
     double last = 0;
   };
   std::map<std::string, Span, std::less<>> spans_;
+  std::map<std::string, std::map<std::int64_t, std::uint64_t>, std::less<>> windows_;
   std::uint64_t in_flight_ = 0;
   std::uint64_t max_in_flight_ = 0;
 };

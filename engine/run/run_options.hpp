@@ -84,6 +84,8 @@ struct RunSettings {
   bool log_json = false;                  // --log-format json: one JSON object a line on the log
   ProxyOptions proxy;
   std::string budget_store;               // redis://...: budgets shared with other runs (docs/several-machines.md)
+  std::string budget_store_cert;          // rediss://: the client certificate and its key (PEM files)
+  std::string budget_store_key;
   unsigned shard = 0;                     // --shard K/N: K, 1-based; 0: every row
   unsigned shards = 0;                    // --shard K/N: N
 };

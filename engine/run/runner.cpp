@@ -90,6 +90,8 @@ std::unique_ptr<SharedBudgets> shared_budgets_for(const RunSettings& o, const as
   config.accounts = {{"nf", o.job.nf.client_id}, {"tw", o.job.tw.account}};
   config.timeout = o.timeout;
   config.ca_file = o.ca_file;  // rediss:// is verified as https is
+  config.client_cert = o.budget_store_cert;
+  config.client_key = o.budget_store_key;
   return std::make_unique<SharedBudgets>(executor, std::move(config), control, log);
 }
 

@@ -223,6 +223,7 @@ boost::asio::awaitable<ApiAnswer> ApiClient::send(ApiRequest request) {
           answered.exhausted = feedback.exhausted();
           answered.standing = feedback.standing(answered.now, wall_now);
           if (p_.shared && answered.answer.server_named) p_.shared->park(request.budgets, *answered.answer.server_named);
+          if (p_.shared && answered.standing) p_.shared->on_standing(request.budgets, *answered.standing);
         } else {
           p_.metrics.connection_failed();
         }

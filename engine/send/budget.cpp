@@ -15,24 +15,6 @@ constexpr auto answer_poll = std::chrono::milliseconds(5);
 
 }  // namespace
 
-SlidingWindowLog::SlidingWindowLog(std::uint64_t limit, Millis window) : limit_(limit), window_(window) {
-  if (limit_ == 0) throw std::invalid_argument("a rate limit must allow at least one request");
-  if (window_ <= Millis::zero()) throw std::invalid_argument("a rate window must be longer than 0");
-}
-
-SteadyTime SlidingWindowLog::next_allowed(SteadyTime now) const {
-  if (sends_.size() < limit_) return now;
-  // Windows are half-open, [t, t + window): with `limit` sends logged, one
-  // more fits once the oldest of them has left every window the new one is in.
-  return std::max(now, sends_.front() + window_);
-}
-
-void SlidingWindowLog::record(SteadyTime sent_at) {
-  // Normally in order; an earlier time still lands where it belongs.
-  sends_.insert(std::upper_bound(sends_.begin(), sends_.end(), sent_at), sent_at);
-  while (sends_.size() > limit_) sends_.pop_front();
-}
-
 Budget::Budget(std::string name, std::optional<RateSpec> fixed, AdaptivePacing pacing)
     : name_(std::move(name)), pacing_(pacing) {
   if (fixed) fixed_.emplace(fixed->limit, fixed->window);
@@ -97,6 +79,9 @@ void Budget::on_standing(const RateStanding& standing) {
   // Requests still out may or may not be in the server's count: assume not.
   server_remaining_ = standing.remaining - static_cast<std::int64_t>(in_flight_);
   server_reset_ = standing.reset;
+  // A window of our --rate's size: the --rate follows where it ends.
+  if (fixed_ && standing.limit && *standing.limit == static_cast<std::int64_t>(fixed_->limit()))
+    fixed_->on_reset(standing.reset);
 }
 
 void Budget::follow_learned_window() {

@@ -1,6 +1,7 @@
-// Client-side request budgets. A fixed budget of N per window never lets more
-// than N sends through in ANY window of that length (a sliding log, not a
-// token bucket). Server feedback parks a budget until the time it names; a
+// Client-side request budgets. A fixed budget of N per window (--rate) is a
+// RateCount (rate_count.hpp): never N in any window of that length, or, once
+// the server has published its window's reset, N per the server's window,
+// counted afresh from that reset. Server feedback parks a budget until the time it names; a
 // budget with no published numbers is paced adaptively (cut on 429, grown back
 // slowly). A budget whose server publishes its numbers (x-rate-limit-remaining
 // and -reset) never has more requests out than the server said remain: until
@@ -17,6 +18,7 @@
 
 #include "engine/run/run_options.hpp"
 #include "engine/run/clock.hpp"
+#include "engine/send/rate_count.hpp"
 #include "engine/send/rate_headers.hpp"
 #include "engine/send/window_learner.hpp"
 
@@ -42,22 +44,6 @@ struct AdaptivePacing {
   std::uint64_t successes_per_step = 1;
   double shrink = 0.8;
   std::chrono::nanoseconds floor = std::chrono::microseconds(50);
-};
-
-class SlidingWindowLog {
- public:
-  // Throws std::invalid_argument when limit is 0 or the window is not positive.
-  SlidingWindowLog(std::uint64_t limit, Millis window);
-  // The earliest time >= now at which one more send keeps every window <= limit.
-  SteadyTime next_allowed(SteadyTime now) const;
-  void record(SteadyTime sent_at);
-  std::uint64_t limit() const { return limit_; }
-  Millis window() const { return window_; }
-
- private:
-  std::uint64_t limit_;
-  Millis window_;
-  std::deque<SteadyTime> sends_;  // at most `limit_` entries
 };
 
 class Budget {
@@ -89,7 +75,7 @@ class Budget {
 
  private:
   std::string name_;
-  std::optional<SlidingWindowLog> fixed_;
+  std::optional<RateCount> fixed_;
   std::optional<SteadyTime> parked_until_;
   AdaptivePacing pacing_;
   // Adaptive pacing: minimum gap between sends; zero until the first 429.

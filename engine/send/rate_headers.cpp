@@ -136,7 +136,8 @@ std::optional<RateStanding> RateFeedback::standing(SteadyTime steady_now, System
     if (!family->remaining || !family->reset_epoch) continue;
     if (tightest && tightest->remaining <= *family->remaining) continue;
     const auto reset_ms = std::min(*family->reset_epoch, max_epoch_seconds) * 1000;
-    tightest = RateStanding{*family->remaining, steady_now + wait_until_epoch_ms(reset_ms, wall_now)};
+    tightest = RateStanding{*family->remaining, steady_now + wait_until_epoch_ms(reset_ms, wall_now), family->limit,
+                            std::min(*family->reset_epoch, max_epoch_seconds)};
   }
   return tightest;
 }

@@ -34,8 +34,14 @@ struct RateFamily {
 // Where a rate-limited family stands: how many more requests it allows
 // before its reset. Of several families, the tighter.
 struct RateStanding {
+  RateStanding() = default;
+  RateStanding(std::int64_t remaining_, SteadyTime reset_, std::optional<std::int64_t> limit_ = std::nullopt,
+               std::int64_t reset_epoch_ = 0)
+      : remaining(remaining_), reset(reset_), limit(limit_), reset_epoch(reset_epoch_) {}
   std::int64_t remaining = 0;
   SteadyTime reset{};
+  std::optional<std::int64_t> limit;  // the window's size, when published
+  std::int64_t reset_epoch = 0;       // `reset` as the server said it (epoch seconds)
 };
 
 struct RateFeedback {

@@ -17,6 +17,7 @@
 #include <hiredis/hiredis.h>
 
 #include <array>
+#include <stdexcept>
 #include <deque>
 
 namespace ab {
@@ -219,6 +220,21 @@ asio::awaitable<std::string> RespConnection::connect(std::string host, std::uint
             (tls_.ca_file.empty() ? std::string("the system's store") : tls_.ca_file) + "): " + e.what();
     }
     if (!why.empty()) co_return why;
+    if (!tls_.client_cert.empty()) {
+      try {
+        context_->use_certificate_chain_file(tls_.client_cert);
+        context_->use_private_key_file(tls_.client_key, asio::ssl::context::pem);
+        if (SSL_CTX_check_private_key(context_->native_handle()) != 1)
+          throw std::runtime_error("the key is not the certificate's");
+      } catch (const std::exception& e) {
+        why = "TLS: cannot load the client certificate " + tls_.client_cert + " with its key " + tls_.client_key +
+              ": " + e.what();
+      }
+      if (!why.empty()) {
+        context_.reset();
+        co_return why;
+      }
+    }
   }
   auto link = std::make_shared<Link>(executor_, tls_.enabled ? context_ : nullptr);
   asio::steady_timer limit(executor_, timeout);

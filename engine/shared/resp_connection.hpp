@@ -40,7 +40,9 @@ struct RedisValue {
 
 struct RespTls {
   bool enabled = false;
-  std::string ca_file;  // empty: the system's CA store
+  std::string ca_file;      // empty: the system's CA store
+  std::string client_cert;  // with client_key: shown to a server that asks (tls-auth-clients yes)
+  std::string client_key;
 };
 
 class RespConnection {

@@ -8,55 +8,90 @@
 
 namespace ab::scripts {
 
-// A sliding log per budget (a sorted set of send times, at most `limit`
-// inside any window), chosen over GCRA because a GCRA/token bucket of N per
-// window lets up to 2N through in one window at the wrong moment, and the
-// servers count fixed windows of N. Takes up to ARGV[1] sends of every budget
-// at once, or none: replies {granted, wait_us}; granted 0 with wait_us the
-// time until the first send fits (a park, the hold after a restart, or the
-// oldest send leaving its window). Each send is kept for its window plus a
-// margin (ARGV[3]) that covers the way from Redis to the API's server.
-// KEYS: hold, then per budget its log and its park. ARGV: wanted, member
-// prefix, margin_us, then per budget: limit (0: no fixed rate, parks only),
-// window_us.
+// Per budget, the rules of RateCount (engine/send/rate_count.hpp) over a log
+// kept here: a sorted set of the newest `limit` send times, and the server's
+// window (a hash: the reset the count starts from, and the latest reset any
+// process heard published). A send may go while the log holds fewer than
+// `limit` in the last window plus the margin (a sliding log: safe against
+// any alignment), or fewer than `limit` since the last published reset that
+// has passed, less the guard band (the server's own window: a new window's
+// budget is there at once). Not GCRA or a token bucket: N per window in a
+// bucket lets up to 2N through in one of the server's fixed windows.
+// Takes up to ARGV[1] sends of every budget at once, or none: replies
+// {granted, wait_us}; granted 0 with wait_us the time until the first send
+// fits (a park, the hold after a restart, a send leaving the log's window,
+// or the next published reset).
+// KEYS: hold, then per budget its log, its park and its window. ARGV:
+// wanted, member prefix, margin_us (also the guard band), then per budget:
+// limit (0: no fixed rate, parks only), window_us, the latest reset this
+// process heard published for a window of that limit (epoch us, 0: none).
 inline constexpr const char* take = R"lua(
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local wanted = tonumber(ARGV[1])
 local margin = tonumber(ARGV[3])
-local budgets = (#KEYS - 1) / 2
+local budgets = (#KEYS - 1) / 3
 local wait = redis.call('PTTL', KEYS[1])
 for i = 1, budgets do
-  local p = redis.call('PTTL', KEYS[2 * i + 1])
+  local p = redis.call('PTTL', KEYS[3 * i])
   if p > wait then wait = p end
 end
 if wait > 0 then return {0, wait * 1000} end
 local grant = wanted
 local until_free = 0
 for i = 1, budgets do
-  local limit = tonumber(ARGV[2 + 2 * i])
+  local limit = tonumber(ARGV[1 + 3 * i])
   if limit > 0 then
-    local log = KEYS[2 * i]
-    local span = tonumber(ARGV[3 + 2 * i]) + margin
-    redis.call('ZREMRANGEBYSCORE', log, '-inf', now - span)
-    local used = redis.call('ZCARD', log)
-    if used >= limit then
-      local oldest = redis.call('ZRANGE', log, used - limit, used - limit, 'WITHSCORES')
+    local log = KEYS[3 * i - 1]
+    local win = KEYS[3 * i + 1]
+    local window = tonumber(ARGV[2 + 3 * i])
+    local heard = tonumber(ARGV[3 + 3 * i])
+    local span = window + margin
+    local state = redis.call('HMGET', win, 'anchor', 'next')
+    local anchor = tonumber(state[1]) or 0
+    local nxt = tonumber(state[2]) or 0
+    if heard > nxt + margin then
+      if nxt > 0 and (anchor == 0 or nxt >= anchor + window - margin) then anchor = nxt end
+      nxt = heard
+    elseif heard > nxt then
+      nxt = heard
+    end
+    if nxt > 0 and now >= nxt + margin and (anchor == 0 or nxt >= anchor + window - margin) then anchor = nxt end
+    if nxt > 0 then
+      redis.call('HSET', win, 'anchor', anchor, 'next', nxt)
+      redis.call('PEXPIRE', win, math.ceil(2 * span / 1000) + 1000)
+    end
+    local keep_from = now - span
+    if anchor > 0 and anchor - margin < keep_from then keep_from = anchor - margin end
+    redis.call('ZREMRANGEBYSCORE', log, '-inf', keep_from - 1)
+    redis.call('ZREMRANGEBYRANK', log, 0, -limit - 1)
+    local sliding = redis.call('ZCOUNT', log, now - span, '+inf')
+    local room = limit - sliding
+    if anchor > 0 then
+      local fixed = limit - redis.call('ZCOUNT', log, anchor - margin, '+inf')
+      if fixed > room then room = fixed end
+    end
+    if room <= 0 then
+      local oldest = redis.call('ZRANGEBYSCORE', log, now - span, '+inf', 'WITHSCORES', 'LIMIT', sliding - limit, 1)
       local free_in = tonumber(oldest[2]) + span - now
+      if nxt > anchor and (anchor == 0 or nxt >= anchor + window - margin) and nxt + margin - now < free_in then
+        free_in = nxt + margin - now
+      end
       if free_in > until_free then until_free = free_in end
       grant = 0
-    elseif limit - used < grant then
-      grant = limit - used
+    elseif room < grant then
+      grant = room
     end
   end
 end
 if grant == 0 then return {0, math.max(1, math.ceil(until_free))} end
 for i = 1, budgets do
-  local limit = tonumber(ARGV[2 + 2 * i])
+  local limit = tonumber(ARGV[1 + 3 * i])
   if limit > 0 then
-    local log = KEYS[2 * i]
+    local log = KEYS[3 * i - 1]
     for j = 1, grant do redis.call('ZADD', log, now, ARGV[2] .. ':' .. j) end
-    redis.call('PEXPIRE', log, math.ceil((tonumber(ARGV[3 + 2 * i]) + margin) / 1000) + 1000)
+    redis.call('ZREMRANGEBYRANK', log, 0, -limit - 1)
+    redis.call('PEXPIRE', log, math.ceil((tonumber(ARGV[2 + 3 * i]) + margin) / 1000) + 1000)
   end
 end
 return {grant, 0}

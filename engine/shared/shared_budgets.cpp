@@ -1,6 +1,7 @@
 #include "engine/shared/shared_budgets.hpp"
 
 #include "engine/shared/shared_budget_scripts.hpp"
+#include "engine/send/rate_count.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -40,9 +41,7 @@ long long as_integer(const RedisValue& v) {
 
 }  // namespace
 
-std::chrono::microseconds send_margin(Millis window) {
-  return std::min<std::chrono::microseconds>(std::chrono::milliseconds(20), window / 50);
-}
+std::chrono::microseconds send_margin(Millis window) { return window_guard(window); }
 
 void SharedBudgets::forget_old_sends(BudgetState& s, SteadyTime now) {
   while (!s.sent.empty() && (now - s.sent.front() >= s.window + send_margin(s.window) || s.sent.size() > s.limit))
@@ -67,9 +66,12 @@ struct SharedBudgets::Ticket {
 
 // Requests that wait for the same budgets: one pump asks for all of them.
 struct SharedBudgets::Line {
+  explicit Line(const asio::any_io_executor& ex) : nap(ex) {}
   std::vector<std::string> names;
   std::deque<std::shared_ptr<Ticket>> waiting;
   bool pumping = false;
+  bool news = false;       // a reset was heard since the last take: ask again now
+  asio::steady_timer nap;  // the pump's wait between takes
 };
 
 SharedBudgets::SharedBudgets(asio::any_io_executor executor, SharedBudgetsConfig config, RunControl& control,
@@ -78,7 +80,7 @@ SharedBudgets::SharedBudgets(asio::any_io_executor executor, SharedBudgetsConfig
       config_(std::move(config)),
       control_(control),
       log_(log),
-      connection_(executor, RespTls{config_.url.tls, config_.ca_file}),
+      connection_(executor, RespTls{config_.url.tls, config_.ca_file, config_.client_cert, config_.client_key}),
       outage_(OutagePolicy{Millis(50), Millis(1000), config_.timeout}),
       random_(std::random_device{}()),
       keeper_timer_(executor) {
@@ -101,7 +103,7 @@ std::shared_ptr<SharedBudgets::Line> SharedBudgets::line(const std::vector<std::
   for (const auto& n : names) key.append(n).push_back('\n');
   auto& slot = lines_[key];
   if (!slot) {
-    slot = std::make_shared<Line>();
+    slot = std::make_shared<Line>(executor_);
     slot->names = names;
   }
   return slot;
@@ -202,6 +204,16 @@ asio::awaitable<bool> SharedBudgets::wait_until(SteadyTime until) {
   }
 }
 
+asio::awaitable<bool> SharedBudgets::wait_for_news(Line& line, SteadyTime until) {
+  for (;;) {
+    if (closed_ || control_.stopping()) co_return false;
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= until || line.news) co_return true;
+    line.nap.expires_at(std::min(until, now + std::chrono::milliseconds(100)));
+    co_await line.nap.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+}
+
 asio::awaitable<void> SharedBudgets::keeper() {
   while (!closed_) {
     auto now = std::chrono::steady_clock::now();
@@ -269,10 +281,11 @@ asio::awaitable<SharedBudgets::Grant> SharedBudgets::take(std::vector<std::strin
 asio::awaitable<void> SharedBudgets::pump(std::shared_ptr<Line> line) {
   std::vector<BudgetState*> states;
   for (const auto& n : line->names) states.push_back(&state(n));
-  std::vector<std::string> base{"EVALSHA", "", std::to_string(1 + 2 * states.size()), "audience-batch:hold"};
+  std::vector<std::string> base{"EVALSHA", "", std::to_string(1 + 3 * states.size()), "audience-batch:hold"};
   for (auto* s : states) {
     base.push_back(s->key + ":log");
     base.push_back(s->key + ":park");
+    base.push_back(s->key + ":window");
   }
   const auto wanted_at = base.size();
   base.push_back("");  // wanted
@@ -281,9 +294,11 @@ asio::awaitable<void> SharedBudgets::pump(std::shared_ptr<Line> line) {
   for (auto* s : states)
     if (s->limit) shortest = std::min(shortest, s->window);
   base.push_back(std::to_string(shortest == Millis::max() ? 0 : send_margin(shortest).count()));
+  const auto heard_at = base.size() + 2;  // then every third
   for (auto* s : states) {
     base.push_back(std::to_string(s->limit));
     base.push_back(std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(s->window).count()));
+    base.push_back("0");
   }
 
   for (;;) {
@@ -301,6 +316,8 @@ asio::awaitable<void> SharedBudgets::pump(std::shared_ptr<Line> line) {
     args[wanted_at] = std::to_string(wanted);
     const auto prefix = process_id_ + ":" + std::to_string(++counter_);
     args[wanted_at + 1] = prefix;
+    for (std::size_t i = 0; i < states.size(); ++i) args[heard_at + 3 * i] = std::to_string(states[i]->heard_reset_us);
+    line->news = false;
     ++takes_;
     auto reply = co_await connection_.call(std::move(args));
     if (reply.lost) continue;  // maybe taken, maybe not: a slot lost is a slot unused, never one too many
@@ -335,7 +352,8 @@ asio::awaitable<void> SharedBudgets::pump(std::shared_ptr<Line> line) {
       t->member = member;
       t->wake.cancel();
     }
-    if (granted == 0 && !co_await wait_until(now + std::chrono::microseconds(std::max(wait_us, 100LL)))) break;
+    if (granted == 0 && !co_await wait_for_news(*line, now + std::chrono::microseconds(std::max(wait_us, 100LL))))
+      break;
   }
   line->pumping = false;
   for (auto& t : line->waiting) {
@@ -364,6 +382,29 @@ void SharedBudgets::park(std::span<const std::string> names, SteadyTime until) {
     keys.push_back(s.key + ":park");
   }
   send_park(keys, std::chrono::ceil<Millis>(until - now));
+}
+
+void SharedBudgets::on_standing(std::span<const std::string> names, const RateStanding& standing) {
+  if (!standing.limit || standing.reset_epoch <= 0) return;
+  const std::int64_t reset_us = standing.reset_epoch * 1'000'000;
+  bool heard = false;
+  for (const auto& n : names) {
+    auto& s = state(n);
+    if (s.limit == 0 || static_cast<std::int64_t>(s.limit) != *standing.limit || reset_us <= s.heard_reset_us) continue;
+    s.heard_reset_us = reset_us;
+    heard = true;
+  }
+  if (!heard) return;
+  // Pumps waiting for one of these budgets ask again: the window may open sooner than the log said.
+  for (auto& [key, l] : lines_) {
+    if (!l->pumping) continue;
+    for (const auto& n : names)
+      if (std::find(l->names.begin(), l->names.end(), n) != l->names.end()) {
+        l->news = true;
+        l->nap.cancel();
+        break;
+      }
+  }
 }
 
 void SharedBudgets::send_park(const std::vector<std::string>& keys, Millis ms) {

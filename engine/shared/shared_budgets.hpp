@@ -1,6 +1,7 @@
 // The run's budgets shared through Redis (--budget-store): every process that
-// points at the same store and account takes its sends from the same sliding
-// logs (scripts in shared_budget_scripts.hpp), and a time one process's
+// points at the same store and account takes its sends from the same counts
+// (the rules of rate_count.hpp, run by the scripts of
+// shared_budget_scripts.hpp), and a time one process's
 // server named parks the budget for all of them. The in-memory Budgets still
 // apply on top: the server's own numbers (remaining, reset, the adaptive
 // pace) rule each process whatever the store says, which is what keeps a
@@ -20,6 +21,7 @@
 
 #include "engine/run/run_options.hpp"
 #include "engine/run/clock.hpp"
+#include "engine/send/rate_headers.hpp"
 #include "engine/shared/resp_connection.hpp"
 #include "engine/run/run_control.hpp"
 #include "engine/shared/store_outage.hpp"
@@ -42,6 +44,7 @@ namespace ab {
 struct SharedBudgetsConfig {
   StoreUrl url;
   std::string ca_file;                          // rediss://: verify Redis against these CAs (--ca-file), else the system's
+  std::string client_cert, client_key;          // rediss://: the client certificate and its key (PEM), both or none
   std::vector<RateSpec> rates;                  // the run's fixed budgets (--rate and the kind's defaults)
   std::map<std::string, std::string> accounts;  // api ("nf", "tw") -> account id
   Millis timeout{30'000};                       // connect attempts; absence before the run stops
@@ -51,7 +54,8 @@ struct SharedBudgetsConfig {
 // Each send is kept this much longer than its window: the way from Redis's
 // clock to the API's server (scheduling, the loop, the network) varies by
 // milliseconds, and a send that arrives late must not share a server window
-// with the send that took its place. A fiftieth of the window, at most 20 ms.
+// with the send that took its place. A fiftieth of the window, at most 20 ms:
+// the guard band of rate_count.hpp.
 std::chrono::microseconds send_margin(Millis window);
 
 // The key prefix of one budget ("audience-batch:budget:tw:18ce54:tw.total_count").
@@ -77,6 +81,9 @@ class SharedBudgets {
   void give_back(std::span<const std::string> names, const std::string& member);
   // Every process waits for these budgets until `until` (the server named it).
   void park(std::span<const std::string> names, SteadyTime until);
+  // An answer published where the server's window stands: a budget of the
+  // same limit counts from that reset once it has passed (rate_count.hpp).
+  void on_standing(std::span<const std::string> names, const RateStanding& standing);
   // The run is over: the connection closes, the reconnecting ends.
   void close();
   std::uint64_t takes() const { return takes_; }  // EVALSHA round trips, for the figures
@@ -92,6 +99,7 @@ class SharedBudgets {
     Millis window{0};
     std::deque<SteadyTime> sent;  // this process's grants still inside the window (put back after a restart)
     std::optional<SteadyTime> parked_until;
+    std::int64_t heard_reset_us = 0;  // the latest reset published for a window of `limit` (epoch us)
   };
 
   BudgetState& state(const std::string& name);
@@ -102,6 +110,7 @@ class SharedBudgets {
   boost::asio::awaitable<std::string> connect_and_join();
   boost::asio::awaitable<bool> nap(SteadyTime until);         // the keeper's: ends at close()
   boost::asio::awaitable<bool> wait_until(SteadyTime until);  // the pumps': ends at close() or a stop
+  boost::asio::awaitable<bool> wait_for_news(Line& line, SteadyTime until);  // ... or a reset heard
   void send_park(const std::vector<std::string>& keys, Millis ms);
 
   boost::asio::any_io_executor executor_;

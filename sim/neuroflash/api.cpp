@@ -103,6 +103,7 @@ class NeuroflashApi final : public ApiHandler {
     if (window_) {
       if (window_->before_named_reset(exchange.now)) exchange.referee.violation(rule::request_before_reset);
       pace = window_->take(exchange.now);
+      if (pace->allowed) exchange.referee.admitted("nf", pace->reset_epoch);
     }
     Response answer = pace && !pace->allowed
                           ? json_answer(request, http::status::too_many_requests,

@@ -42,6 +42,7 @@ Answer list_audiences(const Call& call, const Store& store, RateWindow& total_co
   if (query.with_total_count) {
     window = take_counting_early(total_count_window, call.now, call.referee);
     if (!window->allowed) return over_total_count_budget(call, *window);
+    call.referee.admitted("tw.total_count", window->reset_epoch);
   }
   const auto page = run_list_query(query, store);
   if (!page) return error_answer(call, 400, {code::invalid_parameter, "cursor names no page of this list", "cursor"});

@@ -49,6 +49,38 @@ TEST(CliSharedOptions, TlsIsAcceptedAndMalformedStoresAreRefused) {
   EXPECT_EQ(secret.find("hunter2"), std::string::npos) << "no secret in a message";
 }
 
+TEST(CliSharedOptions, AClientCertificateComesWithItsKeyForRedissOnly) {
+  const std::string readable = "/proc/self/cmdline";  // any file this process can read
+  const std::vector<std::string> tls{"run", "j.csv", "--job", "nf.create", "--budget-store", "rediss://r:6380"};
+  auto with = [&](std::vector<std::string> more, std::vector<std::string> base) {
+    base.insert(base.end(), more.begin(), more.end());
+    return base;
+  };
+  const auto both = parse(with({"--budget-store-cert", readable, "--budget-store-key", readable}, tls));
+  EXPECT_EQ(run_options(both).budget_store_cert, readable);
+  EXPECT_EQ(run_options(both).budget_store_key, readable);
+  const auto env = parse(tls, {{"AUDIENCE_BATCH_BUDGET_STORE_CERT", readable},
+                               {"AUDIENCE_BATCH_BUDGET_STORE_KEY", readable}});
+  EXPECT_EQ(run_options(env).budget_store_cert, readable);
+  EXPECT_NE(usage_error(parse(with({"--budget-store-cert", readable}, tls))).find("go together"), std::string::npos);
+  EXPECT_NE(usage_error(parse(tls, {{"AUDIENCE_BATCH_BUDGET_STORE_KEY", readable}})).find("go together"),
+            std::string::npos);
+  EXPECT_NE(usage_error(parse(with({"--budget-store-cert", "/nonexistent/c.pem", "--budget-store-key", readable}, tls)))
+                .find("--budget-store-cert: cannot read /nonexistent/c.pem"),
+            std::string::npos);
+  EXPECT_NE(usage_error(parse(with({"--budget-store-cert", readable, "--budget-store-key", "/nonexistent/k.pem"}, tls)))
+                .find("--budget-store-key: cannot read /nonexistent/k.pem"),
+            std::string::npos);
+  EXPECT_NE(usage_error(parse({"run", "j.csv", "--job", "nf.create", "--budget-store", "redis://r:6379",
+                               "--budget-store-cert", readable, "--budget-store-key", readable}))
+                .find("needs rediss://"),
+            std::string::npos);
+  EXPECT_NE(usage_error(parse({"run", "j.csv", "--job", "nf.create", "--budget-store-cert", readable,
+                               "--budget-store-key", readable}))
+                .find("no --budget-store"),
+            std::string::npos);
+}
+
 TEST(CliSharedOptions, ShardIsOneBasedAndAutoTakesTheCompletionIndex) {
   const auto& given = run_options(parse({"run", "j.csv", "--job", "nf.create", "--shard", "2/4"}));
   EXPECT_EQ(given.shard, 2u);

@@ -87,6 +87,33 @@ double optimum(std::size_t requests, std::size_t limit, double window_s) {
   return static_cast<double>((requests + limit - 1) / limit - 1) * window_s;
 }
 
+// How full the server's windows were over the steady part of a run: every
+// window of `window_s` seconds strictly between the first and the last one
+// that let a request through (those two are cut by the start and the end),
+// empty ones included, as the referee counted them. Nothing here depends on
+// how fast the machine is, only on whether each window's budget was sent.
+struct SteadyUse {
+  double used = 0;       // requests let through / (limit x windows)
+  std::size_t windows = 0;
+  std::string counts;    // each window's count, for the failure message
+};
+
+SteadyUse steady_use(const std::map<std::int64_t, std::uint64_t>& by_reset, std::uint64_t limit,
+                     std::int64_t window_s) {
+  SteadyUse use;
+  if (by_reset.size() < 3) return use;
+  std::uint64_t sent = 0;
+  for (auto reset = by_reset.begin()->first + window_s; reset < by_reset.rbegin()->first; reset += window_s) {
+    const auto it = by_reset.find(reset);
+    const std::uint64_t n = it == by_reset.end() ? 0 : it->second;
+    sent += n;
+    ++use.windows;
+    use.counts += (use.counts.empty() ? "" : " ") + std::to_string(n);
+  }
+  if (use.windows) use.used = static_cast<double>(sent) / static_cast<double>(limit * use.windows);
+  return use;
+}
+
 ChildOptions child(const Simulator& sim, const SimEndpoints& where, std::vector<std::string> args) {
   (void)sim;
   args.insert(args.end(), {"--progress", "lines"});
@@ -121,8 +148,10 @@ TEST(SharedBudgetE2e, FourCountRunsShareTheTotalCountBudgetWithoutA429) {
   EXPECT_LE(took, best * 1.05) << "within 5 % of the optimum";
 }
 
-TEST(SharedBudgetE2e, FourCreateRunsUseTheSharedRateAndNeverGoOver) {
-  test::RedisServer redis;
+// `processes` runs of nf.create, `rows` each, at --rate nf=500/1s against a
+// server budget of 500/1s (sharing `store` when given): never over, and at
+// least 95 % of each steady window used, as the referee counted them.
+void create_runs_fill_the_servers_windows(int processes, std::size_t rows, const std::string& store) {
   SimOptions limited;
   limited.nf_rate_limit = 500;
   limited.nf_rate_window = 1s;
@@ -130,25 +159,37 @@ TEST(SharedBudgetE2e, FourCreateRunsUseTheSharedRateAndNeverGoOver) {
   const auto where = sim.start();
   ScratchDir dir;
   std::vector<ChildOptions> children;
-  for (int p = 1; p <= 4; ++p) {
+  for (int p = 1; p <= processes; ++p) {
     const auto job = dir.file("create" + std::to_string(p) + ".csv");
-    write_file(job, create_job(500, "Process " + std::to_string(p)));
-    children.push_back(child(sim, where, {"run", job.string(), "--job", "nf.create", "--rate", "nf=500/1s",
-                                          "--budget-store", redis.url()}));
+    write_file(job, create_job(rows, "Process " + std::to_string(p)));
+    std::vector<std::string> args{"run", job.string(), "--job", "nf.create", "--rate", "nf=500/1s"};
+    if (!store.empty()) args.insert(args.end(), {"--budget-store", store});
+    children.push_back(child(sim, where, std::move(args)));
   }
   const auto runs = run_together(children);
-  for (int p = 1; p <= 4; ++p) {
+  for (int p = 1; p <= processes; ++p) {
     EXPECT_EQ(runs[p - 1].exit_code, 0) << runs[p - 1].err;
-    EXPECT_EQ(count_status(read_results(dir.file("create" + std::to_string(p) + ".results.csv")), "ok"), 500u);
+    EXPECT_EQ(count_status(read_results(dir.file("create" + std::to_string(p) + ".results.csv")), "ok"), rows);
   }
   EXPECT_EQ(answers(sim, 429), 0u) << sim.stats_json();
   EXPECT_EQ(violations(sim), 0u) << sim.stats_json();
-  EXPECT_EQ(store_count(sim, "nf_creates"), 2000u);
-  const double took = makespan(sim, "nf.create"), best = optimum(2000, 500, 1);
-  std::cerr << "four nf.create runs, 2000 rows, 500/1s: first to last answer " << took << " s, optimum " << best
-            << " s, budget used " << best / took << "\n";
-  // Not asserted: measured 0.74 on a loaded machine (issue 16 asks for 0.95;
-  // see the branch's report). The referee's counts above are the guarantee.
+  EXPECT_EQ(store_count(sim, "nf_creates"), rows * processes);
+  const auto counts = window_counts(sim, "nf");
+  for (const auto& [reset, n] : counts) EXPECT_LE(n, 500u) << "the window ending at " << reset;
+  const auto use = steady_use(counts, 500, 1);
+  std::cerr << processes << " nf.create run(s), " << rows * processes << " rows, 500/1s: " << use.windows
+            << " steady windows held " << use.counts << ": " << use.used * 100 << " % of the budget used\n";
+  EXPECT_GE(use.windows, 3u) << "the run is too short to have a steady part";
+  EXPECT_GE(use.used, 0.95) << "steady windows: " << use.counts;
+}
+
+TEST(SharedBudgetE2e, OneCreateRunUsesTheServersWindowsAndNeverGoesOver) {
+  create_runs_fill_the_servers_windows(1, 3000, "");
+}
+
+TEST(SharedBudgetE2e, FourCreateRunsUseTheSharedRateAndNeverGoOver) {
+  test::RedisServer redis;
+  create_runs_fill_the_servers_windows(4, 750, redis.url());
 }
 
 TEST(SharedBudgetE2e, RedisKilledAndRestartedMidRunLosesAndDuplicatesNothing) {
@@ -292,6 +333,49 @@ TEST(SharedBudgetE2e, ARedisCertificateThatDoesNotVerifyEndsTheRunBeforeAnyReque
             std::string::npos)
       << run.err;
   EXPECT_EQ(answers(sim), 0u) << "nothing sent, not even the token request";
+}
+
+// rediss:// to a Redis that asks every client for a certificate
+// (tls-auth-clients yes) and trusts only the one made here.
+TEST(SharedBudgetE2e, RedissWithAClientCertificateSharesTheBudgetAndWithoutOneEndsBeforeAnyRequest) {
+  ScratchDir dir;
+  const auto cert = dir.file("redis.crt"), key = dir.file("redis.key");
+  const auto client_cert = dir.file("client.crt"), client_key = dir.file("client.key");
+  make_loopback_certificate(cert, key);
+  make_loopback_certificate(client_cert, client_key);
+  test::RedisServer redis(cert, key, client_cert);
+  SimOptions limited;
+  limited.nf_rate_limit = 100;
+  limited.nf_rate_window = 1s;
+  Simulator sim(limited);
+  const auto where = sim.start();
+
+  write_file(dir.file("none.csv"), create_job(5, "No certificate"));
+  const auto refused = run_cli(child(sim, where, {"run", dir.file("none.csv").string(), "--job", "nf.create",
+                                                  "--ca-file", cert.string(), "--budget-store", redis.url()}));
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_NE(refused.err.find("budget store " + redis.url() + ": "), std::string::npos) << refused.err;
+  EXPECT_EQ(answers(sim), 0u) << "nothing sent, not even the token request";
+
+  std::vector<ChildOptions> children;
+  for (int p = 1; p <= 2; ++p) {
+    const auto job = dir.file("mtls" + std::to_string(p) + ".csv");
+    write_file(job, create_job(60, "Mtls " + std::to_string(p)));
+    children.push_back(child(sim, where, {"run", job.string(), "--job", "nf.create", "--rate", "nf=100/1s",
+                                          "--ca-file", cert.string(), "--budget-store", redis.url()}));
+  }
+  children[0].args.insert(children[0].args.end(), {"--budget-store-cert", client_cert.string(),
+                                                   "--budget-store-key", client_key.string()});
+  children[1].env["AUDIENCE_BATCH_BUDGET_STORE_CERT"] = client_cert.string();  // or from the environment
+  children[1].env["AUDIENCE_BATCH_BUDGET_STORE_KEY"] = client_key.string();
+  const auto runs = run_together(children);
+  for (int p = 1; p <= 2; ++p) {
+    EXPECT_EQ(runs[p - 1].exit_code, 0) << runs[p - 1].err;
+    EXPECT_EQ(count_status(read_results(dir.file("mtls" + std::to_string(p) + ".results.csv")), "ok"), 60u);
+  }
+  EXPECT_EQ(store_count(sim, "nf_creates"), 120u);
+  EXPECT_EQ(answers(sim, 429), 0u) << sim.stats_json();
+  EXPECT_EQ(violations(sim), 0u) << sim.stats_json();
 }
 
 TEST(SharedBudgetE2e, FourShardsTakeEveryRowExactlyOnceAndReportMergesThem) {

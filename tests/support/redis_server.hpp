@@ -2,7 +2,8 @@
 // port, with no persistence, and stopped by it. A missing or failing
 // redis-server throws (the test fails, it is not skipped): the budget-store
 // tests mean nothing without the real thing. With a certificate and its key
-// it listens for TLS only (rediss://), clients unauthenticated.
+// it listens for TLS only (rediss://), clients unauthenticated unless a
+// client CA is given too.
 #pragma once
 
 #include <arpa/inet.h>
@@ -26,8 +27,9 @@ namespace ab::test {
 class RedisServer {
  public:
   RedisServer() : RedisServer({}, {}) {}
-  RedisServer(std::filesystem::path tls_cert, std::filesystem::path tls_key)
-      : tls_cert_(std::move(tls_cert)), tls_key_(std::move(tls_key)) {
+  // `client_ca`: clients must show a certificate these CAs signed (tls-auth-clients yes).
+  RedisServer(std::filesystem::path tls_cert, std::filesystem::path tls_key, std::filesystem::path client_ca = {})
+      : tls_cert_(std::move(tls_cert)), tls_key_(std::move(tls_key)), client_ca_(std::move(client_ca)) {
     for (int attempt = 0; attempt < 5 && pid_ <= 0; ++attempt) {
       port_ = free_port();
       if (!launch()) stop(SIGKILL);
@@ -56,7 +58,7 @@ class RedisServer {
  private:
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
-  std::filesystem::path tls_cert_, tls_key_;
+  std::filesystem::path tls_cert_, tls_key_, client_ca_;
 
   static std::uint16_t free_port() {
     const int s = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -91,8 +93,9 @@ class RedisServer {
     if (!tls_cert_.empty()) {
       args[2] = "0";  // no plain port: a client that got through spoke TLS
       args.insert(args.end(), {"--tls-port", std::to_string(port_), "--tls-cert-file", tls_cert_.string(),
-                               "--tls-key-file", tls_key_.string(), "--tls-ca-cert-file", tls_cert_.string(),
-                               "--tls-auth-clients", "no"});
+                               "--tls-key-file", tls_key_.string(), "--tls-ca-cert-file",
+                               (client_ca_.empty() ? tls_cert_ : client_ca_).string(), "--tls-auth-clients",
+                               client_ca_.empty() ? "no" : "yes"});
     }
     pid_ = ::fork();
     if (pid_ == 0) {

@@ -124,6 +124,16 @@ std::uint64_t answers(const Simulator& sim, unsigned status) {
   return n;
 }
 
+std::map<std::int64_t, std::uint64_t> window_counts(const Simulator& sim, const char* budget) {
+  std::map<std::int64_t, std::uint64_t> counts;
+  const auto s = stats(sim);
+  const auto* windows = s.at("windows").as_object().if_contains(budget);
+  if (!windows) return counts;
+  for (const auto& [reset, n] : windows->as_object())
+    counts[std::stoll(std::string(reset))] = n.to_number<std::uint64_t>();
+  return counts;
+}
+
 RunOptions options_for(const SimEndpoints& sim, const std::filesystem::path& job, const std::string& kind) {
   RunOptions o;
   o.job_file = job;

@@ -52,6 +52,9 @@ std::uint64_t violations(const Simulator& sim);
 std::uint64_t store_count(const Simulator& sim, const char* key);  // stats["store"][key]
 // Requests the simulator answered with `status`, all endpoints together (0: every status).
 std::uint64_t answers(const Simulator& sim, unsigned status = 0);
+// The requests the server's rate window `budget` ("nf", "tw.total_count") let
+// through, by the epoch second its window ended (the referee's "windows").
+std::map<std::int64_t, std::uint64_t> window_counts(const Simulator& sim, const char* budget);
 
 // Options for run_job pointed at `sim`, quiet, with the results beside the job.
 RunOptions options_for(const SimEndpoints& sim, const std::filesystem::path& job, const std::string& kind);
