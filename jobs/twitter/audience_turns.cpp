@@ -1,12 +1,13 @@
 #include "jobs/twitter/audience_turns.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace ab::tw {
 
-AudienceTurns::Ticket AudienceTurns::enter(const std::string& audience, unsigned operations) {
+AudienceTurns::Ticket AudienceTurns::enter(const std::string& audience, unsigned operations, std::string params) {
   const Ticket ticket = next_++;
-  queues_[audience].push_back({ticket, operations});
+  queues_[audience].push_back({ticket, operations, std::move(params)});
   audience_of_.emplace(ticket, audience);
   return ticket;
 }
@@ -18,7 +19,9 @@ bool AudienceTurns::may_go(Ticket ticket) const {
   const auto self = std::find_if(queue.begin(), queue.end(), [&](const Entry& e) { return e.ticket == ticket; });
   const bool single = self->operations == kAdds || self->operations == kRemoves;
   return std::all_of(queue.begin(), self,
-                     [&](const Entry& earlier) { return single && earlier.operations == self->operations; });
+                     [&](const Entry& earlier) {
+                       return single && earlier.operations == self->operations && earlier.params == self->params;
+                     });
 }
 
 void AudienceTurns::leave(Ticket ticket) {

@@ -26,8 +26,11 @@ std::optional<std::string> member_header_problem(std::span<const std::string> he
 
 // A valid row's Task: `body` one operation item, e.g.
 //   {"operation_type":"Update","params":{"effective_at":"…","users":[{"email":["<sha256>"]}]}}
+// which a request merges with its neighbours of the same operation and
+// params into one operation of many users (member_requests.hpp);
 // batch_key the audience (one audience per request), batch_bytes the item
-// and its comma; no params (a task is held per row of a 2,500-row batch, so
+// and its comma, the most the row can add to a body (as an operation of its
+// own), so a batch within BatchPolicy::max_bytes always fits one request; no params (a task is held per row of a 2,500-row batch, so
 // it carries nothing more than it sends). A row is invalid when its audience id, operation, a
 // timestamp or any identifier is, or when it has no identifier at all.
 Validation member_task(const Row& row);

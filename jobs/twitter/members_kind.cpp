@@ -1,7 +1,8 @@
 // tw.members: rows add people to or remove them from tailored audiences
 // (API.md §B8), hashed (member_identifiers.hpp). The engine gathers one
 // audience's rows into batches of at most 2,500 users and 5,000,000 bytes;
-// each row is one operation item, so that operation_errors name rows. Adds
+// a request groups consecutive rows of the same operation and params into
+// one operation carrying their users (member_requests.hpp). Adds
 // and removes are idempotent: a lost answer or a success_count that is not
 // the total is simply sent again, and no row ever ends `unknown`.
 #include "jobs/twitter/audience_turns.hpp"
@@ -16,9 +17,13 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <optional>
+#include <span>
+#include <utility>
+#include <vector>
 
 namespace ab::tw {
 
@@ -40,7 +45,16 @@ class MembersKind final : public TwitterKind {
   Validation validate(const Row& row) const override { return member_task(row); }
 
   boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
-    // The engine gives one audience a call; the API's path holds one regardless.
+    // The engine gives one audience a call (the batch key): taken as it is,
+    // without moving 2,500 tasks.
+    const bool one_audience = std::all_of(tasks.begin(), tasks.end(),
+                                          [&](const Task& t) { return t.batch_key == tasks.front().batch_key; });
+    if (one_audience && !tasks.empty()) {
+      const std::string audience = tasks.front().batch_key;
+      co_await run_audience(audience, std::move(tasks), api, sink);
+      co_return;
+    }
+    // The API's path holds one audience regardless.
     std::map<std::string, std::vector<Task>> by_audience;
     std::vector<std::string> order;
     for (auto& task : tasks) {
@@ -72,84 +86,92 @@ class MembersKind final : public TwitterKind {
     }
   }
 
+  // What the turn of a request set is: the operations it carries, and the
+  // one head (operation and params) all its rows share, "" when they differ.
+  static std::pair<unsigned, std::string_view> turn_of(const std::vector<Task>& tasks) {
+    unsigned operations = 0;
+    std::string_view head = member_item_parts(tasks.front().body).head;
+    for (const auto& task : tasks) {
+      operations |= removes(task) ? AudienceTurns::kRemoves : AudienceTurns::kAdds;
+      if (member_item_parts(task.body).head != head) head = {};
+    }
+    // Adds with different params (effective_at, expires_at) may not overtake each other either.
+    if (head.empty()) operations = AudienceTurns::kAdds | AudienceTurns::kRemoves;
+    return {operations, head};
+  }
+
+  // Sends the audience's rows in their order: each request takes the first
+  // rows left, and the rows it must send again stay first, so no row ever
+  // overtakes an earlier one of the same person.
   boost::asio::awaitable<void> run_audience(const std::string& audience, std::vector<Task> tasks, Api& api,
                                             RowSink& sink) {
-    unsigned operations = 0;
-    for (const auto& task : tasks)
-      operations |= removes(task) ? AudienceTurns::kRemoves : AudienceTurns::kAdds;
-    Turn turn{*this, turns_.enter(audience, operations)};
+    const auto kind_of_turn = turn_of(tasks);
+    Turn turn{*this, turns_.enter(audience, kind_of_turn.first, std::string(kind_of_turn.second))};
     co_await wait_turn(turn.ticket);
 
     std::vector<unsigned> attempts(tasks.size(), 0);
+    std::vector<bool> alone(tasks.size(), false);
     std::vector<std::size_t> pending(tasks.size());
     for (std::size_t i = 0; i < tasks.size(); ++i) pending[i] = i;
     unsigned short_answers = 0;
+    std::vector<MemberItem> items;
     while (!pending.empty()) {
-      std::vector<std::size_t> again;
-      std::vector<std::size_t> bytes;
-      for (auto i : pending) bytes.push_back(tasks[i].body.size());
-      const auto plan = plan_member_requests(bytes, kMaxMembersPerRequest, kMaxMembersBodyBytes);
-      for (std::size_t r = 0; r < plan.size(); ++r) {
-        const auto& request = plan[r];
-        std::vector<std::size_t> items;
-        for (auto k : request) items.push_back(pending[k]);
-        const auto answer = co_await send(audience, tasks, items, api);
-        const auto verdict = read_members_answer(answer, items.size());
-        for (auto i : items) attempts[i] += answer.attempts;
-        using Kind = MembersVerdict::Kind;
-        switch (verdict.kind) {
-          case Kind::stopped: {
-            // This request's rows, the round's later ones and those to send
-            // again stay for the next run.
-            const auto stop = [&](std::size_t i) { sink.finish(tasks[i].row, row_stopped(attempts[i], answer.error)); };
-            for (auto i : items) stop(i);
-            for (auto i : again) stop(i);
-            for (std::size_t later = r + 1; later < plan.size(); ++later)
-              for (auto k : plan[later]) stop(pending[k]);
-            co_return;
+      items.clear();
+      for (auto i : pending) items.push_back({tasks[i].body, alone[i]});
+      const auto plan = plan_members_request(items, kMaxMembersPerRequest, kMaxMembersBodyBytes);
+      const std::span<const std::size_t> sent(pending.data(), plan.items);
+      const auto answer = co_await send(audience, tasks, sent, members_request_body(items, plan), api);
+      const auto verdict = read_members_answer(answer, plan.operation_users);
+      for (auto i : sent) attempts[i] += answer.attempts;
+      std::vector<std::size_t> kept;  // the sent rows to send again
+      using Kind = MembersVerdict::Kind;
+      switch (verdict.kind) {
+        case Kind::stopped:
+          // The rows not ended stay for the next run.
+          for (auto i : pending) sink.finish(tasks[i].row, row_stopped(attempts[i], answer.error));
+          co_return;
+        case Kind::applied:
+          for (auto i : sent) sink.finish(tasks[i].row, row_ok(answer.status, audience, attempts[i]));
+          break;
+        case Kind::failed:
+          for (auto i : sent) sink.finish(tasks[i].row, row_failed(answer.status, verdict.error, attempts[i]));
+          break;
+        case Kind::refused:
+          for (std::size_t k = 0; k < sent.size(); ++k) {
+            const auto i = sent[k];
+            if (!verdict.item_errors[k].empty()) {
+              sink.finish(tasks[i].row, row_failed(answer.status, verdict.item_errors[k], attempts[i]));
+              continue;
+            }
+            alone[i] = alone[i] || verdict.alone[k];
+            kept.push_back(i);
           }
-          case Kind::applied:
-            for (auto i : items) sink.finish(tasks[i].row, row_ok(answer.status, audience, attempts[i]));
-            break;
-          case Kind::failed:
-            for (auto i : items) sink.finish(tasks[i].row, row_failed(answer.status, verdict.error, attempts[i]));
-            break;
-          case Kind::refused:
-            for (std::size_t k = 0; k < items.size(); ++k) {
-              if (verdict.item_errors[k].empty())
-                again.push_back(items[k]);
-              else
-                sink.finish(tasks[items[k]].row, row_failed(answer.status, verdict.item_errors[k], attempts[items[k]]));
-            }
-            break;
-          case Kind::resend:
-            if (++short_answers > kMaxShortAnswers) {
-              for (auto i : items)
-                sink.finish(tasks[i].row, row_failed(answer.status, verdict.error + " (sent " +
-                                                                         std::to_string(short_answers) + " times)",
-                                                     attempts[i]));
-            } else {
-              again.insert(again.end(), items.begin(), items.end());
-            }
-            break;
-        }
+          break;
+        case Kind::resend:
+          if (++short_answers > kMaxShortAnswers) {
+            for (auto i : sent)
+              sink.finish(tasks[i].row, row_failed(answer.status, verdict.error + " (sent " +
+                                                                       std::to_string(short_answers) + " times)",
+                                                   attempts[i]));
+          } else {
+            kept.assign(sent.begin(), sent.end());
+          }
+          break;
       }
-      pending = std::move(again);
+      kept.insert(kept.end(), pending.begin() + static_cast<std::ptrdiff_t>(plan.items), pending.end());
+      pending = std::move(kept);
     }
   }
 
   boost::asio::awaitable<ApiAnswer> send(const std::string& audience, const std::vector<Task>& tasks,
-                                           const std::vector<std::size_t>& items, Api& api) {
-    std::vector<std::string_view> bodies;
+                                         std::span<const std::size_t> sent, std::string body, Api& api) {
     std::vector<std::size_t> rows;
-    for (auto i : items) {
-      bodies.push_back(tasks[i].body);
-      rows.push_back(tasks[i].row);
-    }
+    rows.reserve(sent.size());
+    for (auto i : sent) rows.push_back(tasks[i].row);
     ApiRequest request =
         context().request(boost::beast::http::verb::post, context().paths.audience_users(audience), std::move(rows));
     request.budgets.push_back(kMembersBudget);
-    request.body = members_body(bodies);
+    request.body = std::move(body);
     request.content_type = "application/json";
     request.replay_safe = true;  // adding or removing twice is doing it once (API.md §B8)
     co_return co_await api.send(std::move(request));

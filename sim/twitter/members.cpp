@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
+#include <utility>
 
 namespace ab::sim::tw {
 
@@ -57,73 +59,82 @@ XError invalid(std::string message, std::string parameter) {
   return {code::invalid_parameter, std::move(message), std::move(parameter)};
 }
 
+// An operation's error, and the user it is about (its place in the
+// operation's users), if it is about one.
+struct ItemError {
+  XError error;
+  std::optional<std::size_t> user;
+};
+
 // One user object's errors (appended); counts raw_pii_sent per unhashed value.
-void check_user(const boost::json::value& user, const Call& call, const MembersRules& rules,
-                std::vector<XError>& errors) {
+void check_user(const boost::json::value& user, std::size_t place, const Call& call, const MembersRules& rules,
+                std::vector<ItemError>& out) {
+  const auto error = [&](XError e) { out.push_back({std::move(e), place}); };
   const auto* object = user.if_object();
   if (!object || object->empty()) {
-    errors.push_back(invalid("each user must be an object of identifier types", "users"));
+    error(invalid("each user must be an object of identifier types", "users"));
     return;
   }
   for (const auto& [key, values] : *object) {
     const std::string type(key);
     if (!is_hashed_type(type) && type != kPartnerUserId) {
-      errors.push_back(invalid("unknown identifier type " + type, "users"));
+      error(invalid("unknown identifier type " + type, "users"));
       continue;
     }
     const auto* list = values.if_array();
     if (!list || list->empty()) {
-      errors.push_back(invalid(type + " must be a non-empty array of strings", type));
+      error(invalid(type + " must be a non-empty array of strings", type));
       continue;
     }
     for (const auto& value : *list) {
       if (!value.is_string()) {
-        errors.push_back(invalid(type + " values must be strings", type));
+        error(invalid(type + " values must be strings", type));
       } else if (type == kPartnerUserId) {
         if (value.get_string().empty() || value.get_string().size() > rules.max_partner_user_id)
-          errors.push_back(invalid("partner_user_id must be 1 to " + std::to_string(rules.max_partner_user_id) +
-                                       " characters",
-                                   type));
+          error(invalid("partner_user_id must be 1 to " + std::to_string(rules.max_partner_user_id) + " characters",
+                        type));
       } else if (!is_lower_hex_sha256(value.get_string())) {
         call.referee.violation(rule::raw_pii_sent);
-        errors.push_back(invalid(type + " values must be SHA-256 hashes in lower-case hex", type));
+        error(invalid(type + " values must be SHA-256 hashes in lower-case hex", type));
       }
     }
   }
 }
 
-// An item's errors; `op` filled when it has none.
-std::vector<XError> check_item(const boost::json::value& item, const Call& call, const MembersRules& rules,
-                               Operation& op) {
-  std::vector<XError> errors;
+// An operation's errors; `op` filled when it has none.
+std::vector<ItemError> check_item(const boost::json::value& item, const Call& call, const MembersRules& rules,
+                                  Operation& op) {
+  std::vector<ItemError> errors;
   const auto* object = item.if_object();
   const auto* type = object ? object->if_contains("operation_type") : nullptr;
   const auto* params = object ? object->if_contains("params") : nullptr;
   if (!type || !type->is_string() || (type->get_string() != "Update" && type->get_string() != "Delete"))
-    errors.push_back(invalid("operation_type must be Update or Delete", "operation_type"));
+    errors.push_back({invalid("operation_type must be Update or Delete", "operation_type"), {}});
   else
     op.add = type->get_string() == "Update";
   if (!params || !params->is_object()) {
-    errors.push_back({code::missing_parameter, "params is required", "params"});
+    errors.push_back({{code::missing_parameter, "params is required", "params"}, {}});
     return errors;
   }
   const auto& p = params->get_object();
   for (std::string_view time : {"effective_at", "expires_at"})
     if (const auto* t = p.if_contains(time); t && (!t->is_string() || !is_iso8601(t->get_string())))
-      errors.push_back(invalid(std::string(time) + " must be an ISO 8601 time", std::string(time)));
+      errors.push_back({invalid(std::string(time) + " must be an ISO 8601 time", std::string(time)), {}});
   const auto* users = p.if_contains("users");
   if (!users || !users->is_array() || users->get_array().empty()) {
-    errors.push_back({code::missing_parameter, "users must be a non-empty array", "users"});
+    errors.push_back({{code::missing_parameter, "users must be a non-empty array", "users"}, {}});
     return errors;
   }
   op.users = &users->get_array();
-  for (const auto& user : *op.users) check_user(user, call, rules, errors);
+  for (std::size_t u = 0; u < op.users->size(); ++u) check_user((*op.users)[u], u, call, rules, errors);
   return errors;
 }
 
-void apply(const std::string& audience, const Operation& op, MemberSets& members) {
-  for (const auto& user : *op.users)
-    for (const auto& [key, values] : user.get_object())
+// Applies the operation's first `users` users; returns how many it applied.
+std::size_t apply(const std::string& audience, const Operation& op, std::size_t users, MemberSets& members) {
+  users = std::min(users, op.users->size());
+  for (std::size_t u = 0; u < users; ++u)
+    for (const auto& [key, values] : (*op.users)[u].get_object())
       for (const auto& value : values.get_array()) {
         const std::string type(key), text(value.get_string());
         if (op.add)
@@ -131,6 +142,7 @@ void apply(const std::string& audience, const Operation& op, MemberSets& members
         else
           members.remove(audience, type, text);
       }
+  return users;
 }
 
 Answer with_window(Answer answer, const WindowDecision& window) {
@@ -228,8 +240,9 @@ Answer audience_users(const Call& call, Store& store, MemberSets& members, RateW
   for (std::size_t i = 0; i < items.size(); ++i) {
     boost::json::array shown;
     for (const auto& error : check_item(items[i], call, rules, operations[i])) {
-      boost::json::object e = error_json(error);
+      boost::json::object e = error_json(error.error);
       e["index"] = i;
+      if (error.user) e["user_index"] = *error.user;
       shown.emplace_back(std::move(e));
     }
     refused = refused || !shown.empty();
@@ -240,15 +253,14 @@ Answer audience_users(const Call& call, Store& store, MemberSets& members, RateW
     return with_window(Answer{400, {{"operation_errors", std::move(operation_errors)}, {"request", std::move(request)}}, {}},
                        turn);
 
-  // The counts are of users, the records sent.
-  std::size_t applied = items.size();
+  // The counts are of users, the records sent; a short answer applies the
+  // first users only, in the request's order.
+  std::size_t applied = users;
   if (rules.short_answer_rate > 0 && std::uniform_real_distribution<double>(0, 1)(rng) < rules.short_answer_rate)
-    applied = std::uniform_int_distribution<std::size_t>(0, items.size() - 1)(rng);
+    applied = std::uniform_int_distribution<std::size_t>(0, users - 1)(rng);
   std::uint64_t applied_users = 0;
-  for (std::size_t i = 0; i < applied; ++i) {
-    apply(call.audience_id, operations[i], members);
-    applied_users += operations[i].users->size();
-  }
+  for (std::size_t i = 0; i < operations.size() && applied_users < applied; ++i)
+    applied_users += apply(call.audience_id, operations[i], applied - applied_users, members);
   boost::json::object data{{"success_count", applied_users}, {"total_count", static_cast<std::uint64_t>(users)}};
   return with_window(Answer{200, {{"data", std::move(data)}, {"request", std::move(request)}}, {}}, turn);
 }

@@ -1,17 +1,21 @@
 // B8 POST accounts/:account_id/tailored_audiences/:id/users (API.md §B8):
 // people added to ("Update") or removed from ("Delete") one audience. The
-// body is a JSON array of {"operation_type", "params": {"users": [...],
-// "effective_at"?, "expires_at"?}} items, all applied or none.
+// body is a JSON array of operations {"operation_type", "params": {"users":
+// [...], "effective_at"?, "expires_at"?}}, each carrying one or many users,
+// applied in the request's order, all or none.
 //   - its own window, 1,500 requests a minute by default, shown as
 //     x-rate-limit-* on every answer; over it: 429 (rule members_over_budget);
 //   - over 5,000,000 bytes of body: 413 (rule members_body_over_limit);
-//     over 2,500 users: 400 TOO_MANY_OPERATIONS (rule members_over_2500);
-//   - item errors under "operation_errors", one list per item, each error
-//     with its "index"; nothing changed. A value of a hashed type that is not
+//     over 2,500 users, counted across operations (the stricter reading):
+//     400 TOO_MANY_OPERATIONS (rule members_over_2500);
+//   - errors under "operation_errors", one list per operation, each error
+//     with its operation's "index" and, when it is about one user, that
+//     user's place in the operation's users as "user_index" (X's error
+//     object otherwise: code, message, parameter); nothing changed. A value of a hashed type that is not
 //     64 lower-case hex digits is such an error and counts rule raw_pii_sent
 //     (per value). A partner_user_id over 255 characters is refused (assumed);
 //   - success: "data": {"success_count": n, "total_count": n}. With a short
-//     answer rate, some answers apply only a prefix of the items and say so
+//     answer rate, some answers apply only the first users and say so
 //     (success_count < total_count): the client must send the batch again.
 // The member set of an audience is every (type, value) pair added and not
 // removed since: tests compare it with their job file.

@@ -236,6 +236,72 @@ TEST(MembersE2e, KilledWithSigkillAndRunAgainEveryRowEndsOnceAndTheSetsMatch) {
   expect_ended_as_the_file_says(sim, dir.file("members.results.csv"), job, audiences);
 }
 
+// People added and removed next to each other, in both orders, some adds
+// with an expires_at (another operation): the file's order must hold inside
+// one request's grouped operations and across the requests sent again.
+MembersJob interleaved_job(const std::vector<std::string>& audiences, std::size_t people) {
+  MembersJob job;
+  job.csv = "audience_id,operation,email,handle,twitter_id,device_id,phone_number,partner_user_id,expires_at\n";
+  auto row = [&](const std::string& audience, const char* op, const Person& p, const char* expires = "") {
+    job.csv += audience + "," + op + "," + p.cells + "," + expires + "\n";
+    ++job.rows;
+  };
+  for (std::size_t i = 0; i < people; ++i) {
+    const auto& audience = audiences[i % audiences.size()];
+    const Person p = person(i, false);
+    const Person shouted = person(i, true);  // the same person, written differently
+    auto& expected = job.expected[audience];
+    if (i % 3 == 0) {  // added, then removed: absent
+      row(audience, "add", p, i % 2 ? "2027-01-01T00:00:00Z" : "");
+      row(audience, "remove", shouted);
+    } else if (i % 3 == 1) {  // removed, then added: present
+      row(audience, "remove", shouted);
+      row(audience, "add", p, i % 7 == 0 ? "2027-01-01T00:00:00Z" : "");
+      expected.insert(p.expected.begin(), p.expected.end());
+    } else {
+      row(audience, "add", p);
+      expected.insert(p.expected.begin(), p.expected.end());
+    }
+  }
+  return job;
+}
+
+std::uint64_t requests_in_summary(const std::string& log) {
+  const auto at = log.find(" requests, ");
+  if (at == std::string::npos) return 0;
+  const auto start = log.rfind(' ', at - 1) + 1;
+  return std::stoull(log.substr(start, at - start));
+}
+
+TEST(MembersE2e, AnAddAndARemoveOfOnePersonLandInTheFilesOrderInGroupedRequests) {
+  for (const bool faults : {false, true}) {
+    SCOPED_TRACE(faults ? "short answers and lost replies" : "no faults");
+    SimOptions sim_options;
+    if (faults) {
+      sim_options.tw_members_short_rate = 0.2;
+      sim_options.lost_reply_rate = 0.05;
+      sim_options.seed = 41;
+    }
+    Simulator sim(sim_options);
+    const auto where = sim.start();
+    ScratchDir dir;
+    const auto audiences = create_audiences(where, dir, 2);
+    ASSERT_EQ(audiences.size(), 2u);
+    const MembersJob job = interleaved_job(audiences, 6'000);
+    write_file(dir.file("members.csv"), job.csv);
+
+    const auto run = run_cli({{"run", dir.file("members.csv").string(), "--job", "tw.members"},
+                              sim_environment(where), std::nullopt, std::nullopt});
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    expect_ended_as_the_file_says(sim, dir.file("members.results.csv"), job, audiences);
+    EXPECT_EQ(rule_count(sim, "raw_pii_sent"), 0u);
+    if (!faults) {
+      // 5,000 rows an audience, grouped: 2 full requests each, and the start's look-up.
+      EXPECT_EQ(requests_in_summary(run.err), 2u * 2u + 1u) << run.err;
+    }
+  }
+}
+
 TEST(MembersE2e, AHeaderWithoutAnIdentifierColumnIsRefusedBeforeAnythingIsSent) {
   Simulator sim({});
   ScratchDir dir;

@@ -1,7 +1,8 @@
 // tw.members: normalization and hashing of each identifier type, a row made
-// into one operation item, requests within 2,500 users and 5,000,000 bytes,
-// answers read back onto rows (operation_errors, short counts, lost answers),
-// and adds and removes of one audience kept in the file's order.
+// into one operation item, rows grouped into operations of many users within
+// requests of 2,500 users and 5,000,000 bytes, answers read back onto rows
+// (operation_errors naming a user or only an operation, short counts, lost
+// answers), and adds and removes of one audience kept in the file's order.
 #include "twitter_support.hpp"
 
 #include "jobs/twitter/audience_turns.hpp"
@@ -208,19 +209,54 @@ TEST_F(MembersKindTest, BatchesOneAudienceAtATimeWithinTheLimits) {
 
 // --- requests within the limits --------------------------------------------------------
 
+// Single-user items as member_task writes them.
+const std::string kAddA = R"({"operation_type":"Update","params":{"users":[{"a":1}]}})";
+const std::string kAddB = R"({"operation_type":"Update","params":{"users":[{"b":2}]}})";
+const std::string kRemoveC = R"({"operation_type":"Delete","params":{"users":[{"c":3}]}})";
+
+std::vector<MemberItem> member_items(const std::vector<const std::string*>& texts) {
+  std::vector<MemberItem> out;
+  for (const auto* t : texts) out.push_back({*t, false});
+  return out;
+}
+
 TEST(MemberRequests, AtMostMaxItemsAndBodyBytesCountedAsWritten) {
-  const std::vector<std::size_t> bytes(7, 10);
-  auto plan = plan_member_requests(bytes, 3, 1000);
-  ASSERT_EQ(plan.size(), 3u);
-  EXPECT_EQ(plan[0], (std::vector<std::size_t>{0, 1, 2}));
-  EXPECT_EQ(plan[2], (std::vector<std::size_t>{6}));
-  // [a,b,c]: 2 + 30 + 2 = 34 bytes fits 34, not 33.
-  EXPECT_EQ(plan_member_requests({10, 10, 10}, 10, 34).size(), 1u);
-  EXPECT_EQ(plan_member_requests({10, 10, 10}, 10, 33).size(), 2u);
-  const std::string items[] = {"{\"a\":1}", "{\"b\":2}", "{\"c\":3}"};
-  const std::string body = members_body({items[0], items[1], items[2]});
-  EXPECT_EQ(body, R"([{"a":1},{"b":2},{"c":3}])");
-  EXPECT_EQ(body.size(), members_body_size(3, 21));
+  const auto items = member_items({&kAddA, &kAddB, &kRemoveC, &kAddA, &kAddB, &kAddB, &kAddA});
+  auto plan = plan_members_request(items, 3, 1000);
+  EXPECT_EQ(plan.items, 3u);
+  EXPECT_EQ(plan.operation_users, (std::vector<std::size_t>{2, 1}));
+  const std::string body = members_request_body(items, plan);
+  EXPECT_EQ(body, R"([{"operation_type":"Update","params":{"users":[{"a":1},{"b":2}]}},)"
+                  R"({"operation_type":"Delete","params":{"users":[{"c":3}]}}])");
+  EXPECT_EQ(body.size(), plan.body_bytes);
+  // The body's bytes as written: exactly at the limit fits, one byte less does not.
+  EXPECT_EQ(plan_members_request(items, 10, body.size()).items >= 3, true);
+  EXPECT_EQ(plan_members_request(std::span(items).first(3), 10, body.size()).items, 3u);
+  EXPECT_EQ(plan_members_request(std::span(items).first(3), 10, body.size() - 1).items, 2u);
+  // The first item goes whatever the limits (a row too large alone is invalid before).
+  EXPECT_EQ(plan_members_request(items, 10, 1).items, 1u);
+}
+
+TEST(MemberRequests, ConsecutiveItemsOfOneHeadShareAnOperationAndAloneOnesGetTheirOwn) {
+  const std::string timed_a = R"({"operation_type":"Update","params":{"expires_at":"2027-01-01T00:00:00Z","users":[{"a":1}]}})";
+  const std::string timed_b = R"({"operation_type":"Update","params":{"expires_at":"2027-01-01T00:00:00Z","users":[{"b":2}]}})";
+  auto items = member_items({&kAddA, &timed_a, &timed_b, &kAddB, &kRemoveC, &kAddA});
+  auto plan = plan_members_request(items, 2500, 5'000'000);
+  EXPECT_EQ(plan.items, 6u);
+  EXPECT_EQ(plan.operation_users, (std::vector<std::size_t>{1, 2, 1, 1, 1})) << "params are part of the group";
+  EXPECT_EQ(members_request_body(items, plan),
+            R"([{"operation_type":"Update","params":{"users":[{"a":1}]}},)"
+            R"({"operation_type":"Update","params":{"expires_at":"2027-01-01T00:00:00Z","users":[{"a":1},{"b":2}]}},)"
+            R"({"operation_type":"Update","params":{"users":[{"b":2}]}},)"
+            R"({"operation_type":"Delete","params":{"users":[{"c":3}]}},)"
+            R"({"operation_type":"Update","params":{"users":[{"a":1}]}}])");
+  items = member_items({&kAddA, &kAddB, &kAddA, &kAddB});
+  items[1].alone = true;
+  plan = plan_members_request(items, 2500, 5'000'000);
+  EXPECT_EQ(plan.operation_users, (std::vector<std::size_t>{1, 1, 2}));
+  EXPECT_EQ(members_request_body(items, plan).size(), plan.body_bytes);
+  EXPECT_EQ(member_item_parts(kAddA).head, R"({"operation_type":"Update","params":{"users":[)");
+  EXPECT_EQ(member_item_parts(kAddA).user, R"({"a":1})");
 }
 
 // --- answers -------------------------------------------------------------------------
@@ -259,6 +295,36 @@ TEST(MembersAnswer, OperationErrorsNameTheirItemsInEitherShape) {
   EXPECT_TRUE(v.item_errors[0].empty());
 }
 
+ApiAnswer user_errors(std::size_t operations, std::initializer_list<std::pair<std::size_t, std::size_t>> bad) {
+  boost::json::array list(operations, boost::json::array{});
+  for (auto [op, user] : bad)
+    list[op].as_array().push_back({{"code", "INVALID_PARAMETER"},
+                                   {"message", "partner_user_id too long"},
+                                   {"parameter", "partner_user_id"},
+                                   {"index", op},
+                                   {"user_index", user}});
+  return answer(400, boost::json::serialize(boost::json::object{{"operation_errors", list}, {"request", boost::json::object{}}}));
+}
+
+TEST(MembersAnswer, AnErrorInsideAGroupedOperationNamesItsUser) {
+  const std::vector<std::size_t> operations{2, 3};
+  auto v = read_members_answer(user_errors(2, {{1, 2}}), operations);
+  ASSERT_EQ(v.kind, MembersVerdict::Kind::refused);
+  ASSERT_EQ(v.item_errors.size(), 5u);
+  for (std::size_t k : {0, 1, 2, 3}) EXPECT_TRUE(v.item_errors[k].empty()) << k;
+  EXPECT_EQ(v.item_errors[4], "HTTP 400: INVALID_PARAMETER: partner_user_id too long (partner_user_id)");
+  EXPECT_EQ(std::count(v.alone.begin(), v.alone.end(), true), 0);
+  // Without user_index, an error of a grouped operation names nobody: its users go again alone.
+  v = read_members_answer(
+      answer(400, R"({"operation_errors":[{"code":"INVALID_PARAMETER","message":"bad","index":1}]})"), operations);
+  ASSERT_EQ(v.kind, MembersVerdict::Kind::refused);
+  EXPECT_EQ(v.alone, (std::vector<bool>{false, false, true, true, true}));
+  for (const auto& e : v.item_errors) EXPECT_TRUE(e.empty());
+  // A user_index out of its operation's range names nobody either.
+  v = read_members_answer(user_errors(2, {{0, 7}}), operations);
+  EXPECT_EQ(v.alone, (std::vector<bool>{true, true, false, false, false}));
+}
+
 TEST(MembersAnswer, ARequestRefusedAsAWholeFailsEveryItem) {
   auto v = read_members_answer(error_answer(404, "NOT_FOUND", "no tailored audience"), 2);
   EXPECT_EQ(v.kind, MembersVerdict::Kind::failed);
@@ -274,6 +340,15 @@ std::string rows_csv(std::size_t n, const std::string& audience = "2906h", const
   return csv;
 }
 
+// Every user of the request's operations, and an answer counting them all.
+std::size_t users_of(const ApiRequest& r) {
+  std::size_t n = 0;
+  const auto body = boost::json::parse(r.body);
+  for (const auto& op : body.as_array()) n += op.at("params").at("users").as_array().size();
+  return n;
+}
+ApiAnswer users_counted(const ApiRequest& r) { return counts(users_of(r), users_of(r)); }
+
 TEST_F(MembersKindTest, SendsOneJsonRequestToTheAudiencesUsersPath) {
   api.push(counts(2, 2));
   auto sink = run_kind(*kind, api, tasks_of(*kind, rows_csv(2)));
@@ -285,7 +360,10 @@ TEST_F(MembersKindTest, SendsOneJsonRequestToTheAudiencesUsersPath) {
   EXPECT_TRUE(r.replay_safe);
   EXPECT_EQ(r.budgets, (std::vector<std::string>{"tw", "tw.members"}));
   EXPECT_EQ(r.rows, (std::vector<std::size_t>{1, 2}));
-  EXPECT_EQ(boost::json::parse(r.body).as_array().size(), 2u);
+  // One operation carrying both users (it was one item per user before rows were grouped).
+  const auto body = boost::json::parse(r.body);
+  ASSERT_EQ(body.as_array().size(), 1u);
+  EXPECT_EQ(body.as_array()[0].at("params").at("users").as_array().size(), 2u);
   EXPECT_EQ(r.body.find("@example.com"), std::string::npos) << "no raw identifier leaves";
   EXPECT_EQ(sink.finished.at(1).status, RowStatus::ok);
   EXPECT_EQ(sink.finished.at(2).id, "2906h");
@@ -293,7 +371,7 @@ TEST_F(MembersKindTest, SendsOneJsonRequestToTheAudiencesUsersPath) {
 }
 
 TEST_F(MembersKindTest, RefusedItemsFailAndTheOthersAreSentAgainWithoutThem) {
-  api.push(item_errors(3, {1}));
+  api.push(user_errors(1, {{0, 1}}));  // the three rows are one operation: its second user
   api.push(counts(2, 2));
   auto sink = run_kind(*kind, api, tasks_of(*kind, rows_csv(3)));
   ASSERT_EQ(api.sent.size(), 2u);
@@ -331,15 +409,123 @@ TEST_F(MembersKindTest, AStoppedRunLeavesTheRowsForTheNextRun) {
 }
 
 TEST_F(MembersKindTest, MoreThanALimitHandedAtOnceGoesInSeveralRequests) {
-  api = ScriptedApi([](const ApiRequest& r) {
-    const auto n = boost::json::parse(r.body).as_array().size();
-    return counts(n, n);
-  });
+  api = ScriptedApi(users_counted);
   auto sink = run_kind(*kind, api, tasks_of(*kind, rows_csv(2600)));
   ASSERT_EQ(api.sent.size(), 2u);
   EXPECT_EQ(api.sent[0].rows.size(), 2500u);
   EXPECT_EQ(api.sent[1].rows.size(), 100u);
   EXPECT_EQ(sink.finished.size(), 2600u);
+}
+
+// --- rows grouped into operations ------------------------------------------------------------
+
+// The operations of a request: (operation_type, users).
+std::vector<std::pair<std::string, std::size_t>> operations_of(const ApiRequest& r) {
+  std::vector<std::pair<std::string, std::size_t>> out;
+  const auto body = boost::json::parse(r.body);
+  for (const auto& op : body.as_array())
+    out.emplace_back(std::string(op.at("operation_type").as_string()), op.at("params").at("users").as_array().size());
+  return out;
+}
+
+TEST_F(MembersKindTest, RowsOfOneOperationAndParamsGoInOneOperationInTheFilesOrder) {
+  api = ScriptedApi(users_counted);
+  auto sink = run_kind(*kind, api,
+                       tasks_of(*kind,
+                                "audience_id,operation,email,expires_at\n"
+                                "2906h,add,a@example.com,\n"
+                                "2906h,add,b@example.com,\n"
+                                "2906h,remove,a@example.com,\n"  // after its add, not before
+                                "2906h,add,c@example.com,2027-01-01T00:00:00Z\n"
+                                "2906h,add,d@example.com,2027-01-01T00:00:00Z\n"
+                                "2906h,add,e@example.com,\n"));
+  ASSERT_EQ(api.sent.size(), 1u);
+  using Op = std::pair<std::string, std::size_t>;
+  EXPECT_EQ(operations_of(api.sent[0]),
+            (std::vector<Op>{{"Update", 2}, {"Delete", 1}, {"Update", 2}, {"Update", 1}}));
+  const auto parsed = boost::json::parse(api.sent[0].body);
+  const auto& body = parsed.as_array();
+  EXPECT_EQ(body[0].at("params").at("users").at(0).at("email").at(0).as_string(), sha256_hex("a@example.com"));
+  EXPECT_EQ(body[1].at("params").at("users").at(0).at("email").at(0).as_string(), sha256_hex("a@example.com"));
+  EXPECT_EQ(body[2].at("params").at("expires_at").as_string(), "2027-01-01T00:00:00Z");
+  EXPECT_FALSE(body[3].at("params").as_object().contains("expires_at"));
+  EXPECT_EQ(sink.finished.size(), 6u);
+  for (const auto& [row, result] : sink.finished) EXPECT_EQ(result.status, RowStatus::ok) << row;
+}
+
+TEST_F(MembersKindTest, AnErrorNamingOnlyAGroupedOperationSendsItsUsersAgainAloneUntilOneIsNamed) {
+  api.push(answer(400, R"({"operation_errors":[[{"code":"INVALID_PARAMETER","message":"bad user","index":0}]]})"));
+  api.push(user_errors(3, {{1, 0}}));  // now one operation each: the second is the one
+  api.push(counts(2, 2));
+  auto sink = run_kind(*kind, api, tasks_of(*kind, rows_csv(3)));
+  ASSERT_EQ(api.sent.size(), 3u);
+  using Op = std::pair<std::string, std::size_t>;
+  EXPECT_EQ(operations_of(api.sent[0]), (std::vector<Op>{{"Update", 3}}));
+  EXPECT_EQ(operations_of(api.sent[1]), (std::vector<Op>{{"Update", 1}, {"Update", 1}, {"Update", 1}}));
+  EXPECT_EQ(api.sent[2].rows, (std::vector<std::size_t>{1, 3}));
+  EXPECT_EQ(sink.finished.at(2).status, RowStatus::failed);
+  EXPECT_NE(sink.finished.at(2).error.find("partner_user_id too long"), std::string::npos);
+  EXPECT_EQ(sink.finished.at(1).status, RowStatus::ok);
+  EXPECT_EQ(sink.finished.at(3).status, RowStatus::ok);
+  EXPECT_EQ(sink.finished.at(3).attempts, 3u);
+}
+
+TEST_F(MembersKindTest, RowsSentAgainStayAheadOfLaterRowsOfTheSamePerson) {
+  // 2,500 adds and then a remove of the first person: the remove must not
+  // overtake the adds while they are sent again after a short answer.
+  std::string csv = rows_csv(2500);
+  csv += "2906h,remove,user0@example.com\n";
+  api = ScriptedApi([calls = 0](const ApiRequest& r) mutable {
+    return ++calls == 1 ? counts(1, users_of(r)) : users_counted(r);
+  });
+  auto sink = run_kind(*kind, api, tasks_of(*kind, csv));
+  ASSERT_EQ(api.sent.size(), 3u);
+  EXPECT_EQ(api.sent[0].body, api.sent[1].body);
+  using Op = std::pair<std::string, std::size_t>;
+  EXPECT_EQ(operations_of(api.sent[2]), (std::vector<Op>{{"Delete", 1}}));
+  EXPECT_EQ(sink.finished.size(), 2501u);
+}
+
+TEST_F(MembersKindTest, AtMost2500UsersARequestCountedAcrossItsOperations) {
+  std::string csv = "audience_id,operation,email\n";
+  for (int i = 0; i < 2600; ++i) csv += "2906h," + std::string(i % 2 ? "remove" : "add") + ",u" + std::to_string(i) + "@example.com\n";
+  api = ScriptedApi(users_counted);
+  auto sink = run_kind(*kind, api, tasks_of(*kind, csv));
+  ASSERT_EQ(api.sent.size(), 2u);
+  EXPECT_EQ(users_of(api.sent[0]), 2500u);
+  EXPECT_EQ(operations_of(api.sent[0]).size(), 2500u) << "alternating rows: one operation each";
+  EXPECT_EQ(users_of(api.sent[1]), 100u);
+  EXPECT_EQ(sink.finished.size(), 2600u);
+}
+
+TEST_F(MembersKindTest, AtMost5000000BytesOfGroupedBodyCountedAsWritten) {
+  // One operation of n users of one partner_user_id each:
+  //   [ HEAD {"partner_user_id":["…"]} ,… ]}} ]
+  const std::string head = R"({"operation_type":"Update","params":{"users":[)";
+  const std::size_t n = 1000, user_overhead = std::string(R"({"partner_user_id":[""]})").size();
+  const auto body_size = [&](std::size_t id_bytes) { return 1 + head.size() + id_bytes + n * user_overhead + (n - 1) + 3 + 1; };
+  const std::size_t each = (5'000'000 - body_size(0)) / n;
+  const auto job = [&](std::size_t spare) {
+    std::string csv = "audience_id,partner_user_id\n";
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string id = std::to_string(i) + "-";
+      id.resize(each + (i + 1 == n ? spare : 0), 'p');
+      csv += "2906h," + id + "\n";
+    }
+    return csv;
+  };
+  const std::size_t spare = 5'000'000 - body_size(n * each);
+  api = ScriptedApi(users_counted);
+  run_kind(*kind, api, tasks_of(*kind, job(spare)));
+  ASSERT_EQ(api.sent.size(), 1u) << "exactly 5,000,000 bytes is one request";
+  EXPECT_EQ(api.sent[0].body.size(), 5'000'000u);
+
+  api = ScriptedApi(users_counted);
+  auto sink = run_kind(*kind, api, tasks_of(*kind, job(spare + 1)));
+  ASSERT_EQ(api.sent.size(), 2u) << "one byte more is two";
+  EXPECT_LE(api.sent[0].body.size(), 5'000'000u);
+  EXPECT_EQ(users_of(api.sent[0]), n - 1);
+  EXPECT_EQ(sink.finished.size(), n);
 }
 
 // --- one audience's adds and removes in the file's order --------------------------------------
@@ -376,6 +562,19 @@ TEST(AudienceTurns, ARequestCarryingBothWaitsForAllBeforeItAndHoldsAllAfterIt) {
   EXPECT_FALSE(turns.may_go(add2));
   turns.leave(both);
   EXPECT_TRUE(turns.may_go(add2));
+}
+
+TEST(AudienceTurns, AddsWithOtherParamsWaitForEachOther) {
+  AudienceTurns turns;
+  const auto plain = turns.enter("a", AudienceTurns::kAdds, R"({"operation_type":"Update","params":{"users":[)");
+  const auto same = turns.enter("a", AudienceTurns::kAdds, R"({"operation_type":"Update","params":{"users":[)");
+  const auto expiring = turns.enter(
+      "a", AudienceTurns::kAdds, R"({"operation_type":"Update","params":{"expires_at":"2027-01-01T00:00:00Z","users":[)");
+  EXPECT_TRUE(turns.may_go(same));
+  EXPECT_FALSE(turns.may_go(expiring));
+  turns.leave(plain);
+  turns.leave(same);
+  EXPECT_TRUE(turns.may_go(expiring));
 }
 
 }  // namespace

@@ -19,6 +19,17 @@ json::object item(std::string_view op, json::object user) {
   return {{"operation_type", op}, {"params", {{"users", json::array{std::move(user)}}}}};
 }
 
+// One operation carrying many users.
+json::object operation(std::string_view op, json::array users) {
+  return {{"operation_type", op}, {"params", {{"users", std::move(users)}}}};
+}
+
+std::string hash_of(int i) {
+  std::string h = std::to_string(i);
+  h.resize(64, 'c');
+  return h;
+}
+
 class TwitterMembersTest : public TwitterApiTest {
  protected:
   void SetUp() override {
@@ -80,6 +91,50 @@ TEST_F(TwitterMembersTest, MoreThan2500UsersOrMoreThan5000000BytesAreRefusedAndC
   json::array big{item("Update", {{"partner_user_id", {std::string(5'000'000, 'p')}}})};
   EXPECT_EQ(users(big).status, 413u);
   EXPECT_EQ(violations(rule::members_body_over_limit), 1u);
+}
+
+TEST_F(TwitterMembersTest, GroupedOperationsCarryManyUsersAndAreAppliedInTheRequestsOrder) {
+  const json::object a{{"email", {kHash}}}, b{{"email", {kOtherHash}}};
+  auto reply = users({operation("Update", {a, b}), operation("Delete", {a})});
+  ASSERT_EQ(reply.status, 200u) << reply.raw.body();
+  EXPECT_EQ(reply.object().at("data").at("success_count").to_number<int>(), 3) << "users, not operations";
+  EXPECT_EQ(reply.object().at("data").at("total_count").to_number<int>(), 3);
+  EXPECT_EQ(members(), (json::object{{"email", {kOtherHash}}})) << "the add, then the remove";
+  reply = users({operation("Delete", {b}), operation("Update", {a, b})});
+  ASSERT_EQ(reply.status, 200u);
+  EXPECT_EQ(members(), (json::object{{"email", {kHash, kOtherHash}}})) << "the remove, then the add";
+  EXPECT_EQ(referee.total_violations(), 0u);
+}
+
+TEST_F(TwitterMembersTest, AnErrorInsideAGroupedOperationNamesItsUserByUserIndex) {
+  auto reply = users({operation("Update", {json::object{{"email", {kHash}}}}),
+                      operation("Delete", {json::object{{"email", {kHash}}}, json::object{{"email", {kOtherHash}}},
+                                           json::object{{"handle", {"@AdsAPI"}}}})});
+  ASSERT_EQ(reply.status, 400u);
+  const auto& errors = reply.object().at("operation_errors").as_array();
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_TRUE(errors[0].as_array().empty());
+  ASSERT_EQ(errors[1].as_array().size(), 1u);
+  const auto& error = errors[1].as_array()[0];
+  EXPECT_EQ(error.at("index").to_number<int>(), 1);
+  EXPECT_EQ(error.at("user_index").to_number<int>(), 2);
+  EXPECT_EQ(str(error.at("code")), "INVALID_PARAMETER");
+  EXPECT_EQ(str(error.at("parameter")), "handle");
+  EXPECT_EQ(violations(rule::raw_pii_sent), 1u);
+  EXPECT_TRUE(members().empty()) << "all or nothing";
+}
+
+TEST_F(TwitterMembersTest, The2500LimitCountsUsersAcrossGroupedOperations) {
+  json::array first, second;
+  for (int i = 0; i < 1250; ++i) first.push_back(json::object{{"email", {hash_of(i)}}});
+  for (int i = 1250; i < 2501; ++i) second.push_back(json::object{{"email", {hash_of(i)}}});
+  EXPECT_EQ(users({operation("Update", first), operation("Delete", second)}).status, 400u);
+  EXPECT_EQ(violations(rule::members_over_2500), 1u);
+  second.pop_back();
+  const auto reply = users({operation("Update", first), operation("Delete", second)});
+  ASSERT_EQ(reply.status, 200u);
+  EXPECT_EQ(reply.object().at("data").at("total_count").to_number<int>(), 2500);
+  EXPECT_EQ(api->store_stats().at("tw_members").at(audience).to_number<int>(), 1250);
 }
 
 TEST_F(TwitterMembersTest, ItsOwnWindowRefusesTheRequestOverItsLimit) {
