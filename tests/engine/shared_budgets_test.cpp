@@ -106,6 +106,40 @@ TEST(SharedBudgets, AParkByOneProcessHoldsEveryProcess) {
   EXPECT_EQ(other_granted, 1u);
 }
 
+// The take script's server window: once a reset a process heard published
+// has passed, the next window's whole budget is there for every process,
+// though the sliding log alone would hold it for a minute. The sends are
+// made well inside one second and the reset is the next whole second, so
+// nothing here depends on the machine's speed beyond a few hundred ms.
+TEST(SharedBudgets, APassedPublishedResetOpensTheSharedWindowAtOnce) {
+  test::RedisServer redis;
+  asio::io_context io;
+  RunControl control;
+  std::ostringstream log;
+  SharedBudgets a(io.get_executor(), config_for(redis, "acct1"), control, log);
+  SharedBudgets b(io.get_executor(), config_for(redis, "acct1"), control, log);
+  unsigned first = 0, second = 0;
+  const std::vector<std::string> total{"tw.total_count"};
+  std::int64_t reset = 0;
+  run(io, control, {&a, &b}, [&]() -> asio::awaitable<void> {
+    co_await open_or_fail(a);
+    co_await open_or_fail(b);
+    // Early in a second: the three go before the guard band of the next one.
+    const auto wall = std::chrono::system_clock::now();
+    const auto next_second = std::chrono::ceil<std::chrono::seconds>(wall.time_since_epoch());
+    co_await sleep_for(std::chrono::duration_cast<Millis>(next_second - wall.time_since_epoch()) + 100ms);
+    reset = next_second.count() + 1;
+    for (int i = 0; i < 3; ++i) co_await take_into(a, total, first);
+    a.on_standing(total, RateStanding{0, std::chrono::steady_clock::now() + 1s, 3, reset});
+    for (int i = 0; i < 5; ++i) asio::co_spawn(io, take_into(b, total, second), asio::detached);
+    co_await sleep_for(1400ms);  // past the reset: b's takes carry none, a's heard it
+    for (int i = 0; i < 5; ++i) asio::co_spawn(io, take_into(a, total, second), asio::detached);
+    co_await sleep_for(400ms);
+  });
+  EXPECT_EQ(first, 3u);
+  EXPECT_EQ(second, 3u) << "the new window's 3, and no more";
+}
+
 TEST(SharedBudgets, AStoreThatRestartsEmptyGetsBackWhatWasSent) {
   test::RedisServer redis;
   asio::io_context io;
