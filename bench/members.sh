@@ -37,11 +37,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-sed -e "s|@PORT@|$port|g" -e "s|@TMP@|$work|g" "$bench/nginx/members.conf.template" >"$work/nginx.conf"
-nginx -p "$work" -c "$work/nginx.conf" &
-nginx_pid=$!
-for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.05; done
+source "$bench/members_nginx.sh"
+start_members_nginx
 
 # The job (one audience, three identifiers a row, written as exports write
 # them) and the body audience-batch sends for its first 2,500 rows, for wrk.

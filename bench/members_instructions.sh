@@ -23,11 +23,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-sed -e "s|@PORT@|$port|g" -e "s|@TMP@|$work|g" "$bench/nginx/members.conf.template" >"$work/nginx.conf"
-nginx -p "$work" -c "$work/nginx.conf" &
-nginx_pid=$!
-for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.05; done
+source "$bench/members_nginx.sh"
+start_members_nginx
 for n in 10000 50000; do python3 "$bench/members_job.py" "$n" "$work/$n.csv"; done
 
 instructions() {  # BIN MEMBERS: every thread's user-space instructions for one run
