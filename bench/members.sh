@@ -37,33 +37,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-sed -e "s|@PORT@|$port|g" -e "s|@TMP@|$work|g" "$bench/nginx/members.conf.template" >"$work/nginx.conf"
-nginx -p "$work" -c "$work/nginx.conf" &
-nginx_pid=$!
-for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.05; done
+source "$bench/members_nginx.sh"
+start_members_nginx
 
 # The job (one audience, three identifiers a row, written as exports write
 # them) and the body audience-batch sends for its first 2,500 rows, for wrk.
-python3 - "$members" "$work/members.csv" "$work/body.json" <<'PY'
-import hashlib, json, sys
-n, job, body = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-def person(i):
-    return (f" Customer.{i}@Example.COM ", f"@Fan_{i}", f"+1 (415) {i % 1000:03d}-{i % 10000:04d}")
-with open(job, "w") as out:
-    out.write("audience_id,operation,email,handle,phone_number\n")
-    for i in range(n):
-        email, handle, phone = person(i)
-        out.write(f"bench1,add,{email},{handle},{phone}\n")
-sha = lambda text: hashlib.sha256(text.encode()).hexdigest()
-items = []
-for i in range(2500):
-    email, handle, phone = person(i)
-    digits = "+" + "".join(c for c in phone if c.isdigit())
-    user = {"email": [sha(email.strip().lower())], "handle": [sha(handle[1:].lower())], "phone_number": [sha(digits)]}
-    items.append({"operation_type": "Update", "params": {"users": [user]}})
-open(body, "w").write(json.dumps(items, separators=(",", ":")))
-PY
+python3 "$bench/members_job.py" "$members" "$work/members.csv" "$work/body.json"
 sync
 
 ours() {  # one run: prints "members_per_s requests peak_rss_mb"

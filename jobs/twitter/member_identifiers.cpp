@@ -23,7 +23,10 @@ bool is_ascii_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 // The length of the white space `text` starts (front) or ends (back) with; 0 when none.
 std::size_t space_at(std::string_view text, bool front) {
   if (text.empty()) return 0;
-  if (is_ascii_space(front ? text.front() : text.back())) return 1;
+  const char edge = front ? text.front() : text.back();
+  if (is_ascii_space(edge)) return 1;
+  // Every Unicode space is two or more bytes of 0x80 and up: an ASCII edge is none.
+  if (static_cast<unsigned char>(edge) < 0x80) return 0;
   for (auto space : kUnicodeSpaces)
     if (front ? text.starts_with(space) : text.ends_with(space)) return space.size();
   return 0;
@@ -90,8 +93,11 @@ void encode(char32_t c, std::string& out) {
 }
 
 bool has_inner_space(std::string_view text) {
-  for (std::size_t i = 0; i < text.size(); ++i)
-    if (space_at(text.substr(i), true)) return true;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    // Only a byte of 0x80 and up can start a Unicode space.
+    const bool ascii = static_cast<unsigned char>(text[i]) < 0x80;
+    if (ascii ? is_ascii_space(text[i]) : space_at(text.substr(i), true) != 0) return true;
+  }
   return false;
 }
 
@@ -185,6 +191,9 @@ std::string_view trim_unicode_space(std::string_view text) {
 }
 
 std::string lower_case(std::string_view utf8) {
+  // Most cells are ASCII: lower-cased in place, without decoding.
+  if (std::all_of(utf8.begin(), utf8.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+    return lower_ascii(utf8);
   std::string out;
   out.reserve(utf8.size());
   for (std::size_t at = 0; at < utf8.size();) {

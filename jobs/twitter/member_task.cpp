@@ -83,24 +83,33 @@ Validation member_task(const Row& row) {
   if (parsed[0] && parsed[1] && *parsed[1] <= *parsed[0])
     return RowError{"expires_at", "not after effective_at"};
 
+  // The identifiers first, so that the item is written into one allocation of its size.
+  std::array<Identifier, kIdentifierColumns.size()> ids;
+  std::size_t item_bytes = 64;  // the operation, the params' keys and the brackets
+  for (const auto& time : times) item_bytes += time.size() + 20;
+  bool any = false;
+  for (std::size_t c = 0; c < kIdentifierColumns.size(); ++c) {
+    const auto& [column, type] = kIdentifierColumns[c];
+    const std::string_view cell = row.cell(column);
+    if (trim_unicode_space(cell).empty()) continue;  // a blank cell gives no identifier
+    ids[c] = identifier_to_send(type, cell);
+    if (!ids[c].ok()) return RowError{std::string(column), ids[c].error};
+    item_bytes += column.size() + ids[c].value.size() + 8;
+    any = true;
+  }
+  if (!any) return RowError{"", "no identifier: give at least one of email, handle, twitter_id, device_id, phone_number, partner_user_id"};
+
   Task task;
   std::string& out = task.body;
+  out.reserve(item_bytes);
   JsonText json(out);
   json.begin_object().key("operation_type").string(*operation == "add" ? "Update" : "Delete");
   json.key("params").begin_object();
   for (std::size_t i = 0; i < kTimes.size(); ++i)
     if (!times[i].empty()) json.key(kTimes[i]).string(times[i]);
   json.key("users").begin_array().begin_object();
-  bool any = false;
-  for (const auto& [column, type] : kIdentifierColumns) {
-    const std::string_view cell = row.cell(column);
-    if (trim_unicode_space(cell).empty()) continue;  // a blank cell gives no identifier
-    const Identifier id = identifier_to_send(type, cell);
-    if (!id.ok()) return RowError{std::string(column), id.error};
-    json.key(column).begin_array().string(id.value).end_array();
-    any = true;
-  }
-  if (!any) return RowError{"", "no identifier: give at least one of email, handle, twitter_id, device_id, phone_number, partner_user_id"};
+  for (std::size_t c = 0; c < kIdentifierColumns.size(); ++c)
+    if (!ids[c].value.empty()) json.key(kIdentifierColumns[c].first).begin_array().string(ids[c].value).end_array();
   json.end_object().end_array().end_object().end_object();
   if (members_body_size(1, out.size()) > kMaxMembersBodyBytes)
     return RowError{"partner_user_id", "the row alone is larger than a request may be (5,000,000 bytes)"};
