@@ -1,7 +1,6 @@
 #include "jobs/registry.hpp"
 
-#include "jobs/neuroflash/neuroflash_kind.hpp"
-#include "jobs/twitter/kinds.hpp"
+#include "jobs/kind_list.hpp"
 
 #include <algorithm>
 #include <array>
@@ -11,27 +10,16 @@ namespace ab {
 namespace {
 
 // The table: a kind is declared in its own file (jobs/<api>/<kind>.cpp) and
-// listed here, one line, in the order --help shows.
+// listed in jobs/kinds.def, one line, in the order --help shows.
 constexpr const KindDeclaration* kKinds[] = {
-    &nf::url_import_declaration,
-    &nf::create_declaration,
-    &nf::update_declaration,
-    &nf::delete_declaration,
-    &nf::get_declaration,
-    &tw::create_declaration,
-    &tw::update_declaration,
-    &tw::delete_declaration,
-    &tw::get_declaration,
-    &tw::count_declaration,
-    &tw::list_declaration,
-    &tw::flexible_declaration,
-    &tw::members_declaration,
+#define AB_KIND(api, name) &api::name##_declaration.kind,
+#include "jobs/kinds.def"
+#undef AB_KIND
 };
 
 }  // namespace
 
 std::span<const KindDeclaration* const> job_kinds() { return kKinds; }
-
 
 std::vector<const ApiDeclaration*> job_apis() {
   std::vector<const ApiDeclaration*> apis;

@@ -62,15 +62,13 @@ Decimal truncated(Decimal d, unsigned places) {
   return d;
 }
 
-// The list parsers fill `items` when it is given; check_columns only asks
-// whether the cell is a list, and need not build it.
+// The list parsers fill `items` when it is given; is_list only asks whether
+// the cell is a list, and need not build it.
 bool parse_json_list(std::string_view cell, ListItems* out, std::string* error) {
   boost::system::error_code ec;
   const boost::json::value json = boost::json::parse(cell, ec);
   if (ec || !json.is_array())
     return fail(error, "not a JSON array of strings (a list that starts with '[' is read as JSON): " + quoted(cell));
-  // Reserved: the views below point into these strings.
-  if (out) out->storage.reserve(out->storage.size() + json.get_array().size());
   std::size_t position = 0;
   for (const boost::json::value& item : json.get_array()) {
     ++position;
@@ -78,7 +76,7 @@ bool parse_json_list(std::string_view cell, ListItems* out, std::string* error) 
       return fail(error, "item " + std::to_string(position) + " of the JSON list is not a string: " + quoted(cell));
     if (item.get_string().empty())
       return fail(error, "item " + std::to_string(position) + " of the JSON list is empty: " + quoted(cell));
-    if (out) out->items.emplace_back(out->storage.emplace_back(item.get_string()));
+    if (out) out->items.emplace_back(out->storage.emplace_front(item.get_string()));
   }
   return true;
 }
@@ -214,6 +212,10 @@ bool parse_list_items(std::string_view cell, ListItems& out, std::string* error)
   return parse_list_into(cell, &out, error);
 }
 
+bool append_list_items(std::string_view cell, ListItems& out, std::string* error) {
+  return parse_list_into(cell, &out, error);
+}
+
 bool is_list(std::string_view cell, std::string* error) { return parse_list_into(cell, nullptr, error); }
 
 bool is_http_url(std::string_view cell, std::string* error) {
@@ -227,7 +229,13 @@ bool is_http_url(std::string_view cell, std::string* error) {
 }
 
 std::optional<std::vector<std::string>> parse_url_list(std::string_view cell, std::string* error) {
-  std::vector<std::string> urls;
+  ListItems urls;
+  if (!append_url_list(cell, urls, error)) return std::nullopt;
+  return std::vector<std::string>(urls.items.begin(), urls.items.end());
+}
+
+bool append_url_list(std::string_view cell, ListItems& out, std::string* error) {
+  const std::size_t before = out.items.size();
   std::size_t i = 0;
   while (i < cell.size()) {
     if (is_blank(cell[i])) {
@@ -237,15 +245,12 @@ std::optional<std::vector<std::string>> parse_url_list(std::string_view cell, st
     std::size_t end = i;
     while (end < cell.size() && !is_blank(cell[end])) ++end;
     const std::string_view url = cell.substr(i, end - i);
-    if (!is_http_url(url, error)) return std::nullopt;
-    urls.emplace_back(url);
+    if (!is_http_url(url, error)) return false;
+    out.items.push_back(url);
     i = end;
   }
-  if (urls.empty()) {
-    fail(error, "no URL in " + quoted(cell));
-    return std::nullopt;
-  }
-  return urls;
+  if (out.items.size() == before) return fail(error, "no URL in " + quoted(cell));
+  return true;
 }
 
 // Exact for values of at most 18 decimal places (every parsed value): they are

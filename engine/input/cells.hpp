@@ -6,6 +6,7 @@
 #include <boost/container/small_vector.hpp>
 
 #include <cstdint>
+#include <forward_list>
 #include <optional>
 #include <span>
 #include <string>
@@ -38,15 +39,21 @@ std::optional<std::vector<std::string>> parse_list(std::string_view cell, std::s
 struct ListItems {
   // Inline room for a row's usual few items: a list cell costs no allocation.
   boost::container::small_vector<std::string_view, 16> items;
-  std::vector<std::string> storage;
+  // A list that never moves its strings: the views stay valid as more are added.
+  std::forward_list<std::string> storage;
 };
 bool parse_list_items(std::string_view cell, ListItems& out, std::string* error = nullptr);
+// parse_list_items without clearing `out` first: the cell's items are added
+// after those already there (a row's list cells, one after the other).
+bool append_list_items(std::string_view cell, ListItems& out, std::string* error = nullptr);
 // parse_list's checks, without building the list.
 bool is_list(std::string_view cell, std::string* error = nullptr);
 // One absolute http:// or https:// URL with a host.
 bool is_http_url(std::string_view cell, std::string* error = nullptr);
 // One or more such URLs separated by blanks.
 std::optional<std::vector<std::string>> parse_url_list(std::string_view cell, std::string* error = nullptr);
+// The same URLs as views into the cell, added after the items already in `out`.
+bool append_url_list(std::string_view cell, ListItems& out, std::string* error = nullptr);
 
 // The exact decimal sum of `values`, e.g. to check that a split sums to 1.
 Decimal decimal_sum(std::span<const Decimal> values);

@@ -1,10 +1,9 @@
 #include "engine/input/columns.hpp"
 
-#include "engine/input/cells.hpp"
+#include "engine/input/fields.hpp"
 #include "engine/text/near_names.hpp"
 
 #include <boost/algorithm/string/predicate.hpp>
-#include <boost/json/parse.hpp>
 
 #include <algorithm>
 #include <vector>
@@ -18,59 +17,31 @@ bool is_blank(std::string_view cell) {
   return std::all_of(cell.begin(), cell.end(), [](char c) { return c == ' ' || c == '\t'; });
 }
 
-// Why a non-empty cell is not of `type`, or nullopt when it is.
-std::optional<std::string> type_error(CellType type, std::string_view cell) {
-  std::string error;
-  switch (type) {
-    case CellType::text:
-      return std::nullopt;
-    case CellType::integer:
-      if (parse_integer(cell, &error)) return std::nullopt;
-      break;
-    case CellType::decimal:
-      if (parse_decimal(cell, &error)) return std::nullopt;
-      break;
-    case CellType::boolean:
-      if (parse_boolean(cell, &error)) return std::nullopt;
-      break;
-    case CellType::list:
-      if (is_list(cell, &error)) return std::nullopt;
-      break;
-    case CellType::url:
-      if (is_http_url(cell, &error)) return std::nullopt;
-      break;
-    case CellType::url_list:
-      if (parse_url_list(cell, &error)) return std::nullopt;
-      break;
-    case CellType::json: {
-      boost::system::error_code ec;
-      boost::json::parse(cell, ec);
-      if (!ec) return std::nullopt;
-      error = "not valid JSON: " + ec.message();
-      break;
-    }
-  }
-  return error;
-}
-
-// One cell (nullopt: its column is not in the header) against its declaration.
-std::optional<ColumnError> check_cell(const Column& column, std::optional<std::string_view> cell) {
+// One cell (nullopt: its column is not in the header) against its
+// declaration, typed into `fields`.
+std::optional<ColumnError> check_cell(const Column& column, std::optional<std::string_view> cell, Fields& fields) {
   if (!cell) {
     if (column.required) return ColumnError{std::string(column.name), "required column missing from the header"};
+    fields.add_absent();
     return std::nullopt;
   }
   // Blanks alone do not fill a required cell; an optional one is left out only when truly empty.
   if (column.required && is_blank(*cell)) return ColumnError{std::string(column.name), "required, but empty"};
-  if (cell->empty()) return std::nullopt;
-  if (auto why = type_error(column.type, *cell)) return ColumnError{std::string(column.name), std::move(*why)};
+  if (cell->empty()) {
+    fields.add_empty();
+    return std::nullopt;
+  }
+  std::string why;
+  if (!fields.add(column.type, *cell, &why)) return ColumnError{std::string(column.name), std::move(why)};
   return std::nullopt;
 }
 
 }  // namespace
 
 std::optional<ColumnError> check_columns(const Row& row, std::span<const Column> columns) {
+  Fields fields;
   for (const Column& column : columns)
-    if (auto error = check_cell(column, row.get(column.name))) return error;
+    if (auto error = check_cell(column, row.get(column.name), fields)) return error;
   return std::nullopt;
 }
 
@@ -83,13 +54,19 @@ ColumnChecker::ColumnChecker(std::span<const std::string> header, std::span<cons
   }
 }
 
-std::optional<ColumnError> ColumnChecker::check(const Row& row) const {
+std::optional<ColumnError> ColumnChecker::check(const Row& row, Fields& fields) const {
+  fields.clear();
   for (std::size_t i = 0; i < columns_.size(); ++i) {
     const std::size_t at = positions_[i];
     const auto cell = at < row.size() ? std::optional(row.field(at)) : std::nullopt;
-    if (auto error = check_cell(columns_[i], cell)) return error;
+    if (auto error = check_cell(columns_[i], cell, fields)) return error;
   }
   return std::nullopt;
+}
+
+std::optional<ColumnError> ColumnChecker::check(const Row& row) const {
+  Fields fields;
+  return check(row, fields);
 }
 
 std::optional<std::string> check_header(std::span<const std::string> header, std::span<const Column> columns) {

@@ -32,6 +32,8 @@ struct Column {
   bool personal = false;
 };
 
+class Fields;  // fields.hpp
+
 struct ColumnError {
   std::string column;
   std::string reason;
@@ -39,6 +41,7 @@ struct ColumnError {
 
 // Checks a row against the declarations: required columns present in the
 // header and non-empty, non-empty cells of the declared type. First error wins.
+// (ColumnChecker::check keeps each cell's typed value as it checks it.)
 std::optional<ColumnError> check_columns(const Row& row, std::span<const Column> columns);
 
 // A header that lacks a required column makes every row invalid: said once.
@@ -52,6 +55,9 @@ class ColumnChecker {
  public:
   ColumnChecker(std::span<const std::string> header, std::span<const Column> columns);
   const std::optional<std::string>& header_error() const { return header_error_; }
+  // check_columns' verdict, the row's typed cells into `fields`, one a
+  // declared column, in the declarations' order.
+  std::optional<ColumnError> check(const Row& row, Fields& fields) const;
   std::optional<ColumnError> check(const Row& row) const;
 
  private:

@@ -21,8 +21,9 @@ Validation validate_row(const JobKind& kind, const CsvRecord& record, const Colu
   if (const auto* problem = std::get_if<CsvProblem>(&record)) return csv_problem_error(*problem);
   if (const auto& header_error = columns.header_error()) return RowError{"header", *header_error};
   const Row& row = std::get<Row>(record);
-  if (auto error = columns.check(row)) return RowError{std::move(error->column), std::move(error->reason)};
-  Validation result = kind.validate(row);
+  Fields fields;
+  if (auto error = columns.check(row, fields)) return RowError{std::move(error->column), std::move(error->reason)};
+  Validation result = kind.validate(row, fields);
   if (auto* task = std::get_if<Task>(&result)) task->row = row.number();
   return result;
 }

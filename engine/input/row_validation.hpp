@@ -26,9 +26,9 @@ RowError csv_problem_error(const CsvProblem& problem);
 // Judges one record, first failure wins: the CSV record could not be parsed;
 // the header lacks a required column (the checker's header_error, given to
 // every row as column "header"); a cell is missing or not of its declared type
-// (the checker, made once per file from the kind's columns); the kind's own
-// checks (JobKind::validate). A valid row's Task has `row` set to the record's
-// row number.
+// (the checker, made once per file from the kind's columns, which also types
+// the cells); the kind's own checks on the typed cells (JobKind::validate).
+// A valid row's Task has `row` set to the record's row number.
 Validation validate_row(const JobKind& kind, const CsvRecord& record, const ColumnChecker& columns);
 
 // "column: reason", or the reason alone when no column is named: how an

@@ -6,6 +6,7 @@
 #include "engine/send/api.hpp"
 #include "engine/input/columns.hpp"
 #include "engine/input/csv_reader.hpp"
+#include "engine/input/fields.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
@@ -112,8 +113,9 @@ class JobKind {
   virtual std::optional<std::string> header_problem(std::span<const std::string> /*header*/) const {
     return std::nullopt;
   }
-  // Cross-field checks and building the task; cells already type-checked.
-  virtual Validation validate(const Row& row) const = 0;
+  // Cross-field checks and building the task, from the row's cells already
+  // checked and typed (`fields`, one a declared column, in columns()' order).
+  virtual Validation validate(const Row& row, const Fields& fields) const = 0;
   virtual BatchPolicy batching() const { return {}; }
   // A URL on the server the rows' requests go to: the engine opens connections
   // to it while start() runs, so that the first rows need not each wait for

@@ -44,6 +44,15 @@ constexpr auto update_table = [] {
   return columns;
 }();
 
+constexpr Field kName = field(create_table, "name");
+// The four shares' columns follow female's, in gender_keys' order.
+constexpr Field kFemale = field(create_table, "female");
+static_assert([] {
+  for (std::size_t i = 0; i < gender_keys.size(); ++i)
+    if (create_table[kFemale.index + i].name != gender_keys[i]) return false;
+  return true;
+}());
+
 // The keys of nf.create's body, quoted at compile time (see QuotedKey).
 constexpr auto create_keys = [] {
   std::array<QuotedKey, create_table.size()> keys{};
@@ -134,56 +143,41 @@ class TextOut final : public FieldOut {
   JsonText json_;
 };
 
-// One cell of a non-gender column, to `out`; an integer also to `number`
-// (minAge, maxAge: their check needs both).
-std::optional<RowError> put_cell(const Column& column, std::string_view cell, FieldOut& out,
-                                 std::optional<std::int64_t>& number) {
-  std::string why;
+// One non-empty cell of a non-gender column, to `out`; an integer also to
+// `number` (minAge, maxAge: their check needs both).
+void put_cell(const Column& column, const Fields& fields, Field at, FieldOut& out,
+              std::optional<std::int64_t>& number) {
   switch (column.type) {
     case CellType::integer:
-      if (auto n = parse_integer(cell, &why)) {
-        out.integer(column, *n);
-        number = *n;
-        return std::nullopt;
-      }
-      break;
+      number = fields.integer(at);
+      out.integer(column, *number);
+      return;
     case CellType::boolean:
-      if (auto b = parse_boolean(cell, &why)) {
-        out.boolean(column, *b);
-        return std::nullopt;
-      }
-      break;
-    case CellType::list: {
-      ListItems list;
-      if (parse_list_items(cell, list, &why)) {
-        out.list(column, {list.items.data(), list.items.size()});
-        return std::nullopt;
-      }
-      break;
-    }
+      out.boolean(column, *fields.boolean(at));
+      return;
+    case CellType::list:
+      out.list(column, fields.list(at));
+      return;
     default:
-      out.text(column, cell);
-      return std::nullopt;
+      out.text(column, fields.text(at));
+      return;
   }
-  return RowError{std::string(column.name), why.empty() ? "not a valid value" : why};
 }
 
 // The genderDistribution a row gives: all four shares (to `out`), none
 // (update only: keep the current ones), or an error.
-std::optional<RowError> put_gender_distribution(const Row& row, FieldMode mode, FieldOut& out) {
+std::optional<RowError> put_gender_distribution(const Fields& fields, std::size_t first, FieldMode mode,
+                                                FieldOut& out) {
   std::array<Decimal, 4> shares{};
   std::array<std::string_view, 4> given{};
   std::size_t given_count = 0;
   std::optional<std::string_view> first_absent;
   for (std::size_t i = 0; i < gender_keys.size(); ++i) {
-    std::string_view cell = row.cell(gender_keys[i]);
-    if (cell.empty()) {
+    const auto share = fields.decimal(Field{first + kFemale.index + i, gender_keys[i]});
+    if (!share) {
       if (!first_absent) first_absent = gender_keys[i];
       continue;
     }
-    std::string why;
-    auto share = parse_decimal(cell, &why);
-    if (!share) return RowError{std::string(gender_keys[i]), why.empty() ? "not a decimal" : why};
     shares[i] = *share;
     given[given_count++] = gender_keys[i];
   }
@@ -219,24 +213,26 @@ std::optional<RowError> check_ages(const json::object& fields) {
 }
 
 // Reads and checks every field of the row into `out`, in the table's order,
-// genderDistribution last.
-std::optional<RowError> put_audience_fields(const Row& row, FieldMode mode, FieldOut& out) {
+// genderDistribution last. The row's fields are the create table's from
+// `first` on (update_table: after the id).
+std::optional<RowError> put_audience_fields(const Fields& fields, FieldMode mode, FieldOut& out) {
+  const std::size_t first = mode == FieldMode::update ? 1 : 0;
   std::optional<std::int64_t> min_age;
   std::optional<std::int64_t> max_age_given;
   std::optional<std::int64_t> unused;
-  for (const Column& column : create_table) {
+  for (std::size_t i = 0; i < create_table.size(); ++i) {
+    const Column& column = create_table[i];
     if (is_gender(column.name)) continue;  // gathered into genderDistribution below
-    auto cell = row.get(column.name);
-    if (!cell || cell->empty()) {
-      if (mode == FieldMode::create && column.required) return missing(column.name);
+    const Field at{first + i, column.name};
+    if (fields.empty(at)) {
       // An empty list cell clears the list in a create; in an update it keeps the current one.
-      if (cell && mode == FieldMode::create && column.type == CellType::list) out.list(column, {});
+      if (fields.in_header(at) && mode == FieldMode::create && column.type == CellType::list) out.list(column, {});
       continue;
     }
     auto& number = column.name == "minAge" ? min_age : column.name == "maxAge" ? max_age_given : unused;
-    if (auto error = put_cell(column, *cell, out, number)) return error;
+    put_cell(column, fields, at, out, number);
   }
-  if (auto error = put_gender_distribution(row, mode, out)) return error;
+  if (auto error = put_gender_distribution(fields, first, mode, out)) return error;
   return check_age_range(min_age, max_age_given);
 }
 
@@ -255,19 +251,19 @@ std::optional<RowError> check_gender_split(std::span<const Decimal, 4> shares) {
                   "female + male + nonBinary + preferNotToSay = " + sum.to_string() + ", must be exactly 1"};
 }
 
-std::variant<json::object, RowError> audience_fields(const Row& row, FieldMode mode, json::storage_ptr storage) {
+std::variant<json::object, RowError> audience_fields(const Fields& fields, FieldMode mode, json::storage_ptr storage) {
   ObjectOut out(std::move(storage));
-  if (auto error = put_audience_fields(row, mode, out)) return std::move(*error);
+  if (auto error = put_audience_fields(fields, mode, out)) return std::move(*error);
   return std::move(out.fields);
 }
 
-std::variant<CreateBody, RowError> create_body(const Row& row) {
+std::variant<CreateBody, RowError> create_body(const Fields& fields) {
   CreateBody body;
   body.json.reserve(512);
   TextOut out(body.json);
-  if (auto error = put_audience_fields(row, FieldMode::create, out)) return std::move(*error);
+  if (auto error = put_audience_fields(fields, FieldMode::create, out)) return std::move(*error);
   out.close();
-  body.name = row.cell("name");
+  body.name = fields.text(kName);
   return body;
 }
 

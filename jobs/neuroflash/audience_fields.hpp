@@ -6,7 +6,7 @@
 
 #include "engine/input/cells.hpp"
 #include "engine/input/columns.hpp"
-#include "engine/input/csv_reader.hpp"
+#include "engine/input/fields.hpp"
 #include "engine/run/job_kind.hpp"
 
 #include <boost/json/object.hpp>
@@ -40,22 +40,22 @@ enum class FieldMode {
   update,  // an empty cell keeps the current value; the gender shares come all four or none
 };
 
-// The body fields a row gives, checked: each gender share in [0, 1] and the
-// four summing to exactly 1, ages in 0..150 with minAge <= maxAge. Empty
-// optional cells are left out. Cells are expected to be type-checked already
-// (check_columns), but a cell that does not parse is still an error here.
-// Every value is allocated from `storage` (a row's arena, see create.cpp).
-std::variant<boost::json::object, RowError> audience_fields(const Row& row, FieldMode mode,
+// The body fields a row gives, from its typed cells (`fields`, of
+// create_columns() or update_columns() by `mode`), checked: each gender share
+// in [0, 1] and the four summing to exactly 1, ages in 0..150 with minAge <=
+// maxAge. Empty optional cells are left out. Every value is allocated from
+// `storage`.
+std::variant<boost::json::object, RowError> audience_fields(const Fields& fields, FieldMode mode,
                                                             boost::json::storage_ptr storage = {});
 
-// nf.create's request body, as JSON text written straight from the row (the
-// fields and checks of audience_fields in create mode, without a DOM), and
-// the audience's name for messages about it.
+// nf.create's request body, as JSON text written straight from the row's
+// fields (those and the checks of audience_fields in create mode, without a
+// DOM), and the audience's name for messages about it.
 struct CreateBody {
   std::string_view name;  // into the row
   std::string json;
 };
-std::variant<CreateBody, RowError> create_body(const Row& row);
+std::variant<CreateBody, RowError> create_body(const Fields& fields);
 
 // nullopt when the four shares are each in [0, 1] and sum to exactly 1, else
 // the error, e.g. "female + male + nonBinary + preferNotToSay = 1.1, must be exactly 1".

@@ -1,4 +1,5 @@
 // nf.create: one target audience per row (SPEC.md §4, API.md §A4).
+#include "jobs/kind_list.hpp"
 #include "jobs/neuroflash/create.hpp"
 
 #include "jobs/neuroflash/answers.hpp"
@@ -39,12 +40,12 @@ namespace {
 
 class CreateKind final : public NeuroflashKind {
  public:
-  CreateKind(const JobConfig& config, Clock clock) : NeuroflashKind(create_declaration, config, std::move(clock)) {}
+  CreateKind(const JobConfig& config, Clock clock) : NeuroflashKind(create_declaration.kind, config, std::move(clock)) {}
 
   // The body is written as JSON text straight from the row, not through a
   // DOM built only to be serialized (bench/README.md, "Tuning history").
-  Validation validate(const Row& row) const override {
-    auto body = create_body(row);
+  Validation validate(const Row& row, const Fields& fields) const override {
+    auto body = create_body(fields);
     if (auto* error = std::get_if<RowError>(&body)) return std::move(*error);
     auto& [name, json_body] = std::get<CreateBody>(body);
     Task task;
@@ -69,16 +70,11 @@ class CreateKind final : public NeuroflashKind {
 
 }  // namespace
 
-std::unique_ptr<JobKind> make_create_kind(const JobConfig& config, Clock clock) {
-  return std::make_unique<CreateKind>(config, std::move(clock));
-}
-
-const KindDeclaration create_declaration{
+const Declaration create_declaration = declare<CreateKind>({
     .name = "nf.create",
     .api = &api_declaration,
     .columns = create_columns(),
     .budgets = budgets,
-    .make = with_steady_clock<make_create_kind>,
-};
+});
 
 }  // namespace ab::nf

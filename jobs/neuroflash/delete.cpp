@@ -2,6 +2,7 @@
 // engine sends it again after a lost answer, and the audience the first try
 // deleted then answers 404. So a 404 after more than one attempt is taken as
 // "already deleted" (ok); a 404 on the first attempt is a wrong id (failed).
+#include "jobs/kind_list.hpp"
 #include "jobs/neuroflash/answers.hpp"
 #include "jobs/neuroflash/neuroflash_kind.hpp"
 
@@ -15,8 +16,8 @@ constexpr unsigned not_found = 404;
 
 class DeleteKind final : public NeuroflashKind {
  public:
-  DeleteKind(const JobConfig& config, Clock clock) : NeuroflashKind(delete_declaration, config, std::move(clock)) {}
-  Validation validate(const Row& row) const override { return id_task(row); }
+  DeleteKind(const JobConfig& config, Clock clock) : NeuroflashKind(delete_declaration.kind, config, std::move(clock)) {}
+  Validation validate(const Row& row, const Fields& fields) const override { return id_task(row, fields); }
 
  protected:
   boost::asio::awaitable<RowResult> perform(Task task, Api& api, RowSink&) override {
@@ -36,16 +37,11 @@ class DeleteKind final : public NeuroflashKind {
 
 }  // namespace
 
-std::unique_ptr<JobKind> make_delete_kind(const JobConfig& config, Clock clock) {
-  return std::make_unique<DeleteKind>(config, std::move(clock));
-}
-
-const KindDeclaration delete_declaration{
+const Declaration delete_declaration = declare<DeleteKind>({
     .name = "nf.delete",
     .api = &api_declaration,
     .columns = id_columns(),
     .budgets = budgets,
-    .make = with_steady_clock<make_delete_kind>,
-};
+});
 
 }  // namespace ab::nf

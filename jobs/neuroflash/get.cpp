@@ -1,4 +1,5 @@
 // nf.get: one audience by id (API.md §A5), written to --responses.
+#include "jobs/kind_list.hpp"
 #include "jobs/neuroflash/answers.hpp"
 #include "jobs/neuroflash/neuroflash_kind.hpp"
 
@@ -10,8 +11,8 @@ namespace {
 
 class GetKind final : public NeuroflashKind {
  public:
-  GetKind(const JobConfig& config, Clock clock) : NeuroflashKind(get_declaration, config, std::move(clock)) {}
-  Validation validate(const Row& row) const override { return id_task(row); }
+  GetKind(const JobConfig& config, Clock clock) : NeuroflashKind(get_declaration.kind, config, std::move(clock)) {}
+  Validation validate(const Row& row, const Fields& fields) const override { return id_task(row, fields); }
 
  protected:
   boost::asio::awaitable<RowResult> perform(Task task, Api& api, RowSink& sink) override {
@@ -28,16 +29,11 @@ class GetKind final : public NeuroflashKind {
 
 }  // namespace
 
-std::unique_ptr<JobKind> make_get_kind(const JobConfig& config, Clock clock) {
-  return std::make_unique<GetKind>(config, std::move(clock));
-}
-
-const KindDeclaration get_declaration{
+const Declaration get_declaration = declare<GetKind>({
     .name = "nf.get",
     .api = &api_declaration,
     .columns = id_columns(),
     .budgets = budgets,
-    .make = with_steady_clock<make_get_kind>,
-};
+});
 
 }  // namespace ab::nf

@@ -6,16 +6,15 @@ namespace ab::nf {
 
 namespace {
 constexpr std::array<Column, 1> id_table = {{{"id", CellType::text, true}}};
+constexpr Field kId = field(id_table, "id");
 }  // namespace
 
 std::span<const Column> id_columns() { return id_table; }
 
-Validation id_task(const Row& row) {
-  std::string_view id = row.cell("id");
-  if (id.empty()) return RowError{"id", "required, but empty"};
+Validation id_task(const Row& row, const Fields& fields) {
   Task task;
   task.row = row.number();
-  task.params["id"] = id;
+  task.params["id"] = fields.text(kId);
   return task;
 }
 

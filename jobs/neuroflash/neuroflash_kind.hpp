@@ -34,10 +34,10 @@ class NeuroflashKind : public DeclaredKind {
   Session session_;
 };
 
-// Kinds whose row names one audience (nf.get, nf.delete): the id column, and
-// the task {"id": ...}.
+// Kinds whose row names one audience (nf.get, nf.delete): the id column
+// (nf.update's first), and the task {"id": ...}.
 std::span<const Column> id_columns();
-Validation id_task(const Row& row);
+Validation id_task(const Row& row, const Fields& fields);
 
 // What every nf.* kind declares alike (jobs/neuroflash/api_declaration.cpp):
 // the API, and the budgets "nf" and "nf.token" (no default: the API
@@ -45,24 +45,24 @@ Validation id_task(const Row& row);
 extern const ApiDeclaration api_declaration;
 inline constexpr std::array<BudgetDeclaration, 2> budgets = {{{api_budget}, {"nf.token"}}};
 
-// The kinds (one file each): their declarations, listed in jobs/registry.cpp,
-// and their factories with a clock of the caller's (tests).
-extern const KindDeclaration url_import_declaration;
-extern const KindDeclaration create_declaration;
-extern const KindDeclaration update_declaration;
-extern const KindDeclaration delete_declaration;
-extern const KindDeclaration get_declaration;
-std::unique_ptr<JobKind> make_url_import_kind(const JobConfig& config, Clock clock);
-std::unique_ptr<JobKind> make_create_kind(const JobConfig& config, Clock clock);
-std::unique_ptr<JobKind> make_update_kind(const JobConfig& config, Clock clock);
-std::unique_ptr<JobKind> make_delete_kind(const JobConfig& config, Clock clock);
-std::unique_ptr<JobKind> make_get_kind(const JobConfig& config, Clock clock);
+// An nf.* kind's declaration (one file each, listed in jobs/kinds.def), with
+// a factory on a clock of the caller's (tests).
+struct Declaration {
+  KindDeclaration kind;
+  std::unique_ptr<JobKind> (*make)(const JobConfig& config, Clock clock) = nullptr;
+};
 
-// A declaration's factory: `Make` with the steady clock.
+// The declaration of `Kind`, made from a config and a clock: `kind`, whose
+// factory takes the steady clock, and the factory for tests.
 Clock steady_clock();
-template <std::unique_ptr<JobKind> (*Make)(const JobConfig&, Clock)>
-std::unique_ptr<JobKind> with_steady_clock(const JobConfig& config) {
-  return Make(config, steady_clock());
+template <class Kind>
+Declaration declare(KindDeclaration kind) {
+  kind.make = [](const JobConfig& config) -> std::unique_ptr<JobKind> {
+    return std::make_unique<Kind>(config, steady_clock());
+  };
+  return {kind, [](const JobConfig& config, Clock clock) -> std::unique_ptr<JobKind> {
+            return std::make_unique<Kind>(config, std::move(clock));
+          }};
 }
 
 }  // namespace ab::nf

@@ -2,6 +2,7 @@
 // profile, so the row's way is get, overlay the non-empty cells, put it all
 // back. A full PUT is idempotent: sending it twice leaves the same audience,
 // so it is replay-safe and the engine may retry it after a lost answer.
+#include "jobs/kind_list.hpp"
 #include "jobs/neuroflash/answers.hpp"
 #include "jobs/neuroflash/audience_fields.hpp"
 #include "jobs/neuroflash/neuroflash_kind.hpp"
@@ -15,12 +16,11 @@ namespace {
 
 class UpdateKind final : public NeuroflashKind {
  public:
-  UpdateKind(const JobConfig& config, Clock clock) : NeuroflashKind(update_declaration, config, std::move(clock)) {}
+  UpdateKind(const JobConfig& config, Clock clock) : NeuroflashKind(update_declaration.kind, config, std::move(clock)) {}
 
-  Validation validate(const Row& row) const override {
-    Validation task = id_task(row);
-    if (std::holds_alternative<RowError>(task)) return task;
-    auto changes = audience_fields(row, FieldMode::update);
+  Validation validate(const Row& row, const Fields& fields) const override {
+    Validation task = id_task(row, fields);
+    auto changes = audience_fields(fields, FieldMode::update);
     if (auto* error = std::get_if<RowError>(&changes)) return std::move(*error);
     std::get<Task>(task).params["changes"] = std::move(std::get<json::object>(changes));
     return task;
@@ -50,16 +50,11 @@ class UpdateKind final : public NeuroflashKind {
 
 }  // namespace
 
-std::unique_ptr<JobKind> make_update_kind(const JobConfig& config, Clock clock) {
-  return std::make_unique<UpdateKind>(config, std::move(clock));
-}
-
-const KindDeclaration update_declaration{
+const Declaration update_declaration = declare<UpdateKind>({
     .name = "nf.update",
     .api = &api_declaration,
     .columns = update_columns(),
     .budgets = budgets,
-    .make = with_steady_clock<make_update_kind>,
-};
+});
 
 }  // namespace ab::nf

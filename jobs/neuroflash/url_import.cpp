@@ -2,6 +2,7 @@
 // (API.md §A3, the seed's "fastest way"), written to --responses; with
 // --create, stored as an audience at once (A4) — named by the `name` column,
 // else by the first URL's host.
+#include "jobs/kind_list.hpp"
 #include "jobs/neuroflash/answers.hpp"
 #include "jobs/neuroflash/audience_fields.hpp"
 #include "jobs/neuroflash/create.hpp"
@@ -25,6 +26,9 @@ constexpr std::array<Column, 3> url_import_columns = {{
     {"audienceModelId", CellType::text, false},
     {"name", CellType::text, false},
 }};
+constexpr Field kUrls = field(url_import_columns, "url");
+constexpr Field kModel = field(url_import_columns, "audienceModelId");
+constexpr Field kName = field(url_import_columns, "name");
 
 // Only this kind reads --create and --audience-model.
 constexpr std::array<std::string_view, 2> kFlags = {"create", "audience-model"};
@@ -36,20 +40,18 @@ std::string host_of(std::string_view url) {
 
 class UrlImportKind final : public NeuroflashKind {
  public:
-  UrlImportKind(const JobConfig& config, Clock clock) : NeuroflashKind(url_import_declaration, config, std::move(clock)) {}
+  UrlImportKind(const JobConfig& config, Clock clock) : NeuroflashKind(url_import_declaration.kind, config, std::move(clock)) {}
 
-  Validation validate(const Row& row) const override {
-    std::string why;
-    auto urls = parse_url_list(row.cell("url"), &why);
-    if (!urls || urls->empty()) return RowError{"url", why.empty() ? "no URL" : why};
-    std::string_view model = row.cell("audienceModelId");
+  Validation validate(const Row& row, const Fields& fields) const override {
+    const auto urls = fields.list(kUrls);  // at least one: the column is required
+    const std::string_view model = fields.text(kModel);
     json::object params{
         {"audienceModelId", model.empty() ? std::string_view(config().audience_model) : model},
-        {"urls", json::array(urls->begin(), urls->end())},
+        {"urls", json::array(urls.begin(), urls.end())},
     };
     if (config().create) {
-      std::string_view name = row.cell("name");
-      params["name"] = name.empty() ? host_of(urls->front()) : std::string(name);
+      const std::string_view name = fields.text(kName);
+      params["name"] = name.empty() ? host_of(urls.front()) : std::string(name);
     }
     Task task;
     task.row = row.number();
@@ -82,17 +84,12 @@ class UrlImportKind final : public NeuroflashKind {
 
 }  // namespace
 
-std::unique_ptr<JobKind> make_url_import_kind(const JobConfig& config, Clock clock) {
-  return std::make_unique<UrlImportKind>(config, std::move(clock));
-}
-
-const KindDeclaration url_import_declaration{
+const Declaration url_import_declaration = declare<UrlImportKind>({
     .name = "nf.url-import",
     .api = &api_declaration,
     .columns = url_import_columns,
     .budgets = budgets,
     .flags = kFlags,
-    .make = with_steady_clock<make_url_import_kind>,
-};
+});
 
 }  // namespace ab::nf

@@ -1,6 +1,7 @@
 // tw.count: one B1 request per row with with_total_count=true and count=1,
 // never a cursor (the API forbids the two together), charged to the
 // "tw.total_count" budget (200 per 15 minutes) as well as "tw".
+#include "jobs/kind_list.hpp"
 #include "jobs/twitter/audience_list.hpp"
 #include "jobs/twitter/kinds.hpp"
 #include "jobs/twitter/list_filters.hpp"
@@ -18,6 +19,7 @@ constexpr std::array kColumns = {
     Column{"permission_scope", CellType::text, false},
     Column{"with_deleted", CellType::boolean, false},
 };
+constexpr FilterFields kFilters = filter_fields(kColumns);
 
 // X allows with_total_count 200 times in 15 minutes; the default keeps within it.
 constexpr std::array<BudgetDeclaration, 2> kBudgets = {
@@ -25,11 +27,11 @@ constexpr std::array<BudgetDeclaration, 2> kBudgets = {
 
 class CountKind final : public TwitterKind {
  public:
-  explicit CountKind(Context context) : TwitterKind(count_declaration, std::move(context)) {}
+  explicit CountKind(Context context) : TwitterKind(count_declaration.kind, std::move(context)) {}
 
-  Validation validate(const Row& row) const override {
-    TaskBuilder builder(row);
-    return add_filters(builder).done();
+  Validation validate(const Row& row, const Fields& fields) const override {
+    TaskBuilder builder(row, fields);
+    return add_filters(builder, kFilters).done();
   }
 
   boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
@@ -55,14 +57,11 @@ class CountKind final : public TwitterKind {
 
 }  // namespace
 
-std::unique_ptr<JobKind> make_count_kind(Context context) { return std::make_unique<CountKind>(std::move(context)); }
-
-const KindDeclaration count_declaration{
+const Declaration count_declaration = declare<CountKind>({
     .name = "tw.count",
     .api = &api_declaration,
     .columns = kColumns,
     .budgets = kBudgets,
-    .make = with_endpoints<make_count_kind>,
-};
+});
 
 }  // namespace ab::tw

@@ -1,5 +1,6 @@
 // tw.create: one tailored audience per row (B3), its parameters in the query
 // string. Not replay-safe: a lost answer is reconciled, never resent blindly.
+#include "jobs/kind_list.hpp"
 #include "jobs/twitter/audience_list.hpp"
 #include "jobs/twitter/create_reconciler.hpp"
 #include "jobs/twitter/kinds.hpp"
@@ -17,6 +18,8 @@ constexpr std::array kColumns = {
     Column{"name", CellType::text, true},
     Column{"description", CellType::text, false},
 };
+constexpr Field kName = field(kColumns, "name");
+constexpr Field kDescription = field(kColumns, "description");
 
 // B3 for the one item of a round: POST .../tailored_audiences?name=…&description=….
 class SingleCreate final : public CreateSender {
@@ -52,9 +55,11 @@ class SingleCreate final : public CreateSender {
 
 class CreateKind final : public TwitterKind {
  public:
-  explicit CreateKind(Context context) : TwitterKind(create_declaration, context), reconciler_(std::move(context)) {}
+  explicit CreateKind(Context context) : TwitterKind(create_declaration.kind, context), reconciler_(std::move(context)) {}
 
-  Validation validate(const Row& row) const override { return TaskBuilder(row).text("name").text("description").done(); }
+  Validation validate(const Row& row, const Fields& fields) const override {
+    return TaskBuilder(row, fields).text(kName).text(kDescription).done();
+  }
 
   boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
     SingleCreate sender(context());
@@ -72,14 +77,11 @@ class CreateKind final : public TwitterKind {
 
 }  // namespace
 
-std::unique_ptr<JobKind> make_create_kind(Context context) { return std::make_unique<CreateKind>(std::move(context)); }
-
-const KindDeclaration create_declaration{
+const Declaration create_declaration = declare<CreateKind>({
     .name = "tw.create",
     .api = &api_declaration,
     .columns = kColumns,
     .budgets = budgets,
-    .make = with_endpoints<make_create_kind>,
-};
+});
 
 }  // namespace ab::tw

@@ -2,6 +2,7 @@
 // engine resends it after a lost answer; a 404 to such a resend most likely
 // means the first attempt deleted it. That is confirmed, not assumed: the
 // audience is looked up with with_deleted=true and must come back deleted.
+#include "jobs/kind_list.hpp"
 #include "jobs/twitter/audience_list.hpp"
 #include "jobs/twitter/kinds.hpp"
 #include "jobs/twitter/row_results.hpp"
@@ -15,6 +16,7 @@ namespace ab::tw {
 namespace {
 
 constexpr std::array kColumns = {Column{"id", CellType::text, true}};
+constexpr Field kId = field(kColumns, "id");
 
 bool is_deleted(const boost::json::value& audience) {
   const auto* obj = audience.if_object();
@@ -24,9 +26,11 @@ bool is_deleted(const boost::json::value& audience) {
 
 class DeleteKind final : public TwitterKind {
  public:
-  explicit DeleteKind(Context context) : TwitterKind(delete_declaration, std::move(context)) {}
+  explicit DeleteKind(Context context) : TwitterKind(delete_declaration.kind, std::move(context)) {}
 
-  Validation validate(const Row& row) const override { return TaskBuilder(row).id("id").done(); }
+  Validation validate(const Row& row, const Fields& fields) const override {
+    return TaskBuilder(row, fields).id(kId).done();
+  }
 
   boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
     for (const auto& task : tasks) co_await delete_one(task, api, sink);
@@ -65,14 +69,11 @@ class DeleteKind final : public TwitterKind {
 
 }  // namespace
 
-std::unique_ptr<JobKind> make_delete_kind(Context context) { return std::make_unique<DeleteKind>(std::move(context)); }
-
-const KindDeclaration delete_declaration{
+const Declaration delete_declaration = declare<DeleteKind>({
     .name = "tw.delete",
     .api = &api_declaration,
     .columns = kColumns,
     .budgets = budgets,
-    .make = with_endpoints<make_delete_kind>,
-};
+});
 
 }  // namespace ab::tw

@@ -3,6 +3,7 @@
 // as a whole: items the API refused fail with its message and the others are
 // sent again without them; a lost answer is reconciled by name exactly as
 // tw.create does it (CreateReconciler).
+#include "jobs/kind_list.hpp"
 #include "jobs/twitter/batch_answer.hpp"
 #include "jobs/twitter/create_reconciler.hpp"
 #include "jobs/twitter/kinds.hpp"
@@ -11,7 +12,6 @@
 #include "jobs/twitter/task_builder.hpp"
 #include "jobs/twitter/twitter_kind.hpp"
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <array>
@@ -26,6 +26,9 @@ constexpr std::array kColumns = {
     Column{"segments", CellType::json, true},
     Column{"audience_type", CellType::text, false},
 };
+constexpr Field kName = field(kColumns, "name");
+constexpr Field kSegments = field(kColumns, "segments");
+constexpr Field kAudienceType = field(kColumns, "audience_type");
 constexpr std::array<std::string_view, 2> kAudienceTypes = {"FLEXIBLE", "MOBILE_AUDIENCE"};
 
 // B6: POST batch/accounts/:id/tailored_audiences with a JSON array of Create items.
@@ -54,19 +57,17 @@ class BatchCreate final : public CreateSender {
 
 class FlexibleKind final : public TwitterKind {
  public:
-  explicit FlexibleKind(Context context) : TwitterKind(flexible_declaration, context), reconciler_(std::move(context)) {}
+  explicit FlexibleKind(Context context) : TwitterKind(flexible_declaration.kind, context), reconciler_(std::move(context)) {}
 
 
-  Validation validate(const Row& row) const override {
-    auto built = TaskBuilder(row).text("name").one_of("audience_type", kAudienceTypes).done();
+  Validation validate(const Row& row, const Fields& fields) const override {
+    auto built = TaskBuilder(row, fields).text(kName).one_of(kAudienceType, kAudienceTypes).done();
     auto* task = std::get_if<Task>(&built);
     if (!task) return built;
-    boost::system::error_code ec;
-    auto segments = boost::json::parse(row.cell("segments"), ec);
-    if (ec) return RowError{"segments", "not JSON: " + ec.message()};
-    if (auto why = check_segments(segments)) return RowError{"segments", std::move(*why)};
-    if (!task->params.contains("audience_type")) task->params["audience_type"] = "FLEXIBLE";
-    task->params["segments"] = std::move(segments);
+    const boost::json::value& segments = *fields.json(kSegments);  // required: never empty
+    if (auto why = check_segments(segments)) return RowError{std::string(kSegments.name), std::move(*why)};
+    if (!task->params.contains(kAudienceType.name)) task->params[kAudienceType.name] = "FLEXIBLE";
+    task->params[kSegments.name] = segments;
     return built;
   }
 
@@ -91,17 +92,12 @@ class FlexibleKind final : public TwitterKind {
 
 }  // namespace
 
-std::unique_ptr<JobKind> make_flexible_kind(Context context) {
-  return std::make_unique<FlexibleKind>(std::move(context));
-}
-
-const KindDeclaration flexible_declaration{
+const Declaration flexible_declaration = declare<FlexibleKind>({
     .name = "tw.flexible",
     .api = &api_declaration,
     .columns = kColumns,
     .budgets = budgets,
     .batch = {.max_rows = kMaxBatchItems},
-    .make = with_endpoints<make_flexible_kind>,
-};
+});
 
 }  // namespace ab::tw

@@ -3,6 +3,7 @@
 // 10,000 rows cost 50 requests.
 // with_deleted=true: a get finds a deleted audience too (it comes back with
 // "deleted": true) rather than calling it "not found".
+#include "jobs/kind_list.hpp"
 #include "jobs/twitter/audience_list.hpp"
 #include "jobs/twitter/kinds.hpp"
 #include "jobs/twitter/row_results.hpp"
@@ -19,6 +20,7 @@ namespace ab::tw {
 namespace {
 
 constexpr std::array kColumns = {Column{"id", CellType::text, true}};
+constexpr Field kId = field(kColumns, "id");
 constexpr std::size_t kMaxIdsPerRequest = 200;
 
 // One id asked for, by the rows that ask (duplicates share one id in the request).
@@ -30,9 +32,11 @@ struct Wanted {
 
 class GetKind final : public TwitterKind {
  public:
-  explicit GetKind(Context context) : TwitterKind(get_declaration, std::move(context)) {}
+  explicit GetKind(Context context) : TwitterKind(get_declaration.kind, std::move(context)) {}
 
-  Validation validate(const Row& row) const override { return TaskBuilder(row).id("id").done(); }
+  Validation validate(const Row& row, const Fields& fields) const override {
+    return TaskBuilder(row, fields).id(kId).done();
+  }
 
   // No proving request of its own: the rows' own lists are read-only and as
   // cheap, so 1,010 ids cost ceil(1010 / 200) = 6 requests, not 7. The first
@@ -114,15 +118,12 @@ class GetKind final : public TwitterKind {
 
 }  // namespace
 
-std::unique_ptr<JobKind> make_get_kind(Context context) { return std::make_unique<GetKind>(std::move(context)); }
-
-const KindDeclaration get_declaration{
+const Declaration get_declaration = declare<GetKind>({
     .name = "tw.get",
     .api = &api_declaration,
     .columns = kColumns,
     .budgets = budgets,
     .batch = {.max_rows = kMaxIdsPerRequest},
-    .make = with_endpoints<make_get_kind>,
-};
+});
 
 }  // namespace ab::tw

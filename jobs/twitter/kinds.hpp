@@ -18,29 +18,21 @@ namespace ab::tw {
 extern const ApiDeclaration api_declaration;
 inline constexpr std::array<BudgetDeclaration, 1> budgets = {{{kBudget}}};
 
-// The kinds (one file each): their declarations, listed in jobs/registry.cpp,
-// and their factories with a context of the caller's (tests).
-extern const KindDeclaration create_declaration;
-extern const KindDeclaration update_declaration;
-extern const KindDeclaration delete_declaration;
-extern const KindDeclaration get_declaration;
-extern const KindDeclaration count_declaration;
-extern const KindDeclaration list_declaration;
-extern const KindDeclaration flexible_declaration;
-extern const KindDeclaration members_declaration;
-std::unique_ptr<JobKind> make_create_kind(Context context);
-std::unique_ptr<JobKind> make_update_kind(Context context);
-std::unique_ptr<JobKind> make_delete_kind(Context context);
-std::unique_ptr<JobKind> make_get_kind(Context context);
-std::unique_ptr<JobKind> make_count_kind(Context context);
-std::unique_ptr<JobKind> make_list_kind(Context context);
-std::unique_ptr<JobKind> make_flexible_kind(Context context);
-std::unique_ptr<JobKind> make_members_kind(Context context);
+// A tw.* kind's declaration (one file each, listed in jobs/kinds.def), with
+// a factory on a context of the caller's (tests: a fake clock, seeded nonces).
+struct Declaration {
+  KindDeclaration kind;
+  std::unique_ptr<JobKind> (*make)(Context context) = nullptr;
+};
 
-// A declaration's factory: `Make` with the context of the run's endpoints.
-template <std::unique_ptr<JobKind> (*Make)(Context)>
-std::unique_ptr<JobKind> with_endpoints(const JobConfig& config) {
-  return Make(make_context(config.tw));
+// The declaration of `Kind`, made from a context: `kind`, whose factory
+// takes the context of the run's endpoints, and the factory for tests.
+template <class Kind>
+Declaration declare(KindDeclaration kind) {
+  kind.make = [](const JobConfig& config) -> std::unique_ptr<JobKind> {
+    return std::make_unique<Kind>(make_context(config.tw));
+  };
+  return {kind, [](Context context) -> std::unique_ptr<JobKind> { return std::make_unique<Kind>(std::move(context)); }};
 }
 
 }  // namespace ab::tw

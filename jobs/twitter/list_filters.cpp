@@ -4,8 +4,8 @@
 
 namespace ab::tw {
 
-TaskBuilder& add_filters(TaskBuilder& builder) {
-  return builder.query("q").one_of("permission_scope", kPermissionScopes).boolean("with_deleted");
+TaskBuilder& add_filters(TaskBuilder& builder, const FilterFields& filters) {
+  return builder.query(filters.q).one_of(filters.permission_scope, kPermissionScopes).boolean(filters.with_deleted);
 }
 
 void add_filters(Query& query, const boost::json::object& params) {

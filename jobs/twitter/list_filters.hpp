@@ -13,8 +13,17 @@ namespace ab::tw {
 
 inline constexpr std::array<std::string_view, 2> kPermissionScopes = {"OWNER", "SHARED"};
 
+// Where a kind declares the filters' columns.
+struct FilterFields {
+  Field q, permission_scope, with_deleted;
+};
+template <std::size_t N>
+constexpr FilterFields filter_fields(const std::array<Column, N>& columns) {
+  return {field(columns, "q"), field(columns, "permission_scope"), field(columns, "with_deleted")};
+}
+
 // q, permission_scope and with_deleted into the task.
-TaskBuilder& add_filters(TaskBuilder& builder);
+TaskBuilder& add_filters(TaskBuilder& builder, const FilterFields& filters);
 // The filters of `params` that are set, in that order (sort_by last).
 void add_filters(Query& query, const boost::json::object& params);
 

@@ -2,6 +2,7 @@
 // --responses line. After each page its cursor is the row's checkpoint, so a
 // crash resumes at the next page, not the first (the page in flight when it
 // crashed may be written twice: at-least-once).
+#include "jobs/kind_list.hpp"
 #include "jobs/twitter/audience_list.hpp"
 #include "jobs/twitter/kinds.hpp"
 #include "jobs/twitter/list_filters.hpp"
@@ -20,14 +21,16 @@ constexpr std::array kColumns = {
     Column{"with_deleted", CellType::boolean, false},
     Column{"sort_by", CellType::text, false},
 };
+constexpr FilterFields kFilters = filter_fields(kColumns);
+constexpr Field kSortBy = field(kColumns, "sort_by");
 
 class ListKind final : public TwitterKind {
  public:
-  explicit ListKind(Context context) : TwitterKind(list_declaration, std::move(context)) {}
+  explicit ListKind(Context context) : TwitterKind(list_declaration.kind, std::move(context)) {}
 
-  Validation validate(const Row& row) const override {
-    TaskBuilder builder(row);
-    return add_filters(builder).sort_order("sort_by").done();
+  Validation validate(const Row& row, const Fields& fields) const override {
+    TaskBuilder builder(row, fields);
+    return add_filters(builder, kFilters).sort_order(kSortBy).done();
   }
 
   boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
@@ -67,14 +70,11 @@ class ListKind final : public TwitterKind {
 
 }  // namespace
 
-std::unique_ptr<JobKind> make_list_kind(Context context) { return std::make_unique<ListKind>(std::move(context)); }
-
-const KindDeclaration list_declaration{
+const Declaration list_declaration = declare<ListKind>({
     .name = "tw.list",
     .api = &api_declaration,
     .columns = kColumns,
     .budgets = budgets,
-    .make = with_endpoints<make_list_kind>,
-};
+});
 
 }  // namespace ab::tw

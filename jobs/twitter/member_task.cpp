@@ -23,6 +23,16 @@ constexpr std::array kColumns = {
     Column{"effective_at", CellType::text, false},       Column{"expires_at", CellType::text, false},
 };
 
+constexpr Field kAudience = field(kColumns, "audience_id");
+constexpr Field kOperation = field(kColumns, "operation");
+constexpr std::array<Field, 2> kTimes = {field(kColumns, "effective_at"), field(kColumns, "expires_at")};
+// Each identifier column's field, in kIdentifierColumns' order.
+constexpr auto kIdentifierFields = [] {
+  std::array<Field, kIdentifierColumns.size()> fields{};
+  for (std::size_t i = 0; i < fields.size(); ++i) fields[i] = field(kColumns, kIdentifierColumns[i].first);
+  return fields;
+}();
+
 constexpr std::string_view kDeletePrefix = R"({"operation_type":"Delete")";
 
 bool is_id_char(char c) {
@@ -64,21 +74,20 @@ std::size_t members_body_size(std::size_t items, std::size_t item_bytes) {
   return items == 0 ? 2 : 2 + item_bytes + (items - 1);
 }
 
-Validation member_task(const Row& row) {
-  const std::string_view audience = row.cell("audience_id");
+Validation member_task(const Fields& fields) {
+  const std::string_view audience = fields.text(kAudience);
   if (!std::all_of(audience.begin(), audience.end(), is_id_char))
     return RowError{"audience_id", "not an audience id (letters, digits, '_' and '-' only)"};
-  const auto operation = operation_of(row.cell("operation"));
+  const auto operation = operation_of(fields.text(kOperation));
   if (!operation) return RowError{"operation", "must be add or remove"};
 
   std::array<std::string_view, 2> times{};
-  constexpr std::array<std::string_view, 2> kTimes = {"effective_at", "expires_at"};
   std::array<std::optional<SystemTime>, 2> parsed{};
   for (std::size_t i = 0; i < kTimes.size(); ++i) {
-    times[i] = trim_unicode_space(row.cell(kTimes[i]));
+    times[i] = trim_unicode_space(fields.text(kTimes[i]));
     if (times[i].empty()) continue;
     parsed[i] = parse_utc_timestamp(times[i]);
-    if (!parsed[i]) return RowError{std::string(kTimes[i]), "not an ISO 8601 time in UTC, e.g. 2024-05-01T12:00:00Z"};
+    if (!parsed[i]) return RowError{std::string(kTimes[i].name), "not an ISO 8601 time in UTC, e.g. 2024-05-01T12:00:00Z"};
   }
   if (parsed[0] && parsed[1] && *parsed[1] <= *parsed[0])
     return RowError{"expires_at", "not after effective_at"};
@@ -90,7 +99,7 @@ Validation member_task(const Row& row) {
   bool any = false;
   for (std::size_t c = 0; c < kIdentifierColumns.size(); ++c) {
     const auto& [column, type] = kIdentifierColumns[c];
-    const std::string_view cell = row.cell(column);
+    const std::string_view cell = fields.text(kIdentifierFields[c]);
     if (trim_unicode_space(cell).empty()) continue;  // a blank cell gives no identifier
     ids[c] = identifier_to_send(type, cell);
     if (!ids[c].ok()) return RowError{std::string(column), ids[c].error};
@@ -106,7 +115,7 @@ Validation member_task(const Row& row) {
   json.begin_object().key("operation_type").string(*operation == "add" ? "Update" : "Delete");
   json.key("params").begin_object();
   for (std::size_t i = 0; i < kTimes.size(); ++i)
-    if (!times[i].empty()) json.key(kTimes[i]).string(times[i]);
+    if (!times[i].empty()) json.key(kTimes[i].name).string(times[i]);
   json.key("users").begin_array().begin_object();
   for (std::size_t c = 0; c < kIdentifierColumns.size(); ++c)
     if (!ids[c].value.empty()) json.key(kIdentifierColumns[c].first).begin_array().string(ids[c].value).end_array();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "engine/input/columns.hpp"
+#include "engine/input/fields.hpp"
 #include "engine/run/job_kind.hpp"
 
 #include <cstddef>
@@ -33,7 +34,8 @@ std::optional<std::string> member_header_problem(std::span<const std::string> he
 // own), so a batch within BatchPolicy::max_bytes always fits one request; no params (a task is held per row of a 2,500-row batch, so
 // it carries nothing more than it sends). A row is invalid when its audience id, operation, a
 // timestamp or any identifier is, or when it has no identifier at all.
-Validation member_task(const Row& row);
+// `fields`: the row's cells, of member_columns(); the task's row is the caller's to set.
+Validation member_task(const Fields& fields);
 
 // Whether the task removes its person (else it adds them).
 bool removes(const Task& task);

@@ -5,6 +5,7 @@
 // one operation carrying their users (member_requests.hpp). Adds
 // and removes are idempotent: a lost answer or a success_count that is not
 // the total is simply sent again, and no row ever ends `unknown`.
+#include "jobs/kind_list.hpp"
 #include "jobs/twitter/audience_turns.hpp"
 #include "jobs/twitter/kinds.hpp"
 #include "jobs/twitter/member_requests.hpp"
@@ -37,12 +38,12 @@ constexpr unsigned kMaxShortAnswers = 8;
 
 class MembersKind final : public TwitterKind {
  public:
-  explicit MembersKind(Context context) : TwitterKind(members_declaration, std::move(context)) {}
+  explicit MembersKind(Context context) : TwitterKind(members_declaration.kind, std::move(context)) {}
 
   std::optional<std::string> header_problem(std::span<const std::string> header) const override {
     return member_header_problem(header);
   }
-  Validation validate(const Row& row) const override { return member_task(row); }
+  Validation validate(const Row&, const Fields& fields) const override { return member_task(fields); }
 
   boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
     // The engine gives one audience a call (the batch key): taken as it is,
@@ -183,18 +184,13 @@ class MembersKind final : public TwitterKind {
 
 }  // namespace
 
-std::unique_ptr<JobKind> make_members_kind(Context context) {
-  return std::make_unique<MembersKind>(std::move(context));
-}
-
-const KindDeclaration members_declaration{
+const Declaration members_declaration = declare<MembersKind>({
     .name = "tw.members",
     .api = &api_declaration,
     .columns = member_columns(),
     .budgets = kBudgets,
     .batch = {.max_rows = kMaxMembersPerRequest,
               .max_bytes = kMaxMembersBodyBytes - members_body_size(1, 0) + 1},  // items' bytes with their commas
-    .make = with_endpoints<make_members_kind>,
-};
+});
 
 }  // namespace ab::tw

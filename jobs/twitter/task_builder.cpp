@@ -1,6 +1,5 @@
 #include "jobs/twitter/task_builder.hpp"
 
-#include "engine/input/cells.hpp"
 #include "jobs/twitter/text.hpp"
 
 #include <algorithm>
@@ -14,70 +13,63 @@ bool is_id_char(unsigned char c) { return std::isalnum(c) || c == '_' || c == '-
 
 }  // namespace
 
-TaskBuilder::TaskBuilder(const Row& row) : row_(row) { task_.row = row.number(); }
+TaskBuilder::TaskBuilder(const Row& row, const Fields& fields) : fields_(fields) { task_.row = row.number(); }
 
-std::optional<std::string_view> TaskBuilder::value(std::string_view column) const {
-  if (error_) return std::nullopt;
-  const std::string_view cell = row_.cell(column);
-  if (cell.empty()) return std::nullopt;
-  return cell;
+std::optional<std::string_view> TaskBuilder::value(Field column) const {
+  if (error_ || fields_.empty(column)) return std::nullopt;
+  return fields_.text(column);
 }
 
 void TaskBuilder::fail(std::string_view column, std::string reason) {
   if (!error_) error_ = RowError{std::string(column), std::move(reason)};
 }
 
-TaskBuilder& TaskBuilder::text(std::string_view column) {
-  if (const auto cell = value(column)) task_.params[column] = *cell;
+TaskBuilder& TaskBuilder::text(Field column) {
+  if (const auto cell = value(column)) task_.params[column.name] = *cell;
   return *this;
 }
 
-TaskBuilder& TaskBuilder::id(std::string_view column) {
+TaskBuilder& TaskBuilder::id(Field column) {
   const auto cell = value(column);
   if (!cell) return *this;
   if (!std::all_of(cell->begin(), cell->end(), [](char c) { return is_id_char(static_cast<unsigned char>(c)); }))
-    fail(column, "not an audience id (letters, digits, '_' and '-' only)");
+    fail(column.name, "not an audience id (letters, digits, '_' and '-' only)");
   else
-    task_.params[column] = *cell;
+    task_.params[column.name] = *cell;
   return *this;
 }
 
-TaskBuilder& TaskBuilder::query(std::string_view column) {
+TaskBuilder& TaskBuilder::query(Field column) {
   const auto cell = value(column);
   if (!cell) return *this;
   if (utf8_length(*cell) > kMaxQueryLength)
-    fail(column, "longer than " + std::to_string(kMaxQueryLength) + " characters");
+    fail(column.name, "longer than " + std::to_string(kMaxQueryLength) + " characters");
   else
-    task_.params[column] = *cell;
+    task_.params[column.name] = *cell;
   return *this;
 }
 
-TaskBuilder& TaskBuilder::boolean(std::string_view column) {
-  const auto cell = value(column);
-  if (!cell) return *this;
-  std::string why;
-  if (const auto b = parse_boolean(*cell, &why))
-    task_.params[column] = *b ? "true" : "false";
-  else
-    fail(column, why.empty() ? "not a boolean" : why);
+TaskBuilder& TaskBuilder::boolean(Field column) {
+  if (error_) return *this;
+  if (const auto b = fields_.boolean(column)) task_.params[column.name] = *b ? "true" : "false";
   return *this;
 }
 
-TaskBuilder& TaskBuilder::one_of(std::string_view column, std::span<const std::string_view> values) {
+TaskBuilder& TaskBuilder::one_of(Field column, std::span<const std::string_view> values) {
   const auto cell = value(column);
   if (!cell) return *this;
   const auto match = std::find_if(values.begin(), values.end(), [&](std::string_view v) { return iequals(v, *cell); });
   if (match != values.end()) {
-    task_.params[column] = *match;
+    task_.params[column.name] = *match;
     return *this;
   }
   std::string allowed;
   for (const auto v : values) allowed += (allowed.empty() ? "" : ", ") + std::string(v);
-  fail(column, "must be one of " + allowed);
+  fail(column.name, "must be one of " + allowed);
   return *this;
 }
 
-TaskBuilder& TaskBuilder::sort_order(std::string_view column) {
+TaskBuilder& TaskBuilder::sort_order(Field column) {
   const auto cell = value(column);
   if (!cell) return *this;
   const auto dash = cell->rfind('-');
@@ -87,9 +79,9 @@ TaskBuilder& TaskBuilder::sort_order(std::string_view column) {
     return std::islower(static_cast<unsigned char>(c)) || c == '_';
   });
   if (!attribute_ok || (direction != "asc" && direction != "desc"))
-    fail(column, "must be ATTRIBUTE-asc or ATTRIBUTE-desc, e.g. created_at-asc");
+    fail(column.name, "must be ATTRIBUTE-asc or ATTRIBUTE-desc, e.g. created_at-asc");
   else
-    task_.params[column] = *cell;
+    task_.params[column.name] = *cell;
   return *this;
 }
 

@@ -1,6 +1,7 @@
-// Turns a row's cells into a Task's params, checking what the X Ads API would
-// refuse (API.md §B1) before anything is sent. The first problem wins; an
-// empty optional cell leaves its parameter out.
+// Turns a row's typed cells into a Task's params, checking what the X Ads API
+// would refuse (API.md §B1) before anything is sent. The first problem wins;
+// an empty optional cell leaves its parameter out. Each parameter is named
+// like its column.
 #pragma once
 
 #include "engine/run/job_kind.hpp"
@@ -17,29 +18,29 @@ inline constexpr std::size_t kMaxQueryLength = 255;
 
 class TaskBuilder {
  public:
-  explicit TaskBuilder(const Row& row);
+  TaskBuilder(const Row& row, const Fields& fields);
 
-  TaskBuilder& text(std::string_view column);
+  TaskBuilder& text(Field column);
   // An audience id: letters, digits, "_" and "-" (it goes into paths and comma lists).
-  TaskBuilder& id(std::string_view column);
+  TaskBuilder& id(Field column);
   // A name prefix for q: at most kMaxQueryLength characters.
-  TaskBuilder& query(std::string_view column);
-  // true/false, 1/0, yes/no in any case; stored as "true"/"false".
-  TaskBuilder& boolean(std::string_view column);
+  TaskBuilder& query(Field column);
+  // A boolean column's value, stored as "true"/"false".
+  TaskBuilder& boolean(Field column);
   // One of `values`, in any case; stored as written in `values`.
-  TaskBuilder& one_of(std::string_view column, std::span<const std::string_view> values);
+  TaskBuilder& one_of(Field column, std::span<const std::string_view> values);
   // ATTRIBUTE-asc or ATTRIBUTE-desc, e.g. created_at-asc.
-  TaskBuilder& sort_order(std::string_view column);
+  TaskBuilder& sort_order(Field column);
   // Fails the row when none of `columns` has a value.
   TaskBuilder& any_of(std::span<const std::string_view> columns);
 
   Validation done();
 
  private:
-  std::optional<std::string_view> value(std::string_view column) const;  // nullopt: empty
+  std::optional<std::string_view> value(Field column) const;  // nullopt: empty
   void fail(std::string_view column, std::string reason);
 
-  const Row& row_;
+  const Fields& fields_;
   Task task_;
   std::optional<RowError> error_;
 };

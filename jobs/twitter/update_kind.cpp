@@ -1,5 +1,6 @@
 // tw.update: B4, PUT .../tailored_audiences/:id?name=…&description=…. Setting
 // a name or description twice gives the same audience, so it is replay-safe.
+#include "jobs/kind_list.hpp"
 #include "jobs/twitter/kinds.hpp"
 #include "jobs/twitter/row_results.hpp"
 #include "jobs/twitter/task_builder.hpp"
@@ -16,14 +17,17 @@ constexpr std::array kColumns = {
     Column{"name", CellType::text, false},
     Column{"description", CellType::text, false},
 };
-constexpr std::array<std::string_view, 2> kChangeable = {"name", "description"};
+constexpr Field kId = field(kColumns, "id");
+constexpr Field kName = field(kColumns, "name");
+constexpr Field kDescription = field(kColumns, "description");
+constexpr std::array<std::string_view, 2> kChangeable = {kName.name, kDescription.name};
 
 class UpdateKind final : public TwitterKind {
  public:
-  explicit UpdateKind(Context context) : TwitterKind(update_declaration, std::move(context)) {}
+  explicit UpdateKind(Context context) : TwitterKind(update_declaration.kind, std::move(context)) {}
 
-  Validation validate(const Row& row) const override {
-    return TaskBuilder(row).id("id").text("name").text("description").any_of(kChangeable).done();
+  Validation validate(const Row& row, const Fields& fields) const override {
+    return TaskBuilder(row, fields).id(kId).text(kName).text(kDescription).any_of(kChangeable).done();
   }
 
   boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
@@ -45,14 +49,11 @@ class UpdateKind final : public TwitterKind {
 
 }  // namespace
 
-std::unique_ptr<JobKind> make_update_kind(Context context) { return std::make_unique<UpdateKind>(std::move(context)); }
-
-const KindDeclaration update_declaration{
+const Declaration update_declaration = declare<UpdateKind>({
     .name = "tw.update",
     .api = &api_declaration,
     .columns = kColumns,
     .budgets = budgets,
-    .make = with_endpoints<make_update_kind>,
-};
+});
 
 }  // namespace ab::tw

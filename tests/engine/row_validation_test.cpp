@@ -15,7 +15,7 @@ class SplitKind : public JobKind {
  public:
   std::string_view name() const override { return "test.split"; }
   std::span<const Column> columns() const override { return kColumns; }
-  Validation validate(const Row& row) const override {
+  Validation validate(const Row& row, const Fields&) const override {
     const std::array parts = {*parse_decimal(row.cell("a")), *parse_decimal(row.cell("b"))};
     const Decimal sum = decimal_sum(parts);
     if (!is_exactly_one(sum)) return RowError{"b", "a + b = " + sum.to_string() + ", not 1"};

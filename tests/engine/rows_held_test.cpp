@@ -39,7 +39,7 @@ class BigBatchKind : public JobKind {
     policy.max_rows = kBatch;
     return policy;
   }
-  Validation validate(const Row& row) const override {
+  Validation validate(const Row& row, const Fields&) const override {
     held_.most = std::max(held_.most, ++held_.now);
     Task task;
     task.batch_key = std::string(row.cell("audience"));

@@ -30,7 +30,7 @@ class NfCreate : public ::testing::Test {
   }
   RowError error(const std::string& row) { return error_of(validate(row)); }
 
-  std::unique_ptr<JobKind> kind = make_kind(make_create_kind);
+  std::unique_ptr<JobKind> kind = make_kind(create_declaration);
 };
 
 TEST_F(NfCreate, TheSeedRowBuildsTheSeedBody) {
@@ -69,8 +69,10 @@ break",false)",
     auto record = reader.next();
     ASSERT_TRUE(record && std::holds_alternative<Row>(*record)) << row;
     const Row& parsed = std::get<Row>(*record);
-    auto text = create_body(parsed);
-    auto fields = audience_fields(parsed, FieldMode::create);
+    Fields cells;
+    ASSERT_FALSE(ColumnChecker(reader.header().names, create_columns()).check(parsed, cells)) << row;
+    auto text = create_body(cells);
+    auto fields = audience_fields(cells, FieldMode::create);
     ASSERT_TRUE(std::holds_alternative<CreateBody>(text)) << row;
     ASSERT_TRUE(std::holds_alternative<json::object>(fields)) << row;
     EXPECT_EQ(json::parse(std::get<CreateBody>(text).json), std::get<json::object>(fields)) << row;

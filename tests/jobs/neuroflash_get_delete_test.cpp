@@ -18,8 +18,8 @@ class NfById : public ::testing::Test {
     start(*get, api);
     start(*del, api);
   }
-  std::unique_ptr<JobKind> get = make_kind(make_get_kind);
-  std::unique_ptr<JobKind> del = make_kind(make_delete_kind);
+  std::unique_ptr<JobKind> get = make_kind(get_declaration);
+  std::unique_ptr<JobKind> del = make_kind(delete_declaration);
   ScriptedApi api;
 };
 

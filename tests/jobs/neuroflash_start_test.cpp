@@ -15,7 +15,7 @@ using boost::beast::http::verb;
 using namespace ab::nf::testing;
 
 TEST(NfStart, SendsTheClientCredentialsFormWithoutAuthorization) {
-  auto kind = make_kind(make_create_kind);
+  auto kind = make_kind(create_declaration);
   ScriptedApi api;
   api.push(token_answer("T1"));
   EXPECT_TRUE(run_sync(kind->start(api)).ok);
@@ -32,7 +32,7 @@ TEST(NfStart, SendsTheClientCredentialsFormWithoutAuthorization) {
 
 TEST(NfStart, RefusedCredentialsStopTheRunWithoutTheSecret) {
   for (unsigned status : {400u, 401u}) {
-    auto kind = make_kind(make_create_kind);
+    auto kind = make_kind(create_declaration);
     ScriptedApi api;
     api.push(answer(status, R"({"error": "invalid_client", "error_description": "Client authentication failed"})"));
     StartResult r = run_sync(kind->start(api));
@@ -48,7 +48,7 @@ TEST(NfStart, RefusedCredentialsStopTheRunWithoutTheSecret) {
 TEST(NfStart, MissingCredentialsFailWithoutSending) {
   auto c = config();
   c.nf.client_secret.clear();
-  auto kind = make_kind(make_get_kind, c);
+  auto kind = make_kind(get_declaration, c);
   ScriptedApi api;
   StartResult r = run_sync(kind->start(api));
   EXPECT_FALSE(r.ok);
@@ -57,7 +57,7 @@ TEST(NfStart, MissingCredentialsFailWithoutSending) {
 }
 
 TEST(NfStart, AnUnreachableTokenEndpointIsNotCalledARefusal) {
-  auto kind = make_kind(make_get_kind);
+  auto kind = make_kind(get_declaration);
   ScriptedApi api;
   auto down = answer(0, "", ApiOutcome::exhausted);
   down.error = "connect id.test:443: Connection refused";
@@ -70,7 +70,7 @@ TEST(NfStart, AnUnreachableTokenEndpointIsNotCalledARefusal) {
 TEST(NfStart, TheWorkspaceIsTheFirstTheApiListsWhenNoneIsConfigured) {
   auto c = config();
   c.nf.workspace.clear();
-  auto kind = make_kind(make_get_kind, c);
+  auto kind = make_kind(get_declaration, c);
   ScriptedApi api;
   api.push(token_answer("T1"));
   api.push(answer(200, R"({"_embedded": {"workspaces": [{"id": "ws-first"}, {"id": "ws-second"}]}})"));
@@ -89,7 +89,7 @@ TEST(NfStart, NoWorkspaceListedIsAClearError) {
   auto c = config();
   c.nf.workspace.clear();
   for (const char* hal : {R"({"_embedded": {"workspaces": []}})", R"({"_links": {}})", "[]"}) {
-    auto kind = make_kind(make_get_kind, c);
+    auto kind = make_kind(get_declaration, c);
     ScriptedApi api;
     api.push(token_answer("T1"));
     api.push(answer(200, hal));
@@ -102,7 +102,7 @@ TEST(NfStart, NoWorkspaceListedIsAClearError) {
 TEST(NfStart, AFailedWorkspaceListingIsAClearError) {
   auto c = config();
   c.nf.workspace.clear();
-  auto kind = make_kind(make_get_kind, c);
+  auto kind = make_kind(get_declaration, c);
   ScriptedApi api;
   api.push(token_answer("T1"));
   api.push(answer(403, R"({"error": "no access", "code": "FORBIDDEN"})"));
@@ -111,7 +111,7 @@ TEST(NfStart, AFailedWorkspaceListingIsAClearError) {
 }
 
 TEST(NfStart, TheConfiguredWorkspaceIsNotLookedUp) {
-  auto kind = make_kind(make_get_kind);
+  auto kind = make_kind(get_declaration);
   ScriptedApi api;
   api.push(token_answer("T1"));
   ASSERT_TRUE(run_sync(kind->start(api)).ok);

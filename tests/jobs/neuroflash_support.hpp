@@ -7,7 +7,7 @@
 #include "engine/input/csv_reader.hpp"
 #include "engine/run/job_kind.hpp"
 #include "engine/input/row_validation.hpp"
-#include "jobs/neuroflash/neuroflash_kind.hpp"
+#include "jobs/kind_list.hpp"
 #include "support/scripted_api.hpp"
 
 #include <gtest/gtest.h>
@@ -86,9 +86,8 @@ inline ab::testing::RecordingSink run_one(JobKind& kind, ab::testing::ScriptedAp
   return sink;
 }
 
-inline std::unique_ptr<JobKind> make_kind(std::unique_ptr<JobKind> (*factory)(const JobConfig&, Clock),
-                                          const JobConfig& c = config()) {
-  return factory(c, [] { return std::chrono::steady_clock::now(); });
+inline std::unique_ptr<JobKind> make_kind(const Declaration& declared, const JobConfig& c = config()) {
+  return declared.make(c, [] { return std::chrono::steady_clock::now(); });
 }
 
 }  // namespace ab::nf::testing

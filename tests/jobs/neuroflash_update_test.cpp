@@ -31,7 +31,7 @@ class NfUpdate : public ::testing::Test {
   Validation validate(const std::string& row) { return validate_first(*kind, header + row + "\n"); }
   json::object changes_of(const std::string& row) { return task_of(validate(row)).params.at("changes").as_object(); }
 
-  std::unique_ptr<JobKind> kind = make_kind(make_update_kind);
+  std::unique_ptr<JobKind> kind = make_kind(update_declaration);
 };
 
 TEST_F(NfUpdate, OnlyTheNonEmptyCellsAreChanges) {

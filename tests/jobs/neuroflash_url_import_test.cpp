@@ -27,7 +27,7 @@ std::string imports_url() {
 
 class NfUrlImport : public ::testing::Test {
  protected:
-  explicit NfUrlImport(bool create = false) : kind(make_kind(make_url_import_kind, config(create))) {}
+  explicit NfUrlImport(bool create = false) : kind(make_kind(url_import_declaration, config(create))) {}
   void SetUp() override { start(*kind, api); }
   Task task(const std::string& csv) { return task_of(validate_first(*kind, csv)); }
 

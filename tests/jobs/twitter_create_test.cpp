@@ -15,7 +15,7 @@ const std::string kCreate = std::string(kAudiences) + "?name=Summer%20sale";
 class TwitterCreate : public ::testing::Test {
  protected:
   FakeWallClock clock;
-  std::unique_ptr<JobKind> kind = make_create_kind(context(clock));
+  std::unique_ptr<JobKind> kind = create_declaration.make(context(clock));
   ScriptedApi api;
 
   std::vector<Task> one_row(bool maybe_sent = false, std::string checkpoint = {}) {

@@ -40,7 +40,7 @@ std::vector<std::string> names_in(const ApiRequest& r) {
 class TwitterFlexible : public ::testing::Test {
  protected:
   FakeWallClock clock;
-  std::unique_ptr<JobKind> kind = make_flexible_kind(context(clock));
+  std::unique_ptr<JobKind> kind = flexible_declaration.make(context(clock));
   ScriptedApi api;
 };
 

@@ -140,7 +140,7 @@ TEST(IdentifierToSend, APreHashedCellIsNotHashedAgainAndPartnerIdsAreNotHashed) 
 class MembersKindTest : public ::testing::Test {
  protected:
   FakeWallClock clock;
-  std::unique_ptr<JobKind> kind = make_members_kind(context(clock));
+  std::unique_ptr<JobKind> kind = members_declaration.make(context(clock));
   ScriptedApi api;
 };
 
@@ -195,7 +195,7 @@ TEST_F(MembersKindTest, ARowLargerThanARequestMayBeIsInvalid) {
                                        CsvLimits{64 * 1024, 8 * 1024 * 1024});
   auto record = reader.next();
   ASSERT_TRUE(record && std::holds_alternative<Row>(*record));
-  const auto result = kind->validate(std::get<Row>(*record));
+  const auto result = validate_row(*kind, *record, ColumnChecker(reader.header().names, kind->columns()));
   ASSERT_TRUE(std::holds_alternative<RowError>(result));
   EXPECT_EQ(std::get<RowError>(result).column, "partner_user_id");
 }

@@ -33,7 +33,7 @@ ScriptedApi::Responder echo_ids(std::set<std::string> missing = {}) {
 class TwitterGet : public ::testing::Test {
  protected:
   FakeWallClock clock;
-  std::unique_ptr<JobKind> kind = make_get_kind(context(clock));
+  std::unique_ptr<JobKind> kind = get_declaration.make(context(clock));
 };
 
 TEST_F(TwitterGet, IdsAreCoalescedIntoOneListRequestIncludingDeletedOnes) {
@@ -114,7 +114,7 @@ TEST_F(TwitterGet, IdsAreCheckedBeforeSending) {
 class TwitterCount : public ::testing::Test {
  protected:
   FakeWallClock clock;
-  std::unique_ptr<JobKind> kind = make_count_kind(context(clock));
+  std::unique_ptr<JobKind> kind = count_declaration.make(context(clock));
 };
 
 TEST_F(TwitterCount, OneTotalCountRequestPerRowOnItsOwnBudgetNeverWithACursor) {
@@ -161,7 +161,7 @@ TEST_F(TwitterCount, Validation) {
 class TwitterList : public ::testing::Test {
  protected:
   FakeWallClock clock;
-  std::unique_ptr<JobKind> kind = make_list_kind(context(clock));
+  std::unique_ptr<JobKind> kind = list_declaration.make(context(clock));
   const std::string first = std::string(kAudiences) + "?count=1000&q=sum&sort_by=created_at-asc";
 };
 

@@ -8,7 +8,7 @@
 #include "engine/run/job_kind.hpp"
 #include "engine/input/row_validation.hpp"
 #include "jobs/twitter/context.hpp"
-#include "jobs/twitter/kinds.hpp"
+#include "jobs/kind_list.hpp"
 #include "jobs/twitter/nonce.hpp"
 #include "support/scripted_api.hpp"
 

@@ -47,7 +47,7 @@ TEST(TwitterApiVersions, EveryPathOfTheCurrentVersionNamesCustomAudiences) {
 
 TEST(TwitterApiVersions, GetAsksByTheVersionsOwnIdFilter) {
   FakeWallClock clock;
-  auto kind = make_get_kind(context_at(clock, "https://ads.test/12"));
+  auto kind = get_declaration.make(context_at(clock, "https://ads.test/12"));
   ScriptedApi api([](const ApiRequest&) { return list_answer({audience("a0", "zero")}); });
   RecordingSink sink;
   run_sync(kind->run(tasks_of(*kind, "id\na0\n"), api, sink));
@@ -62,8 +62,8 @@ TEST(TwitterApiVersions, AnUnknownVersionRefusesToStartAndSendsNothing) {
   for (const char* api_url : {"https://ads.test/7", "https://ads.test/99"}) {
     using Factory = std::unique_ptr<JobKind> (*)(Context);
     const std::pair<const char*, Factory> kinds[] = {
-        {"tw.create", make_create_kind}, {"tw.get", make_get_kind}, {"tw.list", make_list_kind},
-        {"tw.flexible", make_flexible_kind}};
+        {"tw.create", create_declaration.make}, {"tw.get", get_declaration.make}, {"tw.list", list_declaration.make},
+        {"tw.flexible", flexible_declaration.make}};
     for (const auto& [name, make] : kinds) {
       auto kind = make(context_at(clock, api_url));
       ASSERT_NE(kind, nullptr);

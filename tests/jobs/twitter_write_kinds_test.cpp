@@ -12,7 +12,7 @@ const std::string kAudience = std::string(kAudiences) + "/2906h";
 class TwitterUpdate : public ::testing::Test {
  protected:
   FakeWallClock clock;
-  std::unique_ptr<JobKind> kind = make_update_kind(context(clock));
+  std::unique_ptr<JobKind> kind = update_declaration.make(context(clock));
   ScriptedApi api;
 };
 
@@ -53,7 +53,7 @@ TEST_F(TwitterUpdate, ARowMustChangeSomething) {
 class TwitterDelete : public ::testing::Test {
  protected:
   FakeWallClock clock;
-  std::unique_ptr<JobKind> kind = make_delete_kind(context(clock));
+  std::unique_ptr<JobKind> kind = delete_declaration.make(context(clock));
   ScriptedApi api;
   std::vector<Task> row() { return tasks_of(*kind, "id\n2906h\n"); }
 };
@@ -112,7 +112,7 @@ TEST_F(TwitterStart, NeedsTheAccountAndAllFourCredentials) {
   auto e = endpoints();
   e.account.clear();
   e.access_token_secret.clear();
-  auto kind = make_count_kind(make_context(e, [this] { return clock.now; }, SeededNonces(1)));
+  auto kind = count_declaration.make(make_context(e, [this] { return clock.now; }, SeededNonces(1)));
   const auto started = run_sync(kind->start(api));
   EXPECT_FALSE(started.ok);
   EXPECT_EQ(started.error, "tw.* jobs need TWITTER_ADS_ACCOUNT_ID (or --tw-account), TWITTER_ACCESS_TOKEN_SECRET");
@@ -120,7 +120,7 @@ TEST_F(TwitterStart, NeedsTheAccountAndAllFourCredentials) {
 }
 
 TEST_F(TwitterStart, ProvesTheCredentialsWithOneCheapSignedRequest) {
-  auto kind = make_list_kind(context(clock));
+  auto kind = list_declaration.make(context(clock));
   api.push(list_answer({audience("a", "b")}));
   EXPECT_TRUE(run_sync(kind->start(api)).ok);
   ASSERT_EQ(api.sent.size(), 1u);
@@ -134,7 +134,7 @@ TEST_F(TwitterStart, RefusedCredentialsStopTheRunWithoutShowingThem) {
   e.consumer_secret = "very-secret-consumer";
   e.access_token_secret = "very-secret-token";
   // tw.list: tw.get proves nothing at start (its lists are the proof: ceil(n/200) requests).
-  auto kind = make_list_kind(make_context(e, [this] { return clock.now; }, SeededNonces(1)));
+  auto kind = list_declaration.make(make_context(e, [this] { return clock.now; }, SeededNonces(1)));
   auto refused = error_answer(401, "UNAUTHORIZED_ACCESS", "This request is not properly authenticated");
   refused.error = "HTTP 401: credentials refused";
   api.push(refused);
@@ -147,7 +147,7 @@ TEST_F(TwitterStart, RefusedCredentialsStopTheRunWithoutShowingThem) {
 }
 
 TEST_F(TwitterStart, AnUnreachableApiStopsTheRun) {
-  auto kind = make_list_kind(context(clock));
+  auto kind = list_declaration.make(context(clock));
   ApiAnswer down;
   down.outcome = ApiOutcome::exhausted;
   down.error = "connect 127.0.0.1:9: Connection refused (gave up after 8 attempts)";
