@@ -141,6 +141,8 @@ class JournalWriter {
   // a results error final lines are dropped; after a sidecar error they
   // still go to the results file, since their requests were sent.
   std::string error() const;
+  // The first write error was a full disk (ENOSPC), on either file.
+  bool out_of_space() const;
   // fdatasync calls so far: group commit keeps this far below the intents.
   std::uint64_t syncs() const;
 

@@ -497,6 +497,11 @@ bool JournalWriter::commit() {
   return impl_->error.empty();
 }
 
+bool JournalWriter::out_of_space() const {
+  // Every write error is described as "<path>: <strerror>" (AppendFile::describe).
+  return std::string_view(error()).ends_with(std::strerror(ENOSPC));
+}
+
 std::string JournalWriter::error() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->error;

@@ -463,11 +463,13 @@ Summary run_with_kind(JobKind& kind, const RunSettings& options, std::ostream& l
     deadline.cancel();
   });
   r.io.run();
-  if (r.room.refused()) journal->keep_room();
   progress.finish(r.snapshot());
 
   Summary s;
   if (!journal->commit() && !r.control.stopping()) r.control.stop(journal->error(), true);
+  // A run stopped by a full disk, however it met it (the room asked ahead, or a
+  // write), keeps what it held: a rerun on a disk still full must refuse, not send.
+  if (r.room.refused() || journal->out_of_space()) journal->keep_room();
   s.rows_ok = r.metrics.rows(RowStatus::ok);
   s.rows_invalid = r.metrics.rows(RowStatus::invalid);
   s.rows_failed = r.metrics.rows(RowStatus::failed);
