@@ -300,18 +300,14 @@ struct JournalWriter::Impl {
     return {};
   }
 
-  // One group commit. Final lines are written first: a rerun after kill -9
-  // reads what was written, synced or not, and a final line written before
-  // the intents that took its row's window place keeps the rows with an
-  // intent and no line within the window (--concurrency + one intent group).
-  // Written at every commit, they also claim their disk space as they come
-  // (a full disk must not leave finished rows unrecorded because intents took
-  // the room). The sidecar's lines are then synced and their callbacks called
-  // before the results file is synced: an intent's sync is on a request's
-  // path, a final line's is not, and it is synced only when due (syncing a
-  // growing file writes its inode too, the costlier half of a cycle; a final
-  // line lost in a power cut only means its row is looked at again).
-  // Called and returns locked.
+  // One group commit. The sidecar's lines are synced and their callbacks
+  // called before the results file is synced: an intent's sync is on a
+  // request's path, a final line's is not. Final lines are written at every
+  // commit, so that they claim their disk space as they come (a full disk
+  // must not leave finished rows unrecorded because intents took the room),
+  // but synced only when due: syncing a growing file writes its inode too,
+  // the costlier half of a cycle, and a final line lost in a crash only means
+  // its row is looked at again. Called and returns locked.
   void commit_once(std::unique_lock<std::mutex>& lock) {
     Batch batch = std::exchange(pending, Batch{});
     urgent = false;
@@ -329,9 +325,6 @@ struct JournalWriter::Impl {
     if (prepare && !failed_before) [[maybe_unused]] const int ignored = journal.prepare();
 
     std::uint64_t synced = 0;
-    // A sidecar error does not stop the final lines: these rows' requests were sent.
-    std::string results_problem =
-        results_failed_before ? std::string() : write(results, batch.results, false, synced);
     std::string problem =
         failed_before || batch.journal.empty() ? std::string() : write(journal, batch.journal, true, synced);
     if (!batch.callbacks.empty()) {
@@ -343,6 +336,10 @@ struct JournalWriter::Impl {
       lock.unlock();
       for (auto& callback : batch.callbacks) callback(ok);
     }
+    // After the callbacks: the rows they release need not wait for this write.
+    // A sidecar error does not stop it: these rows' requests were sent.
+    std::string results_problem =
+        results_failed_before ? std::string() : write(results, batch.results, false, synced);
     // After an error nothing more is written: what was written is synced now.
     if (!results_failed_before && results_problem.empty() && (sync_results || !problem.empty()))
       results_problem = write(results, {}, true, synced);

@@ -186,9 +186,9 @@ TEST(NightContractE2e, DeadlineThenTheSameCommandEndsEveryRowOkNoneUnknown) {
 
 TEST(NightContractE2e, KillNineLeavesAtMostConcurrencyAndOneIntentGroupUnknown) {
   constexpr unsigned concurrency = 32;
-  // The intent window: --concurrency and one intent group of 16 synced ahead
-  // (a row's final line is written no later than the intent that takes its place).
-  constexpr std::size_t bound = concurrency + concurrency / 2;
+  // --concurrency, one intent group of 16 synced ahead, one group of answers
+  // whose final lines wait for the next group commit.
+  constexpr std::size_t bound = 2 * concurrency;
   constexpr std::size_t rows = 6000;
   SimOptions sim_options;
   sim_options.latency = std::chrono::milliseconds(10);
