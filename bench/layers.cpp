@@ -10,6 +10,8 @@
 // per request (getrusage), which is steadier than throughput on a noisy
 // machine. bench/README.md has the figures.
 #include "engine/run/await_callback.hpp"
+
+#include "engine/run/coroutine.hpp"
 #include "engine/send/http_client.hpp"
 #include "engine/journal/journal.hpp"
 
@@ -65,7 +67,7 @@ int main(int argc, char** argv) {
   for (int i = 0; i < concurrency; ++i) {
     asio::co_spawn(
         io,
-        [&]() -> asio::awaitable<void> {
+        [&]() -> ab::Awaitable<void> {
           while (left > 0) {
             --left;
             const std::size_t row = next_row++;

@@ -276,7 +276,57 @@ std::string results_header_for(std::span<const std::string> echo_columns) {
   return header;
 }
 
+namespace {
+
+// A cell that goes into a results line as it is: no quote, comma or line break.
+bool plain_csv(std::string_view text) {
+  for (const char c : text)
+    if (c == ',' || c == '"' || c == '\n' || c == '\r') return false;
+  return true;
+}
+
+// A line built on the stack and added to the writer's buffer at once: each
+// small append to that string costs a capacity check and a call.
+class StackLine {
+ public:
+  static constexpr std::size_t size = 512;
+  void put(std::string_view text) {
+    std::memcpy(end_, text.data(), text.size());
+    end_ += text.size();
+  }
+  void put(char c) { *end_++ = c; }
+  void put_number(std::uint64_t value) { end_ = std::to_chars(end_, text_ + size, value).ptr; }
+  void append_to(std::string& out) const { out.append(text_, static_cast<std::size_t>(end_ - text_)); }
+
+ private:
+  char text_[size];
+  char* end_ = text_;
+};
+
+}  // namespace
+
 void append_result_line(std::string& out, std::size_t row, const RowResult& result, std::string_view echo) {
+  // Three numbers of at most 20 digits, a status of at most 7 letters, 5 commas and a line break.
+  constexpr std::size_t fixed_most = 3 * 20 + 7 + 6;
+  if (fixed_most + result.id.size() + result.error.size() + echo.size() <= StackLine::size &&
+      plain_csv(result.id) && plain_csv(result.error)) {
+    StackLine line;
+    line.put_number(row);
+    line.put(',');
+    line.put(to_string(result.status));
+    line.put(',');
+    if (result.http_status != 0) line.put_number(result.http_status);
+    line.put(',');
+    line.put(result.id);
+    line.put(',');
+    line.put_number(result.attempts);
+    line.put(',');
+    line.put(result.error);
+    line.put(echo);
+    line.put('\n');
+    line.append_to(out);
+    return;
+  }
   append_number(out, row);
   out += ',';
   out += to_string(result.status);
@@ -299,6 +349,17 @@ std::string format_result_line(std::size_t row, const RowResult& result, std::st
 }
 
 void append_intent_line(std::string& out, std::span<const std::size_t> rows) {
+  if (rows.size() <= 16) {
+    StackLine line;
+    line.put("intent");
+    for (std::size_t row : rows) {
+      line.put(' ');
+      line.put_number(row);
+    }
+    line.put('\n');
+    line.append_to(out);
+    return;
+  }
   out += "intent";
   for (std::size_t row : rows) {
     out += ' ';

@@ -1,5 +1,7 @@
 #include "engine/journal/result_recorder.hpp"
 
+#include "engine/run/coroutine.hpp"
+
 #include "engine/run/await_callback.hpp"
 #include "engine/text/json_value_text.hpp"
 
@@ -70,7 +72,7 @@ void ResultRecorder::finish(std::size_t row, RowResult result) {
   pending_finals_.push_back(PendingFinal{row, std::move(result), std::move(echo)});
 }
 
-boost::asio::awaitable<void> ResultRecorder::checkpoint(std::size_t row, std::string value) {
+Awaitable<void> ResultRecorder::checkpoint(std::size_t row, std::string value) {
   co_await flush();  // the pages before the checkpoint are on disk before it
   JournalWriter& journal = journal_;
   // Named, not a temporary inside the co_await: GCC 12 destroys such a
@@ -91,7 +93,7 @@ void ResultRecorder::write_responses(const std::string& bytes) {
   if (::fdatasync(responses_fd_) != 0) throw std::runtime_error(responses_path_ + ": " + std::strerror(errno));
 }
 
-boost::asio::awaitable<void> ResultRecorder::flush() {
+Awaitable<void> ResultRecorder::flush() {
   if (responses_fd_ < 0 || (responses_buffer_.empty() && pending_finals_.empty())) co_return;
   std::string bytes = std::move(responses_buffer_);
   responses_buffer_.clear();
@@ -101,6 +103,7 @@ boost::asio::awaitable<void> ResultRecorder::flush() {
   std::string error;
   co_await boost::asio::co_spawn(
       *disk_,
+      // On the disk thread's pool: this one coroutine keeps Asio's default executor.
       [&]() -> boost::asio::awaitable<void> {
         try {
           write_responses(bytes);
@@ -109,7 +112,7 @@ boost::asio::awaitable<void> ResultRecorder::flush() {
         }
         co_return;
       },
-      boost::asio::use_awaitable);
+      use_awaitable);
   flushing_rows_ = 0;
   if (!error.empty()) {
     // The rows stay without a final line: the next run sends them again.

@@ -4,6 +4,7 @@
 // journal's group commit.
 #pragma once
 
+#include "engine/run/coroutine.hpp"
 #include "engine/run/job_kind.hpp"
 #include "engine/journal/echo_cells.hpp"
 #include "engine/journal/journal.hpp"
@@ -11,7 +12,6 @@
 #include "engine/run/run_control.hpp"
 #include "engine/send/intent_window.hpp"
 
-#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include <filesystem>
@@ -33,12 +33,12 @@ class ResultRecorder : public RowSink {
   void respond(std::size_t row, boost::json::object fields) override;
   bool responding() const override { return responses_fd_ >= 0; }
   void finish(std::size_t row, RowResult result) override;
-  boost::asio::awaitable<void> checkpoint(std::size_t row, std::string value) override;
+  Awaitable<void> checkpoint(std::size_t row, std::string value) override;
   void refuse(std::string why) override { control_.refuse(std::move(why)); }
 
   // Moves buffered responses to disk (synced), then their rows' final lines to
   // the journal. The runner calls it on a short period and at the end.
-  boost::asio::awaitable<void> flush();
+  Awaitable<void> flush();
   bool finished(std::size_t row) const { return done_.contains(row); }
   // The runner is done with these rows (their batch has returned, so no
   // report of them can come any more): forgotten, so memory stays flat

@@ -1,5 +1,7 @@
 #include "engine/report/pushgateway.hpp"
 
+#include "engine/run/coroutine.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -23,7 +25,7 @@ std::string push_metrics(const std::string& url, const std::string& text, const 
   HttpAnswer attempt;
   asio::co_spawn(
       io,
-      [&]() -> asio::awaitable<void> {
+      [&]() -> Awaitable<void> {
         attempt = co_await pool.send(boost::beast::http::verb::put, url, fields, text, timeout);
         pool.close_all();
       },

@@ -3,6 +3,7 @@
 // coroutine resumes on its own executor.
 #pragma once
 
+#include "engine/run/coroutine.hpp"
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/associated_executor.hpp>
@@ -19,13 +20,13 @@ namespace ab {
 // path): the handler and its executor share one block, and the callback
 // holds only a pointer to it, which std::function keeps without allocating.
 template <class Start>
-boost::asio::awaitable<bool> await_callback(Start start) {
-  return boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(bool)>(
+Awaitable<bool> await_callback(Start start) {
+  return boost::asio::async_initiate<decltype(use_awaitable), void(bool)>(
       [start = std::move(start)](auto handler) mutable {
         using Handler = decltype(handler);
-        using Executor = boost::asio::associated_executor_t<Handler>;
+        using HandlerExecutor = boost::asio::associated_executor_t<Handler>;
         struct Waiting {
-          Executor executor;
+          HandlerExecutor executor;
           Handler handler;
         };
         auto executor = boost::asio::get_associated_executor(handler);
@@ -34,7 +35,7 @@ boost::asio::awaitable<bool> await_callback(Start start) {
           boost::asio::post(waiting->executor, [waiting, ok] { waiting->handler(ok); });
         }));
       },
-      boost::asio::use_awaitable);
+      use_awaitable);
 }
 
 }  // namespace ab

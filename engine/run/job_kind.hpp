@@ -3,6 +3,7 @@
 // and turns tasks into `co_await api.send(...)` calls and answers into results.
 #pragma once
 
+#include "engine/run/coroutine.hpp"
 #include "engine/send/api.hpp"
 #include "engine/input/columns.hpp"
 #include "engine/input/csv_reader.hpp"
@@ -79,7 +80,7 @@ class RowSink {
   // The row's one final line. Every task given to run() must be finished exactly once.
   virtual void finish(std::size_t row, RowResult result) = 0;
   // Durable progress inside a long row (tw.list cursor); given back in Task::checkpoint on resume.
-  virtual boost::asio::awaitable<void> checkpoint(std::size_t row, std::string value) = 0;
+  virtual Awaitable<void> checkpoint(std::size_t row, std::string value) = 0;
   // The job cannot go on for a reason no rerun gets past without the user
   // (credentials refused on a kind that proves them with its first rows'
   // request): the run stops and ends with exit 2 and `why`. The kind then
@@ -122,9 +123,9 @@ class JobKind {
   // one. Empty: nothing is opened ahead.
   virtual std::string rows_server() const { return {}; }
   // Before any row: credentials, workspace look-up. Failure ends the run with exit 2.
-  virtual boost::asio::awaitable<StartResult> start(Api& api) = 0;
+  virtual Awaitable<StartResult> start(Api& api) = 0;
   // Sends the tasks (at most batching().max_rows) and finishes each of them.
-  virtual boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) = 0;
+  virtual Awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) = 0;
 };
 
 }  // namespace ab

@@ -1,5 +1,7 @@
 #include "engine/run/run_control.hpp"
 
+#include "engine/run/coroutine.hpp"
+
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -26,15 +28,15 @@ void RunControl::refuse(std::string reason) {
 }
 
 
-boost::asio::awaitable<bool> sleep_until(SteadyTime when, const RunControl& control) {
+Awaitable<bool> sleep_until(SteadyTime when, const RunControl& control) {
   constexpr auto slice = std::chrono::milliseconds(100);
-  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+  SteadyTimer timer(co_await boost::asio::this_coro::executor);
   for (;;) {
     if (control.stopping()) co_return false;
     const auto now = std::chrono::steady_clock::now();
     if (now >= when) co_return true;
     timer.expires_at(std::min(when, now + slice));
-    co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    co_await timer.async_wait(boost::asio::as_tuple(use_awaitable));
   }
 }
 

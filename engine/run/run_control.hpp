@@ -4,9 +4,9 @@
 // not written, or was cut short, stay without a final line for the next run.
 #pragma once
 
+#include "engine/run/coroutine.hpp"
 #include "engine/run/clock.hpp"
 
-#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
 #include <cstddef>
@@ -42,6 +42,6 @@ class RunControl {
 
 // Sleeps until `when` or until the run stops, whichever comes first; true
 // when the time was reached. Waits in short slices so a stop is seen at once.
-boost::asio::awaitable<bool> sleep_until(SteadyTime when, const RunControl& control);
+Awaitable<bool> sleep_until(SteadyTime when, const RunControl& control);
 
 }  // namespace ab

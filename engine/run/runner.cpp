@@ -1,5 +1,7 @@
 #include "engine/run/runner.hpp"
 
+#include "engine/run/coroutine.hpp"
+
 #include "engine/send/api_client.hpp"
 #include "engine/journal/echo_cells.hpp"
 #include "engine/journal/output_paths.hpp"
@@ -79,7 +81,7 @@ Summary cannot_start(std::string error) {
 
 // The store of --budget-store, keyed by the accounts the run works for; throws
 // std::invalid_argument for a URL that is not one (the CLI refuses it before).
-std::unique_ptr<SharedBudgets> shared_budgets_for(const RunSettings& o, const asio::any_io_executor& executor,
+std::unique_ptr<SharedBudgets> shared_budgets_for(const RunSettings& o, const Executor& executor,
                                                   RunControl& control, std::ostream& log) {
   if (o.budget_store.empty()) return nullptr;
   auto url = parse_store_url(o.budget_store);
@@ -158,7 +160,7 @@ struct Run {
   unsigned active_workers = 0;
   bool workers_done = false;
   bool logged_in = false;
-  asio::steady_timer housekeeping_timer{io};
+  SteadyTimer housekeeping_timer{io};
   std::optional<SteadyTime> stop_seen;
 
   void api_events(EventLog* events) { api.set_events(events); }
@@ -167,7 +169,7 @@ struct Run {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   }
 
-  asio::awaitable<void> worker(std::optional<std::vector<Task>> first = std::nullopt) {
+  Awaitable<void> worker(std::optional<std::vector<Task>> first = std::nullopt) {
     while (!control.stopping()) {
       auto batch = first ? std::exchange(first, std::nullopt) : source.next_batch();
       if (!batch) break;
@@ -192,7 +194,7 @@ struct Run {
     }
   }
 
-  asio::awaitable<void> main() {
+  Awaitable<void> main() {
     // A rerun with every row already final (or only invalid rows left) ends
     // here, without a login or any other request.
     auto first = source.next_batch();
@@ -224,7 +226,7 @@ struct Run {
       // A few starts per turn of the loop: a turn between slices lets the
       // first rows' intent syncs and sends go ahead of the hundreds of starts
       // still to come, without a turn per start (bench/README.md).
-      if (i > 0 && i % start_slice == 0) co_await asio::post(io, asio::use_awaitable);
+      if (i > 0 && i % start_slice == 0) co_await asio::post(io, use_awaitable);
       if (control.stopping() || workers_done) break;
       ++active_workers;
       asio::co_spawn(io, worker(i == 0 ? std::move(first) : std::nullopt), [this](std::exception_ptr e) {
@@ -246,11 +248,11 @@ struct Run {
   // workers will start with and opens a connection for each, up to
   // --concurrency, and the journal creates its sidecar. In slices, each followed by a turn of the loop, so that
   // the login's own steps never wait behind more than one.
-  asio::awaitable<void> prepare_ahead(unsigned workers) {
+  Awaitable<void> prepare_ahead(unsigned workers) {
     constexpr std::size_t slice = start_slice;
     // co_spawn started this inside main(), ahead of the login: a turn of the
     // loop first lets the login's first request leave before any slice.
-    co_await asio::post(io, asio::use_awaitable);
+    co_await asio::post(io, use_awaitable);
     journal.prepare_sidecar();
     const std::string server = kind.rows_server();
     std::size_t ready = 1;  // the first batch, read before the login
@@ -265,7 +267,7 @@ struct Run {
       } else if (ready == before) {
         break;
       }
-      co_await asio::post(io, asio::use_awaitable);
+      co_await asio::post(io, use_awaitable);
     }
   }
 
@@ -275,12 +277,12 @@ struct Run {
     housekeeping_timer.cancel();
   }
 
-  asio::awaitable<void> housekeeping(ProgressDisplay* progress, MetricsOutput& metrics_out) {
+  Awaitable<void> housekeeping(ProgressDisplay* progress, MetricsOutput& metrics_out) {
     auto& timer = housekeeping_timer;
     auto next_progress = std::chrono::steady_clock::now() + (progress ? progress->period() : std::chrono::hours(24));
     for (;;) {
       timer.expires_after(flush_period);
-      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+      co_await timer.async_wait(asio::as_tuple(use_awaitable));
       co_await recorder.flush();
       if (!journal.error().empty()) control.stop(journal.error(), true);
       const auto now = std::chrono::steady_clock::now();
@@ -445,7 +447,7 @@ Summary run_with_kind(JobKind& kind, const RunSettings& options, std::ostream& l
     signals.emplace(r.io, SIGINT, SIGTERM, SIGHUP);
     signals->async_wait(on_signal);
   }
-  asio::steady_timer deadline(r.io);
+  SteadyTimer deadline(r.io);
   if (options.deadline) {
     deadline.expires_at(r.started + *options.deadline);
     deadline.async_wait([&r](boost::system::error_code ec) {

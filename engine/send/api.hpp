@@ -2,6 +2,7 @@
 // budgets, retries, back-off, signing, journaling of intents and the pool.
 #pragma once
 
+#include "engine/run/coroutine.hpp"
 #include "engine/send/answer_fields.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -25,20 +26,20 @@ class Authenticator {
  public:
   virtual ~Authenticator() = default;
   // The value of the Authorization header for this attempt of `request`.
-  virtual boost::asio::awaitable<std::string> authorization(const ApiRequest& request) = 0;
+  virtual Awaitable<std::string> authorization(const ApiRequest& request) = 0;
   // The same when it can be had without waiting (a fresh token, a
   // signature), else nullopt and authorization() is awaited.
   virtual std::optional<std::string> authorization_now(const ApiRequest&) { return std::nullopt; }
   // After a 401: renews the credentials when it can (OAuth2 token refresh) and
   // returns true when the request may be sent once more; false makes 401 final.
-  virtual boost::asio::awaitable<bool> renew() = 0;
+  virtual Awaitable<bool> renew() = 0;
 };
 
 struct ApiRequest {
   boost::beast::http::verb method = boost::beast::http::verb::get;
   std::string url;                 // absolute: base URL + path + query string
   std::string body;                // empty: none
-  std::string content_type;        // set when body is not empty
+  std::string_view content_type;   // set when body is not empty; a constant (the media types are literals)
   std::vector<std::string> budgets;  // budget names charged per attempt, e.g. {"tw", "tw.total_count"}
   // false for a request that changes state and must not be sent twice (a
   // create): an ambiguous failure is returned as `ambiguous`, not retried, and
@@ -79,7 +80,7 @@ class Api {
   // Sends with retries until a final answer, an ambiguous failure of a
   // non-replay-safe request, exhaustion, or the run stopping. Never throws for
   // network or HTTP failures; they are in the outcome.
-  virtual boost::asio::awaitable<ApiAnswer> send(ApiRequest request) = 0;
+  virtual Awaitable<ApiAnswer> send(ApiRequest request) = 0;
 };
 
 }  // namespace ab

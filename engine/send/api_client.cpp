@@ -1,5 +1,7 @@
 #include "engine/send/api_client.hpp"
 
+#include "engine/run/coroutine.hpp"
+
 #include "engine/run/await_callback.hpp"
 #include "engine/send/rate_headers.hpp"
 
@@ -105,7 +107,7 @@ void log_retry(EventLog* events, const ApiRequest& request, const std::string& w
 // Carries out the AttemptMachine's actions (attempt_machine.hpp): every
 // decision is the machine's; here are only the waits, the journal, the
 // credentials, the slot, the wire, and what -v and the metrics are told.
-boost::asio::awaitable<ApiAnswer> ApiClient::send(ApiRequest request) {
+Awaitable<ApiAnswer> ApiClient::send(ApiRequest request) {
   using Act = AttemptAction::Kind;
   using Ev = AttemptEvent::Kind;
   const bool records_intent = !request.replay_safe && p_.journal;

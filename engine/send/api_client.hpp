@@ -3,6 +3,7 @@
 // comes back with a final answer or a reason why there is none.
 #pragma once
 
+#include "engine/run/coroutine.hpp"
 #include "engine/send/api.hpp"
 #include "engine/send/attempt_machine.hpp"
 #include "engine/send/budget.hpp"
@@ -44,7 +45,7 @@ class ApiClient : public Api {
  public:
   explicit ApiClient(ApiClientParts parts) : p_(parts) {}
   void set_events(EventLog* events) { p_.events = events; }
-  boost::asio::awaitable<ApiAnswer> send(ApiRequest request) override;
+  Awaitable<ApiAnswer> send(ApiRequest request) override;
 
  private:
   ApiClientParts p_;

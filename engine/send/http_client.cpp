@@ -1,5 +1,7 @@
 #include "engine/send/http_client.hpp"
 
+#include "engine/run/coroutine.hpp"
+
 #include "engine/send/tls_verification.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -44,7 +46,7 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr auto use_tuple = asio::as_tuple(use_awaitable);
 constexpr std::size_t header_limit = 64 * 1024;
 constexpr std::size_t body_copied_at_most = 64 * 1024;  // a larger request body is written from where it is
 constexpr std::uint64_t body_limit = 64ull * 1024 * 1024;  // a tw.list page of 1000 audiences is < 1 MiB
@@ -228,10 +230,10 @@ struct HttpPool::Impl {
     }
   };
 
-  asio::any_io_executor executor;
+  Executor executor;
   // One timer watches every exchange in flight: Beast's expiry on the stream
   // starts and cancels a timer for each read and write.
-  asio::steady_timer watchdog{executor};
+  SteadyTimer watchdog{executor};
   std::chrono::steady_clock::time_point watched_until = std::chrono::steady_clock::time_point::max();
   std::size_t watched = 0;  // exchanges under way; at none the timer is let go, so a run can end
   // Made at the first https connection: loading the system's CA store takes
@@ -263,7 +265,7 @@ struct HttpPool::Impl {
     return last_target;
   }
 
-  Impl(asio::any_io_executor ex, const TlsSettings& settings, ProxyRoutes routes)
+  Impl(Executor ex, const TlsSettings& settings, ProxyRoutes routes)
       : executor(std::move(ex)), proxies(std::move(routes)) {
     if (!settings.ca_file.empty()) make_tls(settings.ca_file);
   }
@@ -295,7 +297,7 @@ struct HttpPool::Impl {
     if (list.size() < idle_per_origin) list.push_back(std::move(c));
   }
 
-  asio::awaitable<std::unique_ptr<Connection>> connect(const Target& t, std::chrono::milliseconds timeout,
+  Awaitable<std::unique_ptr<Connection>> connect(const Target& t, std::chrono::milliseconds timeout,
                                                        std::string& error, bool* untrusted = nullptr) {
     // Through a proxy, the TCP connection is to the proxy.
     const std::string& host = t.proxy ? t.proxy->host : t.host;
@@ -417,7 +419,7 @@ struct HttpPool::Impl {
 
   // CONNECT host:port through the proxy: afterwards the connection is a
   // plain byte stream to the target, and TLS runs end to end over it.
-  asio::awaitable<bool> tunnel(Connection& c, const Target& t, std::string& error) {
+  Awaitable<bool> tunnel(Connection& c, const Target& t, std::string& error) {
     std::string request = "CONNECT " + t.host_header + " HTTP/1.1\r\nHost: " + t.host_header + "\r\n";
     if (!t.proxy->authorization.empty()) request += "Proxy-Authorization: " + t.proxy->authorization + "\r\n";
     request += "\r\n";
@@ -444,7 +446,7 @@ struct HttpPool::Impl {
   }
 
   // The target is held by value in the frame: the caller's may be replaced.
-  asio::awaitable<void> open_idle(std::shared_ptr<const Target> target, std::chrono::milliseconds timeout) {
+  Awaitable<void> open_idle(std::shared_ptr<const Target> target, std::chrono::milliseconds timeout) {
     std::string error;
     if (auto c = co_await connect(*target, timeout, error)) give_back(std::move(c));
   }
@@ -460,10 +462,10 @@ void HttpPool::open_ahead(std::string_view url, std::size_t count, std::chrono::
     asio::co_spawn(impl_->executor, impl_->open_idle(target, timeout), asio::detached);
 }
 
-HttpPool::HttpPool(asio::any_io_executor executor, const TlsSettings& tls)
+HttpPool::HttpPool(Executor executor, const TlsSettings& tls)
     : impl_(std::make_unique<Impl>(std::move(executor), tls, ProxyRoutes{})) {}
 
-HttpPool::HttpPool(asio::any_io_executor executor, const TlsSettings& tls, ProxyRoutes proxies)
+HttpPool::HttpPool(Executor executor, const TlsSettings& tls, ProxyRoutes proxies)
     : impl_(std::make_unique<Impl>(std::move(executor), tls, std::move(proxies))) {}
 
 HttpPool::~HttpPool() = default;
@@ -479,7 +481,7 @@ void HttpPool::close_all() {
   }
 }
 
-asio::awaitable<HttpAnswer> HttpPool::send(http::verb method, std::string_view url,
+Awaitable<HttpAnswer> HttpPool::send(http::verb method, std::string_view url,
                                             std::span<const RequestField> fields, std::string_view body,
                                             std::chrono::milliseconds timeout) {
   HttpAnswer attempt;

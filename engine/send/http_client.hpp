@@ -4,11 +4,11 @@
 // retry policy needs to tell a safe retry from a possible duplicate.
 #pragma once
 
+#include "engine/run/coroutine.hpp"
 #include "engine/send/answer_fields.hpp"
 #include "engine/send/proxy.hpp"
 #include "engine/send/retry_policy.hpp"
 
-#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/verb.hpp>
 
@@ -48,9 +48,9 @@ bool is_loopback_host(std::string_view host);
 
 class HttpPool {
  public:
-  HttpPool(boost::asio::any_io_executor executor, const TlsSettings& tls);
+  HttpPool(Executor executor, const TlsSettings& tls);
   // Through the proxies that `proxies` names for each target.
-  HttpPool(boost::asio::any_io_executor executor, const TlsSettings& tls, ProxyRoutes proxies);
+  HttpPool(Executor executor, const TlsSettings& tls, ProxyRoutes proxies);
   ~HttpPool();
   HttpPool(const HttpPool&) = delete;
   HttpPool& operator=(const HttpPool&) = delete;
@@ -60,7 +60,7 @@ class HttpPool {
   // `url`, `fields` (and their text) and `body` are referenced until the
   // attempt ends: keep them alive in the awaiting coroutine (never pass
   // temporaries to co_spawn).
-  boost::asio::awaitable<HttpAnswer> send(boost::beast::http::verb method, std::string_view url,
+  Awaitable<HttpAnswer> send(boost::beast::http::verb method, std::string_view url,
                                            std::span<const RequestField> fields, std::string_view body,
                                            std::chrono::milliseconds timeout);
 

@@ -1,5 +1,7 @@
 #include "engine/send/in_flight_limit.hpp"
 
+#include "engine/run/coroutine.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -13,11 +15,11 @@ namespace ab {
 // A parked acquire(). The slot is handed over directly (release() does not
 // free it), so a newcomer cannot overtake a waiter.
 struct InFlightLimit::Waiter {
-  boost::asio::steady_timer timer;
+  SteadyTimer timer;
   bool granted = false;
 };
 
-boost::asio::awaitable<InFlightLimit::Permit> InFlightLimit::acquire(const RunControl& control) {
+Awaitable<InFlightLimit::Permit> InFlightLimit::acquire(const RunControl& control) {
   if (control.stopping()) co_return Permit{};
   if (waiting_.empty() && in_flight_ < limit_) {
     ++in_flight_;
@@ -25,7 +27,7 @@ boost::asio::awaitable<InFlightLimit::Permit> InFlightLimit::acquire(const RunCo
   }
   // The stop is looked at between slices: RunControl wakes nobody.
   constexpr auto slice = std::chrono::milliseconds(100);
-  Waiter waiter{boost::asio::steady_timer(co_await boost::asio::this_coro::executor)};
+  Waiter waiter{SteadyTimer(co_await boost::asio::this_coro::executor)};
   waiting_.push_back(&waiter);
   // However this frame ends (a stop, or the io_context destroying it), the
   // queue must not keep a pointer to it.
@@ -39,7 +41,7 @@ boost::asio::awaitable<InFlightLimit::Permit> InFlightLimit::acquire(const RunCo
   while (!waiter.granted) {
     if (control.stopping()) co_return Permit{};
     waiter.timer.expires_after(slice);
-    co_await waiter.timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    co_await waiter.timer.async_wait(boost::asio::as_tuple(use_awaitable));
   }
   co_return Permit{this};
 }

@@ -7,6 +7,7 @@
 // Single-threaded: used on the run's io_context only.
 #pragma once
 
+#include "engine/run/coroutine.hpp"
 #include "engine/run/run_control.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -48,7 +49,7 @@ class InFlightLimit {
   InFlightLimit& operator=(const InFlightLimit&) = delete;
 
   // A slot, first come first served; an empty permit when the run stops first.
-  boost::asio::awaitable<Permit> acquire(const RunControl& control);
+  Awaitable<Permit> acquire(const RunControl& control);
   // A slot now, when one is free and nobody waits (no coroutine to start); else empty.
   Permit try_acquire() {
     if (!waiting_.empty() || in_flight_ >= limit_) return Permit{};

@@ -1,8 +1,10 @@
 #include "engine/send/intent_window.hpp"
 
+#include "engine/run/coroutine.hpp"
+
 namespace ab {
 
-boost::asio::awaitable<bool> IntentWindow::take(std::size_t row, const RunControl& control) {
+Awaitable<bool> IntentWindow::take(std::size_t row, const RunControl& control) {
   auto place = places_.try_acquire();
   if (!place) place = co_await places_.acquire(control);
   if (!place || control.stopping()) co_return false;

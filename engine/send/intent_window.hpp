@@ -7,10 +7,11 @@
 // Single-threaded: used on the run's io_context only.
 #pragma once
 
+#include "engine/run/coroutine.hpp"
 #include "engine/send/in_flight_limit.hpp"
 
 #include <cstddef>
-#include <unordered_map>
+#include <boost/unordered/unordered_flat_map.hpp>
 
 namespace ab {
 
@@ -20,7 +21,7 @@ class IntentWindow {
 
   bool holds(std::size_t row) const { return held_.contains(row); }
   // A place for `row`, now if one is free; else waits. False when the run stopped first.
-  boost::asio::awaitable<bool> take(std::size_t row, const RunControl& control);
+  Awaitable<bool> take(std::size_t row, const RunControl& control);
   // The row's result line is written, or it will get none: its place is free.
   void give_back(std::size_t row) {
     if (!held_.empty()) held_.erase(row);
@@ -29,7 +30,8 @@ class IntentWindow {
 
  private:
   InFlightLimit places_;
-  std::unordered_map<std::size_t, InFlightLimit::Permit> held_;
+  // Open addressing: a row taking and giving back its place allocates nothing.
+  boost::unordered_flat_map<std::size_t, InFlightLimit::Permit> held_;
 };
 
 }  // namespace ab

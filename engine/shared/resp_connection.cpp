@@ -1,5 +1,7 @@
 #include "engine/shared/resp_connection.hpp"
 
+#include "engine/run/coroutine.hpp"
+
 #include "engine/send/tls_verification.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -27,7 +29,7 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr auto use_tuple = asio::as_tuple(use_awaitable);
 
 RedisValue convert(const redisReply& reply) {
   RedisValue v;
@@ -65,7 +67,7 @@ struct ReplyDeleter {
 
 // SNI, then the handshake with the certificate's name (or address) checked
 // against `host`: "" or why not.
-asio::awaitable<std::string> handshake(asio::ssl::stream<tcp::socket>& tls, const std::string& host) {
+Awaitable<std::string> handshake(asio::ssl::stream<tcp::socket>& tls, const std::string& host) {
   if (!SSL_set_tlsext_host_name(tls.native_handle(), host.c_str())) co_return "TLS: cannot set the server name";
   tls.set_verify_callback(asio::ssl::host_name_verification(host));
   auto [ec] = co_await tls.async_handshake(asio::ssl::stream_base::client, use_tuple);
@@ -81,14 +83,14 @@ asio::awaitable<std::string> handshake(asio::ssl::stream<tcp::socket>& tls, cons
 // coroutines, so that a dropped link lives until they have seen the drop.
 struct RespConnection::Link {
   struct Waiting {
-    explicit Waiting(const asio::any_io_executor& ex) : wake(ex, SteadyTime::max()) {}
+    explicit Waiting(const Executor& ex) : wake(ex, SteadyTime::max()) {}
     RedisValue value;
     bool done = false;
     SteadyTime since = std::chrono::steady_clock::now();
-    asio::steady_timer wake;
+    SteadyTimer wake;
   };
 
-  Link(const asio::any_io_executor& ex, std::shared_ptr<asio::ssl::context> tls_context)
+  Link(const Executor& ex, std::shared_ptr<asio::ssl::context> tls_context)
       : plain(ex), context(std::move(tls_context)), reader(redisReaderCreate()) {
     if (context) tls = std::make_unique<asio::ssl::stream<tcp::socket>>(ex, *context);
   }
@@ -135,7 +137,7 @@ struct RespConnection::Link {
     redisFreeCommand(command);
   }
 
-  static asio::awaitable<void> write_loop(std::shared_ptr<Link> link) {
+  static Awaitable<void> write_loop(std::shared_ptr<Link> link) {
     while (!link->failed && !link->out.empty()) {
       link->writing.clear();
       std::swap(link->writing, link->out);
@@ -150,7 +152,7 @@ struct RespConnection::Link {
     link->write_running = false;
   }
 
-  static asio::awaitable<void> read_loop(std::shared_ptr<Link> link) {
+  static Awaitable<void> read_loop(std::shared_ptr<Link> link) {
     std::array<char, 16 * 1024> buffer;
     while (!link->failed) {
       boost::system::error_code ec;
@@ -184,14 +186,14 @@ struct RespConnection::Link {
     link->fail();
   }
 
-  void start_write(const asio::any_io_executor& ex, const std::shared_ptr<Link>& self) {
+  void start_write(const Executor& ex, const std::shared_ptr<Link>& self) {
     if (write_running || out.empty()) return;
     write_running = true;
     asio::co_spawn(ex, write_loop(self), asio::detached);
   }
 };
 
-RespConnection::RespConnection(asio::any_io_executor executor, RespTls tls)
+RespConnection::RespConnection(Executor executor, RespTls tls)
     : executor_(std::move(executor)), tls_(std::move(tls)) {}
 
 RespConnection::~RespConnection() { drop(); }
@@ -209,7 +211,7 @@ std::optional<SteadyTime> RespConnection::oldest_waiting() const {
   return std::nullopt;
 }
 
-asio::awaitable<std::string> RespConnection::connect(std::string host, std::uint16_t port, Millis timeout) {
+Awaitable<std::string> RespConnection::connect(std::string host, std::uint16_t port, Millis timeout) {
   drop();
   if (tls_.enabled && !context_) {
     std::string why;
@@ -237,7 +239,7 @@ asio::awaitable<std::string> RespConnection::connect(std::string host, std::uint
     }
   }
   auto link = std::make_shared<Link>(executor_, tls_.enabled ? context_ : nullptr);
-  asio::steady_timer limit(executor_, timeout);
+  SteadyTimer limit(executor_, timeout);
   // Shared with the timer's handler, which may run after this frame is gone.
   struct Race {
     bool finished = false;
@@ -281,7 +283,7 @@ void RespConnection::send(const std::vector<std::string>& argv) {
   link_->start_write(executor_, link_);
 }
 
-asio::awaitable<RedisValue> RespConnection::call(std::vector<std::string> argv) {
+Awaitable<RedisValue> RespConnection::call(std::vector<std::string> argv) {
   if (!up()) {
     RedisValue lost;
     lost.lost = true;

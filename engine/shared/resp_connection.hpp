@@ -14,9 +14,9 @@
 // have been carried out. Not thread-safe: the io thread only.
 #pragma once
 
+#include "engine/run/coroutine.hpp"
 #include "engine/run/clock.hpp"
 
-#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
 
@@ -47,7 +47,7 @@ struct RespTls {
 
 class RespConnection {
  public:
-  explicit RespConnection(boost::asio::any_io_executor executor, RespTls tls = {});
+  explicit RespConnection(Executor executor, RespTls tls = {});
   ~RespConnection();
   RespConnection(const RespConnection&) = delete;
   RespConnection& operator=(const RespConnection&) = delete;
@@ -56,9 +56,9 @@ class RespConnection {
   // is dropped first) and, over TLS, shakes hands, all within `timeout`.
   // Completes with "" when connected, else with why not ("connection
   // refused", "TLS: the certificate of HOST does not verify: ...").
-  boost::asio::awaitable<std::string> connect(std::string host, std::uint16_t port, Millis timeout);
+  Awaitable<std::string> connect(std::string host, std::uint16_t port, Millis timeout);
   // Sends one command and awaits its reply (lost when the connection is down).
-  boost::asio::awaitable<RedisValue> call(std::vector<std::string> argv);
+  Awaitable<RedisValue> call(std::vector<std::string> argv);
   // Sends one command whose reply nobody awaits (it is read and dropped).
   void send(const std::vector<std::string>& argv);
   bool up() const;
@@ -69,7 +69,7 @@ class RespConnection {
 
  private:
   struct Link;
-  boost::asio::any_io_executor executor_;
+  Executor executor_;
   RespTls tls_;
   std::shared_ptr<boost::asio::ssl::context> context_;  // made at the first TLS connect
   std::shared_ptr<Link> link_;

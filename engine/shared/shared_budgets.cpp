@@ -1,5 +1,7 @@
 #include "engine/shared/shared_budgets.hpp"
 
+#include "engine/run/coroutine.hpp"
+
 #include "engine/shared/shared_budget_scripts.hpp"
 #include "engine/send/rate_count.hpp"
 
@@ -56,25 +58,25 @@ std::string budget_key(const std::string& name, const std::map<std::string, std:
 
 // A request waiting in a line for its grant.
 struct SharedBudgets::Ticket {
-  explicit Ticket(const asio::any_io_executor& ex) : wake(ex, SteadyTime::max()) {}
+  explicit Ticket(const Executor& ex) : wake(ex, SteadyTime::max()) {}
   bool done = false;
   bool granted = false;
   bool abandoned = false;
   std::string member;
-  asio::steady_timer wake;
+  SteadyTimer wake;
 };
 
 // Requests that wait for the same budgets: one pump asks for all of them.
 struct SharedBudgets::Line {
-  explicit Line(const asio::any_io_executor& ex) : nap(ex) {}
+  explicit Line(const Executor& ex) : nap(ex) {}
   std::vector<std::string> names;
   std::deque<std::shared_ptr<Ticket>> waiting;
   bool pumping = false;
   bool news = false;       // a reset was heard since the last take: ask again now
-  asio::steady_timer nap;  // the pump's wait between takes
+  SteadyTimer nap;  // the pump's wait between takes
 };
 
-SharedBudgets::SharedBudgets(asio::any_io_executor executor, SharedBudgetsConfig config, RunControl& control,
+SharedBudgets::SharedBudgets(Executor executor, SharedBudgetsConfig config, RunControl& control,
                              std::ostream& log)
     : executor_(executor),
       config_(std::move(config)),
@@ -109,14 +111,14 @@ std::shared_ptr<SharedBudgets::Line> SharedBudgets::line(const std::vector<std::
   return slot;
 }
 
-asio::awaitable<std::string> SharedBudgets::open() {
+Awaitable<std::string> SharedBudgets::open() {
   auto error = co_await connect_and_join();
   if (!error.empty()) co_return "budget store " + config_.url.describe() + ": " + error;
   asio::co_spawn(executor_, keeper(), asio::detached);
   co_return "";
 }
 
-asio::awaitable<std::string> SharedBudgets::connect_and_join() {
+Awaitable<std::string> SharedBudgets::connect_and_join() {
   joined_ = false;
   auto error = co_await connection_.connect(config_.url.host, config_.url.port, std::min(config_.timeout, connect_limit));
   if (!error.empty()) co_return error;
@@ -186,35 +188,35 @@ asio::awaitable<std::string> SharedBudgets::connect_and_join() {
   co_return "";
 }
 
-asio::awaitable<bool> SharedBudgets::nap(SteadyTime until) {
+Awaitable<bool> SharedBudgets::nap(SteadyTime until) {
   if (closed_) co_return false;
   keeper_timer_.expires_at(until);
-  co_await keeper_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+  co_await keeper_timer_.async_wait(asio::as_tuple(use_awaitable));
   co_return !closed_;
 }
 
-asio::awaitable<bool> SharedBudgets::wait_until(SteadyTime until) {
-  asio::steady_timer timer(executor_);
+Awaitable<bool> SharedBudgets::wait_until(SteadyTime until) {
+  SteadyTimer timer(executor_);
   for (;;) {
     if (closed_ || control_.stopping()) co_return false;
     const auto now = std::chrono::steady_clock::now();
     if (now >= until) co_return true;
     timer.expires_at(std::min(until, now + std::chrono::milliseconds(100)));
-    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await timer.async_wait(asio::as_tuple(use_awaitable));
   }
 }
 
-asio::awaitable<bool> SharedBudgets::wait_for_news(Line& line, SteadyTime until) {
+Awaitable<bool> SharedBudgets::wait_for_news(Line& line, SteadyTime until) {
   for (;;) {
     if (closed_ || control_.stopping()) co_return false;
     const auto now = std::chrono::steady_clock::now();
     if (now >= until || line.news) co_return true;
     line.nap.expires_at(std::min(until, now + std::chrono::milliseconds(100)));
-    co_await line.nap.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await line.nap.async_wait(asio::as_tuple(use_awaitable));
   }
 }
 
-asio::awaitable<void> SharedBudgets::keeper() {
+Awaitable<void> SharedBudgets::keeper() {
   while (!closed_) {
     auto now = std::chrono::steady_clock::now();
     if (connection_.up()) {
@@ -250,7 +252,7 @@ asio::awaitable<void> SharedBudgets::keeper() {
   }
 }
 
-asio::awaitable<SharedBudgets::Grant> SharedBudgets::take(std::vector<std::string> names) {
+Awaitable<SharedBudgets::Grant> SharedBudgets::take(std::vector<std::string> names) {
   Grant grant;
   if (closed_ || control_.stopping()) {
     grant.stopped = true;
@@ -270,7 +272,7 @@ asio::awaitable<SharedBudgets::Grant> SharedBudgets::take(std::vector<std::strin
       co_return grant;
     }
     ticket->wake.expires_after(std::chrono::milliseconds(100));
-    co_await ticket->wake.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await ticket->wake.async_wait(asio::as_tuple(use_awaitable));
   }
   grant.granted = ticket->granted;
   grant.stopped = !ticket->granted;
@@ -278,7 +280,7 @@ asio::awaitable<SharedBudgets::Grant> SharedBudgets::take(std::vector<std::strin
   co_return grant;
 }
 
-asio::awaitable<void> SharedBudgets::pump(std::shared_ptr<Line> line) {
+Awaitable<void> SharedBudgets::pump(std::shared_ptr<Line> line) {
   std::vector<BudgetState*> states;
   for (const auto& n : line->names) states.push_back(&state(n));
   std::vector<std::string> base{"EVALSHA", "", std::to_string(1 + 3 * states.size()), "audience-batch:hold"};

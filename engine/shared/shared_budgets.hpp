@@ -19,6 +19,7 @@
 // back-off, and after `timeout` of absence the run is stopped (exit 3).
 #pragma once
 
+#include "engine/run/coroutine.hpp"
 #include "engine/run/run_options.hpp"
 #include "engine/run/clock.hpp"
 #include "engine/send/rate_headers.hpp"
@@ -27,7 +28,6 @@
 #include "engine/shared/store_outage.hpp"
 #include "engine/shared/store_url.hpp"
 
-#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -69,14 +69,14 @@ class SharedBudgets {
     std::string member;    // what to give back when not used
   };
 
-  SharedBudgets(boost::asio::any_io_executor executor, SharedBudgetsConfig config, RunControl& control,
+  SharedBudgets(Executor executor, SharedBudgetsConfig config, RunControl& control,
                 std::ostream& log);
   ~SharedBudgets();
   // Connects, loads the scripts and joins the store; "" or why not (a
   // message naming the store, never its password).
-  boost::asio::awaitable<std::string> open();
+  Awaitable<std::string> open();
   // One send of every named budget: waits while the store says no, or is away.
-  boost::asio::awaitable<Grant> take(std::vector<std::string> names);
+  Awaitable<Grant> take(std::vector<std::string> names);
   // A grant that was not used (the process's own budgets said wait after all).
   void give_back(std::span<const std::string> names, const std::string& member);
   // Every process waits for these budgets until `until` (the server named it).
@@ -105,22 +105,22 @@ class SharedBudgets {
   BudgetState& state(const std::string& name);
   static void forget_old_sends(BudgetState& s, SteadyTime now);
   std::shared_ptr<Line> line(const std::vector<std::string>& names);
-  boost::asio::awaitable<void> pump(std::shared_ptr<Line> line);
-  boost::asio::awaitable<void> keeper();
-  boost::asio::awaitable<std::string> connect_and_join();
-  boost::asio::awaitable<bool> nap(SteadyTime until);         // the keeper's: ends at close()
-  boost::asio::awaitable<bool> wait_until(SteadyTime until);  // the pumps': ends at close() or a stop
-  boost::asio::awaitable<bool> wait_for_news(Line& line, SteadyTime until);  // ... or a reset heard
+  Awaitable<void> pump(std::shared_ptr<Line> line);
+  Awaitable<void> keeper();
+  Awaitable<std::string> connect_and_join();
+  Awaitable<bool> nap(SteadyTime until);         // the keeper's: ends at close()
+  Awaitable<bool> wait_until(SteadyTime until);  // the pumps': ends at close() or a stop
+  Awaitable<bool> wait_for_news(Line& line, SteadyTime until);  // ... or a reset heard
   void send_park(const std::vector<std::string>& keys, Millis ms);
 
-  boost::asio::any_io_executor executor_;
+  Executor executor_;
   SharedBudgetsConfig config_;
   RunControl& control_;
   std::ostream& log_;
   RespConnection connection_;
   StoreOutage outage_;
   Random random_;
-  boost::asio::steady_timer keeper_timer_;
+  SteadyTimer keeper_timer_;
   bool closed_ = false;
   bool joined_ = false;
   std::string process_id_;

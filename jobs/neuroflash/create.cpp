@@ -1,5 +1,7 @@
 // nf.create: one target audience per row (SPEC.md §4, API.md §A4).
 #include "jobs/kind_list.hpp"
+
+#include "engine/run/coroutine.hpp"
 #include "jobs/neuroflash/create.hpp"
 
 #include "jobs/neuroflash/answers.hpp"
@@ -21,7 +23,7 @@ RowResult unknown_create(std::string_view name, std::string_view workspace, unsi
                    std::string(workspace) + " before re-running this row"};
 }
 
-boost::asio::awaitable<RowResult> create_audience(Session& session, Api& api, std::size_t row, std::string json_body,
+Awaitable<RowResult> create_audience(Session& session, Api& api, std::size_t row, std::string json_body,
                                                   std::string_view name, json::value* created) {
   auto request =
       session.request_json(verb::post, session.audiences_url(), std::move(json_body), /*replay_safe=*/false, row);
@@ -56,7 +58,7 @@ class CreateKind final : public NeuroflashKind {
   }
 
  protected:
-  boost::asio::awaitable<RowResult> perform(Task task, Api& api, RowSink& sink) override {
+  Awaitable<RowResult> perform(Task task, Api& api, RowSink& sink) override {
     const std::string_view name = task.params["name"].as_string();
     if (task.maybe_sent) co_return unknown_create(name, session().workspace());
     if (!sink.responding())

@@ -4,6 +4,7 @@
 // `unknown` with what to check (SPEC.md §5).
 #pragma once
 
+#include "engine/run/coroutine.hpp"
 #include "engine/run/job_kind.hpp"
 #include "jobs/neuroflash/session.hpp"
 
@@ -22,7 +23,7 @@ RowResult unknown_create(std::string_view name, std::string_view workspace, unsi
 // with the new id, failed with the API's words, or unknown when the answer
 // was lost. The created audience is stored in `created` when given. `name`
 // is referenced until the returned awaitable completes.
-boost::asio::awaitable<RowResult> create_audience(Session& session, Api& api, std::size_t row, std::string json_body,
+Awaitable<RowResult> create_audience(Session& session, Api& api, std::size_t row, std::string json_body,
                                                   std::string_view name, boost::json::value* created = nullptr);
 
 }  // namespace ab::nf

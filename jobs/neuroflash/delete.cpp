@@ -3,6 +3,8 @@
 // deleted then answers 404. So a 404 after more than one attempt is taken as
 // "already deleted" (ok); a 404 on the first attempt is a wrong id (failed).
 #include "jobs/kind_list.hpp"
+
+#include "engine/run/coroutine.hpp"
 #include "jobs/neuroflash/answers.hpp"
 #include "jobs/neuroflash/neuroflash_kind.hpp"
 
@@ -20,7 +22,7 @@ class DeleteKind final : public NeuroflashKind {
   Validation validate(const Row& row, const Fields& fields) const override { return id_task(row, fields); }
 
  protected:
-  boost::asio::awaitable<RowResult> perform(Task task, Api& api, RowSink&) override {
+  Awaitable<RowResult> perform(Task task, Api& api, RowSink&) override {
     const std::string id = text_field(task.params, "id").value_or("");
     auto request = session().request(verb::delete_, session().audience_url(id),
                                      nullptr, true, task.row);

@@ -1,5 +1,7 @@
 // nf.get: one audience by id (API.md §A5), written to --responses.
 #include "jobs/kind_list.hpp"
+
+#include "engine/run/coroutine.hpp"
 #include "jobs/neuroflash/answers.hpp"
 #include "jobs/neuroflash/neuroflash_kind.hpp"
 
@@ -15,7 +17,7 @@ class GetKind final : public NeuroflashKind {
   Validation validate(const Row& row, const Fields& fields) const override { return id_task(row, fields); }
 
  protected:
-  boost::asio::awaitable<RowResult> perform(Task task, Api& api, RowSink& sink) override {
+  Awaitable<RowResult> perform(Task task, Api& api, RowSink& sink) override {
     const std::string id = text_field(task.params, "id").value_or("");
     auto request = session().request(verb::get, session().audience_url(id), nullptr,
                                      true, task.row);

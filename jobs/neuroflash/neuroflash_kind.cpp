@@ -1,5 +1,7 @@
 #include "jobs/neuroflash/neuroflash_kind.hpp"
 
+#include "engine/run/coroutine.hpp"
+
 #include <array>
 
 namespace ab::nf {
@@ -18,7 +20,7 @@ Validation id_task(const Row& row, const Fields& fields) {
   return task;
 }
 
-boost::asio::awaitable<void> NeuroflashKind::run(std::vector<Task> tasks, Api& api, RowSink& sink) {
+Awaitable<void> NeuroflashKind::run(std::vector<Task> tasks, Api& api, RowSink& sink) {
   for (auto& task : tasks) {
     const std::size_t row = task.row;
     sink.finish(row, co_await perform(std::move(task), api, sink));

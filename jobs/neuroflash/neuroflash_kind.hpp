@@ -3,6 +3,7 @@
 // `stopped`, left for the next run). A kind says only what its row needs.
 #pragma once
 
+#include "engine/run/coroutine.hpp"
 #include "engine/run/job_kind.hpp"
 #include "jobs/kind_declaration.hpp"
 #include "jobs/neuroflash/session.hpp"
@@ -19,14 +20,14 @@ class NeuroflashKind : public DeclaredKind {
       : DeclaredKind(declaration), session_(config, std::move(clock)) {}
 
   std::string rows_server() const final { return config().nf.api; }
-  boost::asio::awaitable<StartResult> start(Api& api) final { return session_.start(api); }
-  boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) final;
+  Awaitable<StartResult> start(Api& api) final { return session_.start(api); }
+  Awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) final;
 
   Session& session() { return session_; }
 
  protected:
   // One row, from its task to its result (`stopped` when the run stopped first).
-  virtual boost::asio::awaitable<RowResult> perform(Task task, Api& api, RowSink& sink) = 0;
+  virtual Awaitable<RowResult> perform(Task task, Api& api, RowSink& sink) = 0;
 
   const JobConfig& config() const { return session_.config(); }
 

@@ -1,5 +1,7 @@
 #include "jobs/neuroflash/oauth2.hpp"
 
+#include "engine/run/coroutine.hpp"
+
 #include "jobs/neuroflash/answers.hpp"
 #include "jobs/neuroflash/api_paths.hpp"
 
@@ -64,7 +66,7 @@ std::string OAuth2ClientCredentials::bearer() const {
   return token_.empty() ? std::string() : "Bearer " + token_;
 }
 
-boost::asio::awaitable<TokenFetch> OAuth2ClientCredentials::ensure_token() {
+Awaitable<TokenFetch> OAuth2ClientCredentials::ensure_token() {
   {
     std::lock_guard lock(mutex_);
     if (lifetime_.fresh(clock_())) co_return TokenFetch{.ok = true, .refused = false, .status = 0, .error = {}};
@@ -72,7 +74,7 @@ boost::asio::awaitable<TokenFetch> OAuth2ClientCredentials::ensure_token() {
   co_return co_await flight_.run(refresh_work_);
 }
 
-boost::asio::awaitable<TokenFetch> OAuth2ClientCredentials::fetch_unless_fresh() {
+Awaitable<TokenFetch> OAuth2ClientCredentials::fetch_unless_fresh() {
   {
     std::lock_guard lock(mutex_);
     if (lifetime_.fresh(clock_())) co_return TokenFetch{.ok = true, .refused = false, .status = 0, .error = {}};
@@ -80,7 +82,7 @@ boost::asio::awaitable<TokenFetch> OAuth2ClientCredentials::fetch_unless_fresh()
   co_return co_await fetch();
 }
 
-boost::asio::awaitable<TokenFetch> OAuth2ClientCredentials::fetch_unless_just_issued() {
+Awaitable<TokenFetch> OAuth2ClientCredentials::fetch_unless_just_issued() {
   {
     std::lock_guard lock(mutex_);
     if (lifetime_.just_issued(clock_())) co_return TokenFetch{.ok = true, .refused = false, .status = 0, .error = {}};
@@ -88,7 +90,7 @@ boost::asio::awaitable<TokenFetch> OAuth2ClientCredentials::fetch_unless_just_is
   co_return co_await fetch();
 }
 
-boost::asio::awaitable<std::string> OAuth2ClientCredentials::authorization(const ApiRequest&) {
+Awaitable<std::string> OAuth2ClientCredentials::authorization(const ApiRequest&) {
   // A failed refresh keeps the old token: it may still be valid, and if it is
   // not, the 401 leads to renew() and one more try.
   co_await ensure_token();
@@ -101,7 +103,7 @@ std::optional<std::string> OAuth2ClientCredentials::authorization_now(const ApiR
   return "Bearer " + token_;
 }
 
-boost::asio::awaitable<bool> OAuth2ClientCredentials::renew() {
+Awaitable<bool> OAuth2ClientCredentials::renew() {
   {
     std::lock_guard lock(mutex_);
     if (lifetime_.just_issued(clock_())) co_return true;
@@ -110,7 +112,7 @@ boost::asio::awaitable<bool> OAuth2ClientCredentials::renew() {
   co_return fetched.ok;
 }
 
-boost::asio::awaitable<TokenFetch> OAuth2ClientCredentials::fetch() {
+Awaitable<TokenFetch> OAuth2ClientCredentials::fetch() {
   if (!api_) throw std::logic_error("OAuth2ClientCredentials: no Api to send the token request through");
   ApiRequest request;
   request.method = boost::beast::http::verb::post;

@@ -15,6 +15,7 @@
 // itself is never logged or put into an error message.
 #pragma once
 
+#include "engine/run/coroutine.hpp"
 #include "engine/send/api.hpp"
 #include "engine/run/clock.hpp"
 #include "jobs/neuroflash/single_flight.hpp"
@@ -76,22 +77,22 @@ class OAuth2ClientCredentials final : public Authenticator {
   void use_api(Api& api) { api_ = &api; }
 
   // Fetches a token unless a fresh one is held (start() uses it to fail early).
-  boost::asio::awaitable<TokenFetch> ensure_token();
+  Awaitable<TokenFetch> ensure_token();
 
-  boost::asio::awaitable<std::string> authorization(const ApiRequest& request) override;
+  Awaitable<std::string> authorization(const ApiRequest& request) override;
   std::optional<std::string> authorization_now(const ApiRequest& request) override;
-  boost::asio::awaitable<bool> renew() override;
+  Awaitable<bool> renew() override;
 
   // Token requests sent so far (tests, diagnostics).
   unsigned fetches() const;
 
  private:
-  boost::asio::awaitable<TokenFetch> fetch();
+  Awaitable<TokenFetch> fetch();
   // The flight's work, which looks again before fetching: a caller that saw
   // no fresh token may lead the next flight just after another flight landed
   // one, and must then not fetch a second.
-  boost::asio::awaitable<TokenFetch> fetch_unless_fresh();
-  boost::asio::awaitable<TokenFetch> fetch_unless_just_issued();
+  Awaitable<TokenFetch> fetch_unless_fresh();
+  Awaitable<TokenFetch> fetch_unless_just_issued();
   std::string bearer() const;
 
   ClientCredentials credentials_;

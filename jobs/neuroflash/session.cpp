@@ -1,5 +1,7 @@
 #include "jobs/neuroflash/session.hpp"
 
+#include "engine/run/coroutine.hpp"
+
 #include "jobs/neuroflash/answers.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -31,7 +33,7 @@ Session::Session(const JobConfig& config, Clock clock)
       auth_(ClientCredentials{config.nf.token_url, config.nf.client_id, config.nf.client_secret}, std::move(clock)),
       workspace_(config.nf.workspace) {}
 
-boost::asio::awaitable<StartResult> Session::start(Api& api) {
+Awaitable<StartResult> Session::start(Api& api) {
   if (config_.nf.client_id.empty() || config_.nf.client_secret.empty())
     co_return cannot_start("neuroflash credentials missing: set NEUROFLASH_CLIENT_ID and NEUROFLASH_CLIENT_SECRET");
   auth_.use_api(api);
@@ -57,7 +59,7 @@ std::string Session::audience_url(std::string_view id) const {
   return audiences_url_ + "/" + percent_encoded(id);
 }
 
-boost::asio::awaitable<StartResult> Session::find_workspace(Api& api) {
+Awaitable<StartResult> Session::find_workspace(Api& api) {
   ApiRequest listing = request(verb::get, paths_.workspaces(), nullptr, true, 0);
   ApiAnswer answer = co_await api.send(std::move(listing));
   if (!answer.ok()) co_return cannot_start("could not list the neuroflash workspaces: " + describe_failure(answer));

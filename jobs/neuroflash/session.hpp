@@ -4,6 +4,7 @@
 // guards itself), so workers on any thread may use it.
 #pragma once
 
+#include "engine/run/coroutine.hpp"
 #include "engine/run/run_options.hpp"
 #include "engine/send/api.hpp"
 #include "engine/run/job_kind.hpp"
@@ -29,7 +30,7 @@ class Session {
 
   // Authenticates (refused credentials fail here, before any row), then takes
   // the workspace from the configuration or the first one the API lists.
-  boost::asio::awaitable<StartResult> start(Api& api);
+  Awaitable<StartResult> start(Api& api);
 
   // A request to the API with the bearer token and budget "nf"; `body`, when
   // given, is sent as JSON. `replay_safe` false: the engine never sends it
@@ -49,7 +50,7 @@ class Session {
   OAuth2ClientCredentials& auth() { return auth_; }
 
  private:
-  boost::asio::awaitable<StartResult> find_workspace(Api& api);
+  Awaitable<StartResult> find_workspace(Api& api);
   StartResult use_workspace(std::string id);
 
   JobConfig config_;

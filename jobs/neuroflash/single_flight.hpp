@@ -4,8 +4,8 @@
 // is resumed on its own executor, never on the leader's stack.
 #pragma once
 
+#include "engine/run/coroutine.hpp"
 #include <boost/asio/any_completion_handler.hpp>
-#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -24,11 +24,11 @@ namespace ab::nf {
 template <class Result>
 class SingleFlight {
  public:
-  using Work = std::function<boost::asio::awaitable<Result>()>;
+  using Work = std::function<Awaitable<Result>()>;
 
   // Runs `work` when no run is in flight; otherwise waits for the run in
   // flight and returns its result (or rethrows its exception) instead.
-  boost::asio::awaitable<Result> run(Work work) {
+  Awaitable<Result> run(Work work) {
     std::shared_ptr<Flight> flight;
     bool leader = false;
     {
@@ -64,7 +64,7 @@ class SingleFlight {
 
   // A suspended caller and the executor it must be resumed on.
   struct Waiter {
-    boost::asio::any_io_executor executor;
+    Executor executor;
     Handler handler;
   };
 
@@ -81,7 +81,7 @@ class SingleFlight {
     });
   }
 
-  boost::asio::awaitable<Result> wait_for(std::shared_ptr<Flight> flight) {
+  Awaitable<Result> wait_for(std::shared_ptr<Flight> flight) {
     auto register_waiter = [this, flight](auto handler) {
       Waiter waiter{boost::asio::get_associated_executor(handler), Handler(std::move(handler))};
       std::unique_lock lock(mutex_);
@@ -93,9 +93,9 @@ class SingleFlight {
       lock.unlock();
       resume(std::move(waiter), flight->failure, flight->result);
     };
-    co_return co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
+    co_return co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<Executor>&,
                                                    void(std::exception_ptr, Result)>(
-        std::move(register_waiter), boost::asio::use_awaitable);
+        std::move(register_waiter), use_awaitable);
   }
 
   void land(Flight& flight, std::exception_ptr failure, const Result& result) {

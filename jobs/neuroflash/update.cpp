@@ -3,6 +3,8 @@
 // back. A full PUT is idempotent: sending it twice leaves the same audience,
 // so it is replay-safe and the engine may retry it after a lost answer.
 #include "jobs/kind_list.hpp"
+
+#include "engine/run/coroutine.hpp"
 #include "jobs/neuroflash/answers.hpp"
 #include "jobs/neuroflash/audience_fields.hpp"
 #include "jobs/neuroflash/neuroflash_kind.hpp"
@@ -27,7 +29,7 @@ class UpdateKind final : public NeuroflashKind {
   }
 
  protected:
-  boost::asio::awaitable<RowResult> perform(Task task, Api& api, RowSink& sink) override {
+  Awaitable<RowResult> perform(Task task, Api& api, RowSink& sink) override {
     const std::string id = text_field(task.params, "id").value_or("");
     const std::string url = session().audience_url(id);
 

@@ -3,6 +3,8 @@
 // --create, stored as an audience at once (A4) — named by the `name` column,
 // else by the first URL's host.
 #include "jobs/kind_list.hpp"
+
+#include "engine/run/coroutine.hpp"
 #include "jobs/neuroflash/answers.hpp"
 #include "jobs/neuroflash/audience_fields.hpp"
 #include "jobs/neuroflash/create.hpp"
@@ -60,7 +62,7 @@ class UrlImportKind final : public NeuroflashKind {
   }
 
  protected:
-  boost::asio::awaitable<RowResult> perform(Task task, Api& api, RowSink& sink) override {
+  Awaitable<RowResult> perform(Task task, Api& api, RowSink& sink) override {
     const std::string name = text_field(task.params, "name").value_or("");
     // Only the create records an intent: an import is safe to send again.
     if (task.maybe_sent && config().create) co_return unknown_create(name, session().workspace());

@@ -1,5 +1,7 @@
 #include "jobs/twitter/audience_list.hpp"
 
+#include "engine/run/coroutine.hpp"
+
 #include "jobs/twitter/api_errors.hpp"
 #include "jobs/twitter/text.hpp"
 
@@ -27,7 +29,7 @@ ListPage read_list_page(ApiAnswer answer) {
   return page;
 }
 
-boost::asio::awaitable<ListPage> fetch_list_page(Api& api, ApiRequest request) {
+Awaitable<ListPage> fetch_list_page(Api& api, ApiRequest request) {
   co_return read_list_page(co_await api.send(std::move(request)));
 }
 

@@ -2,6 +2,7 @@
 // kinds read: the audiences, the next cursor, the total count.
 #pragma once
 
+#include "engine/run/coroutine.hpp"
 #include "engine/send/api.hpp"
 #include "jobs/twitter/context.hpp"
 
@@ -33,7 +34,7 @@ struct ListPage {
 ListPage read_list_page(ApiAnswer answer);
 
 // Sends `request` (a B1 list request) and reads its answer.
-boost::asio::awaitable<ListPage> fetch_list_page(Api& api, ApiRequest request);
+Awaitable<ListPage> fetch_list_page(Api& api, ApiRequest request);
 
 // Audience ids compare without regard to case (the API may answer "tyif" for "TYIF").
 bool same_id(std::string_view a, std::string_view b);

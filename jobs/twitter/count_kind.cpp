@@ -2,6 +2,8 @@
 // never a cursor (the API forbids the two together), charged to the
 // "tw.total_count" budget (200 per 15 minutes) as well as "tw".
 #include "jobs/kind_list.hpp"
+
+#include "engine/run/coroutine.hpp"
 #include "jobs/twitter/audience_list.hpp"
 #include "jobs/twitter/kinds.hpp"
 #include "jobs/twitter/list_filters.hpp"
@@ -34,7 +36,7 @@ class CountKind final : public TwitterKind {
     return add_filters(builder, kFilters).done();
   }
 
-  boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
+  Awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
     for (const auto& task : tasks) {
       Query query;
       add_filters(query, task.params);

@@ -1,6 +1,8 @@
 // tw.create: one tailored audience per row (B3), its parameters in the query
 // string. Not replay-safe: a lost answer is reconciled, never resent blindly.
 #include "jobs/kind_list.hpp"
+
+#include "engine/run/coroutine.hpp"
 #include "jobs/twitter/audience_list.hpp"
 #include "jobs/twitter/create_reconciler.hpp"
 #include "jobs/twitter/kinds.hpp"
@@ -26,7 +28,7 @@ class SingleCreate final : public CreateSender {
  public:
   explicit SingleCreate(const Context& context) : context_(context) {}
 
-  boost::asio::awaitable<CreateRound> send(const std::vector<const CreateItem*>& items, Api& api) override {
+  Awaitable<CreateRound> send(const std::vector<const CreateItem*>& items, Api& api) override {
     const CreateItem& item = *items.front();
     Query query;
     query.add("name", item.name).add_if("description", param(item.task.params, "description"));
@@ -61,7 +63,7 @@ class CreateKind final : public TwitterKind {
     return TaskBuilder(row, fields).text(kName).text(kDescription).done();
   }
 
-  boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
+  Awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
     SingleCreate sender(context());
     for (auto& task : tasks) {
       std::vector<CreateItem> item;

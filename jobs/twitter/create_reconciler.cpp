@@ -1,5 +1,7 @@
 #include "jobs/twitter/create_reconciler.hpp"
 
+#include "engine/run/coroutine.hpp"
+
 #include "jobs/twitter/api_errors.hpp"
 #include "jobs/twitter/audience_list.hpp"
 #include "jobs/twitter/row_results.hpp"
@@ -35,7 +37,7 @@ bool CreateReconciler::claimed(const std::string& id) {
   return claimed_.contains(id);
 }
 
-boost::asio::awaitable<Lookup> CreateReconciler::look_up(const std::string& name, std::optional<SystemTime> window_start,
+Awaitable<Lookup> CreateReconciler::look_up(const std::string& name, std::optional<SystemTime> window_start,
                                                          Api& api, std::size_t row) {
   Lookup out;
   Query base;
@@ -74,7 +76,7 @@ boost::asio::awaitable<Lookup> CreateReconciler::look_up(const std::string& name
   co_return out;
 }
 
-boost::asio::awaitable<void> CreateReconciler::create(std::vector<CreateItem> items, CreateSender& sender, Api& api,
+Awaitable<void> CreateReconciler::create(std::vector<CreateItem> items, CreateSender& sender, Api& api,
                                                       RowSink& sink) {
   const SystemTime now = context_.clock();
   std::vector<std::string> names;

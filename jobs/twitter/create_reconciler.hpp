@@ -16,6 +16,7 @@
 // decisions are a Reconciliation (reconciliation.hpp); here they are carried out.
 #pragma once
 
+#include "engine/run/coroutine.hpp"
 #include "engine/send/api.hpp"
 #include "engine/run/job_kind.hpp"
 #include "jobs/twitter/context.hpp"
@@ -43,7 +44,7 @@ class CreateSender {
  public:
   virtual ~CreateSender() = default;
   // Sends one request creating `items` (non-replay-safe) and says what became of each.
-  virtual boost::asio::awaitable<CreateRound> send(const std::vector<const CreateItem*>& items, Api& api) = 0;
+  virtual Awaitable<CreateRound> send(const std::vector<const CreateItem*>& items, Api& api) = 0;
 };
 
 class CreateReconciler {
@@ -52,10 +53,10 @@ class CreateReconciler {
 
   // Creates every item and finishes each row exactly once: ok with the id
   // (and a --responses line {"data": audience}), failed, or unknown.
-  boost::asio::awaitable<void> create(std::vector<CreateItem> items, CreateSender& sender, Api& api, RowSink& sink);
+  Awaitable<void> create(std::vector<CreateItem> items, CreateSender& sender, Api& api, RowSink& sink);
 
  private:
-  boost::asio::awaitable<Lookup> look_up(const std::string& name, std::optional<SystemTime> window_start, Api& api,
+  Awaitable<Lookup> look_up(const std::string& name, std::optional<SystemTime> window_start, Api& api,
                                          std::size_t row);
   bool claim(const std::string& id);
   bool claimed(const std::string& id);

@@ -3,6 +3,8 @@
 // means the first attempt deleted it. That is confirmed, not assumed: the
 // audience is looked up with with_deleted=true and must come back deleted.
 #include "jobs/kind_list.hpp"
+
+#include "engine/run/coroutine.hpp"
 #include "jobs/twitter/audience_list.hpp"
 #include "jobs/twitter/kinds.hpp"
 #include "jobs/twitter/row_results.hpp"
@@ -32,12 +34,12 @@ class DeleteKind final : public TwitterKind {
     return TaskBuilder(row, fields).id(kId).done();
   }
 
-  boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
+  Awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
     for (const auto& task : tasks) co_await delete_one(task, api, sink);
   }
 
  private:
-  boost::asio::awaitable<void> delete_one(const Task& task, Api& api, RowSink& sink) {
+  Awaitable<void> delete_one(const Task& task, Api& api, RowSink& sink) {
     const std::string id = param(task.params, "id");
     ApiRequest request = context().request(boost::beast::http::verb::delete_, context().paths.audience(id), {task.row});
     const ApiAnswer answer = co_await api.send(std::move(request));

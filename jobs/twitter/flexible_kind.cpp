@@ -4,6 +4,8 @@
 // sent again without them; a lost answer is reconciled by name exactly as
 // tw.create does it (CreateReconciler).
 #include "jobs/kind_list.hpp"
+
+#include "engine/run/coroutine.hpp"
 #include "jobs/twitter/batch_answer.hpp"
 #include "jobs/twitter/create_reconciler.hpp"
 #include "jobs/twitter/kinds.hpp"
@@ -36,7 +38,7 @@ class BatchCreate final : public CreateSender {
  public:
   explicit BatchCreate(const Context& context) : context_(context) {}
 
-  boost::asio::awaitable<CreateRound> send(const std::vector<const CreateItem*>& items, Api& api) override {
+  Awaitable<CreateRound> send(const std::vector<const CreateItem*>& items, Api& api) override {
     boost::json::array body;
     std::vector<std::size_t> rows;
     for (const auto* item : items) {
@@ -71,7 +73,7 @@ class FlexibleKind final : public TwitterKind {
     return built;
   }
 
-  boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
+  Awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
     BatchCreate sender(context());
     // The engine gives at most batching().max_rows; the API limit holds regardless.
     while (!tasks.empty()) {

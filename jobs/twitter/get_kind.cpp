@@ -4,6 +4,8 @@
 // with_deleted=true: a get finds a deleted audience too (it comes back with
 // "deleted": true) rather than calling it "not found".
 #include "jobs/kind_list.hpp"
+
+#include "engine/run/coroutine.hpp"
 #include "jobs/twitter/audience_list.hpp"
 #include "jobs/twitter/kinds.hpp"
 #include "jobs/twitter/row_results.hpp"
@@ -42,14 +44,14 @@ class GetKind final : public TwitterKind {
   // cheap, so 1,010 ids cost ceil(1010 / 200) = 6 requests, not 7. The first
   // list proves the credentials instead: refused, it ends the run (exit 2)
   // and no row gets a line.
-  boost::asio::awaitable<StartResult> start(Api&) override {
+  Awaitable<StartResult> start(Api&) override {
     if (!context().version_error.empty()) co_return StartResult{false, context().version_error};
     if (const std::string missing = missing_settings(context().endpoints); !missing.empty())
       co_return StartResult{false, "tw.* jobs need " + missing};
     co_return StartResult{};
   }
 
-  boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
+  Awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
     std::vector<Wanted> wanted;
     std::map<std::string, std::size_t> by_key;
     for (const auto& task : tasks) {
@@ -66,7 +68,7 @@ class GetKind final : public TwitterKind {
   }
 
  private:
-  boost::asio::awaitable<void> fetch(std::span<Wanted> wanted, Api& api, RowSink& sink) {
+  Awaitable<void> fetch(std::span<Wanted> wanted, Api& api, RowSink& sink) {
     std::string ids;
     std::vector<std::size_t> rows;
     std::map<std::string, Wanted*> by_key;

@@ -3,6 +3,8 @@
 // crash resumes at the next page, not the first (the page in flight when it
 // crashed may be written twice: at-least-once).
 #include "jobs/kind_list.hpp"
+
+#include "engine/run/coroutine.hpp"
 #include "jobs/twitter/audience_list.hpp"
 #include "jobs/twitter/kinds.hpp"
 #include "jobs/twitter/list_filters.hpp"
@@ -33,12 +35,12 @@ class ListKind final : public TwitterKind {
     return add_filters(builder, kFilters).sort_order(kSortBy).done();
   }
 
-  boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
+  Awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
     for (const auto& task : tasks) co_await export_all(task, api, sink);
   }
 
  private:
-  boost::asio::awaitable<void> export_all(const Task& task, Api& api, RowSink& sink) {
+  Awaitable<void> export_all(const Task& task, Api& api, RowSink& sink) {
     unsigned attempts = 0;
     std::string cursor = task.checkpoint;
     for (;;) {

@@ -6,6 +6,8 @@
 // and removes are idempotent: a lost answer or a success_count that is not
 // the total is simply sent again, and no row ever ends `unknown`.
 #include "jobs/kind_list.hpp"
+
+#include "engine/run/coroutine.hpp"
 #include "jobs/twitter/audience_turns.hpp"
 #include "jobs/twitter/kinds.hpp"
 #include "jobs/twitter/member_requests.hpp"
@@ -45,7 +47,7 @@ class MembersKind final : public TwitterKind {
   }
   Validation validate(const Row&, const Fields& fields) const override { return member_task(fields); }
 
-  boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
+  Awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
     // The engine gives one audience a call (the batch key): taken as it is,
     // without moving 2,500 tasks.
     const bool one_audience = std::all_of(tasks.begin(), tasks.end(),
@@ -77,13 +79,13 @@ class MembersKind final : public TwitterKind {
     }
   };
 
-  boost::asio::awaitable<void> wait_turn(AudienceTurns::Ticket ticket) {
+  Awaitable<void> wait_turn(AudienceTurns::Ticket ticket) {
     while (!turns_.may_go(ticket)) {
       if (!wake_) {
         wake_.emplace(co_await boost::asio::this_coro::executor);
-        wake_->expires_at(boost::asio::steady_timer::time_point::max());
+        wake_->expires_at(SteadyTimer::time_point::max());
       }
-      co_await wake_->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+      co_await wake_->async_wait(boost::asio::as_tuple(use_awaitable));
     }
   }
 
@@ -104,7 +106,7 @@ class MembersKind final : public TwitterKind {
   // Sends the audience's rows in their order: each request takes the first
   // rows left, and the rows it must send again stay first, so no row ever
   // overtakes an earlier one of the same person.
-  boost::asio::awaitable<void> run_audience(const std::string& audience, std::vector<Task> tasks, Api& api,
+  Awaitable<void> run_audience(const std::string& audience, std::vector<Task> tasks, Api& api,
                                             RowSink& sink) {
     const auto kind_of_turn = turn_of(tasks);
     Turn turn{*this, turns_.enter(audience, kind_of_turn.first, std::string(kind_of_turn.second))};
@@ -164,7 +166,7 @@ class MembersKind final : public TwitterKind {
     }
   }
 
-  boost::asio::awaitable<ApiAnswer> send(const std::string& audience, const std::vector<Task>& tasks,
+  Awaitable<ApiAnswer> send(const std::string& audience, const std::vector<Task>& tasks,
                                          std::span<const std::size_t> sent, std::string body, Api& api) {
     std::vector<std::size_t> rows;
     rows.reserve(sent.size());
@@ -179,7 +181,7 @@ class MembersKind final : public TwitterKind {
   }
 
   AudienceTurns turns_;
-  std::optional<boost::asio::steady_timer> wake_;
+  std::optional<SteadyTimer> wake_;
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "jobs/twitter/oauth1_signer.hpp"
 
+#include "engine/run/coroutine.hpp"
+
 #include "jobs/twitter/percent_encoding.hpp"
 #include "jobs/twitter/text.hpp"
 
@@ -129,10 +131,10 @@ std::optional<std::string> OAuth1Authenticator::authorization_now(const ApiReque
   return oauth1_authorization(credentials_, boost::beast::http::to_string(request.method), request.url, form, stamp);
 }
 
-boost::asio::awaitable<std::string> OAuth1Authenticator::authorization(const ApiRequest& request) {
+Awaitable<std::string> OAuth1Authenticator::authorization(const ApiRequest& request) {
   co_return *authorization_now(request);
 }
 
-boost::asio::awaitable<bool> OAuth1Authenticator::renew() { co_return false; }
+Awaitable<bool> OAuth1Authenticator::renew() { co_return false; }
 
 }  // namespace ab::tw

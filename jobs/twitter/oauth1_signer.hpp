@@ -4,6 +4,7 @@
 // engine a fresh nonce and timestamp for every attempt.
 #pragma once
 
+#include "engine/run/coroutine.hpp"
 #include "engine/send/api.hpp"
 #include "engine/run/clock.hpp"
 
@@ -58,11 +59,11 @@ class OAuth1Authenticator final : public Authenticator {
   OAuth1Authenticator(OAuth1Credentials credentials, WallClock clock, NonceSource nonces);
 
   // Signs this attempt with a new nonce and the current time.
-  boost::asio::awaitable<std::string> authorization(const ApiRequest& request) override;
+  Awaitable<std::string> authorization(const ApiRequest& request) override;
   // Signing never waits: always the header value.
   std::optional<std::string> authorization_now(const ApiRequest& request) override;
   // OAuth 1.0a tokens do not expire: a 401 is final.
-  boost::asio::awaitable<bool> renew() override;
+  Awaitable<bool> renew() override;
 
  private:
   OAuth1Credentials credentials_;

@@ -1,5 +1,7 @@
 #include "jobs/twitter/twitter_kind.hpp"
 
+#include "engine/run/coroutine.hpp"
+
 #include "jobs/twitter/api_errors.hpp"
 
 namespace ab::tw {
@@ -21,7 +23,7 @@ std::string missing_settings(const TwitterEndpoints& endpoints) {
   return missing;
 }
 
-boost::asio::awaitable<StartResult> TwitterKind::start(Api& api) {
+Awaitable<StartResult> TwitterKind::start(Api& api) {
   if (!context_.version_error.empty()) co_return StartResult{false, context_.version_error};
   if (const std::string missing = missing_settings(context_.endpoints); !missing.empty())
     co_return StartResult{false, "tw.* jobs need " + missing};

@@ -3,6 +3,7 @@
 // one cheap request so that bad credentials end the run (exit 2) before any row.
 #pragma once
 
+#include "engine/run/coroutine.hpp"
 #include "engine/run/job_kind.hpp"
 #include "jobs/kind_declaration.hpp"
 #include "jobs/twitter/context.hpp"
@@ -15,7 +16,7 @@ class TwitterKind : public DeclaredKind {
       : DeclaredKind(declaration), context_(std::move(context)) {}
   // Nothing is opened ahead for a version start() will refuse.
   std::string rows_server() const final { return context_.version_error.empty() ? context_.endpoints.api : ""; }
-  boost::asio::awaitable<StartResult> start(Api& api) override;
+  Awaitable<StartResult> start(Api& api) override;
 
  protected:
   const Context& context() const { return context_; }

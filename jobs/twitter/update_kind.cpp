@@ -1,6 +1,8 @@
 // tw.update: B4, PUT .../tailored_audiences/:id?name=…&description=…. Setting
 // a name or description twice gives the same audience, so it is replay-safe.
 #include "jobs/kind_list.hpp"
+
+#include "engine/run/coroutine.hpp"
 #include "jobs/twitter/kinds.hpp"
 #include "jobs/twitter/row_results.hpp"
 #include "jobs/twitter/task_builder.hpp"
@@ -30,7 +32,7 @@ class UpdateKind final : public TwitterKind {
     return TaskBuilder(row, fields).id(kId).text(kName).text(kDescription).any_of(kChangeable).done();
   }
 
-  boost::asio::awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
+  Awaitable<void> run(std::vector<Task> tasks, Api& api, RowSink& sink) override {
     for (const auto& task : tasks) {
       const std::string id = param(task.params, "id");
       Query query;

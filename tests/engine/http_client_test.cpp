@@ -3,6 +3,8 @@
 // closed an idle keep-alive connection — the facts the retry policy relies on.
 #include "engine/send/http_client.hpp"
 
+#include "engine/run/coroutine.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -356,7 +358,7 @@ TEST(HttpPool, AShortTimeoutStartedAfterALongOneEndsFirst) {
   std::vector<std::string> ended;
   HttpAnswer long_wait, short_wait;
   auto send = [&](const std::string& url, std::chrono::milliseconds timeout, HttpAnswer& out,
-                  std::string name) -> asio::awaitable<void> {
+                  std::string name) -> ab::Awaitable<void> {
     out = co_await client.pool.send(boost::beast::http::verb::get, url, client.no_headers, "", timeout);
     ended.push_back(std::move(name));
   };

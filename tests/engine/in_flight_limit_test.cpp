@@ -2,6 +2,8 @@
 // back by the permit, and a stop releases whoever waits.
 #include "engine/send/in_flight_limit.hpp"
 
+#include "engine/run/coroutine.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -28,7 +30,7 @@ struct Trace {
   unsigned refused = 0;
 };
 
-asio::awaitable<void> take(InFlightLimit& limit, RunControl& control, std::string name,
+ab::Awaitable<void> take(InFlightLimit& limit, RunControl& control, std::string name,
                            std::chrono::milliseconds hold, Trace& trace) {
   auto permit = co_await limit.acquire(control);
   if (!permit) {
@@ -37,8 +39,8 @@ asio::awaitable<void> take(InFlightLimit& limit, RunControl& control, std::strin
   }
   trace.order.push_back(name);
   trace.most_out = std::max(trace.most_out, limit.in_flight());
-  asio::steady_timer timer(co_await asio::this_coro::executor, hold);
-  co_await timer.async_wait(asio::use_awaitable);
+  ab::SteadyTimer timer(co_await asio::this_coro::executor, hold);
+  co_await timer.async_wait(ab::use_awaitable);
 }
 
 TEST(InFlightLimit, NeverHandsOutMoreSlotsThanItHasAndServesWaitersInOrder) {
@@ -83,7 +85,7 @@ TEST(InFlightLimit, AGivenBackSlotGoesToTheWaiterNotToANewcomer) {
   asio::co_spawn(io, take(limit, control, "first", std::chrono::milliseconds(5), trace), asio::detached);
   asio::co_spawn(io, take(limit, control, "waiter", std::chrono::milliseconds(1), trace), asio::detached);
   // Arrives just as the first slot comes back: must queue behind the waiter.
-  asio::steady_timer later(io, std::chrono::milliseconds(5));
+  ab::SteadyTimer later(io, std::chrono::milliseconds(5));
   later.async_wait([&](boost::system::error_code) {
     asio::co_spawn(io, take(limit, control, "newcomer", std::chrono::milliseconds(1), trace), asio::detached);
   });
@@ -99,7 +101,7 @@ TEST(InFlightLimit, AStopSendsEveryWaiterAwayEmptyHanded) {
   asio::co_spawn(io, take(limit, control, "holder", std::chrono::seconds(1), trace), asio::detached);
   for (const char* name : {"w1", "w2", "w3"})
     asio::co_spawn(io, take(limit, control, name, std::chrono::milliseconds(1), trace), asio::detached);
-  asio::steady_timer stop(io, std::chrono::milliseconds(10));
+  ab::SteadyTimer stop(io, std::chrono::milliseconds(10));
   stop.async_wait([&](boost::system::error_code) { control.stop("interrupted"); });
   io.run_for(std::chrono::milliseconds(500));  // the slices are 100 ms: the waiters leave well before the holder
   EXPECT_EQ(trace.refused, 3u);
@@ -116,7 +118,7 @@ TEST(InFlightLimit, APermitMovedOrResetGivesItsSlotBackOnce) {
   unsigned during = 0;
   asio::co_spawn(
       io,
-      [&]() -> asio::awaitable<void> {
+      [&]() -> ab::Awaitable<void> {
         InFlightLimit::Permit kept;
         {
           auto permit = co_await limit.acquire(control);

@@ -1,5 +1,7 @@
 #include "engine/input/row_validation.hpp"
 
+#include "engine/run/coroutine.hpp"
+
 #include "engine/input/cells.hpp"
 
 #include <gtest/gtest.h>
@@ -23,8 +25,8 @@ class SplitKind : public JobKind {
     task.params["name"] = row.cell("name");
     return task;
   }
-  boost::asio::awaitable<StartResult> start(Api&) override { co_return StartResult{}; }
-  boost::asio::awaitable<void> run(std::vector<Task>, Api&, RowSink&) override { co_return; }
+  ab::Awaitable<StartResult> start(Api&) override { co_return StartResult{}; }
+  ab::Awaitable<void> run(std::vector<Task>, Api&, RowSink&) override { co_return; }
 
  private:
   static constexpr std::array kColumns = {Column{"name", CellType::text, true}, Column{"a", CellType::decimal, true},

@@ -4,6 +4,8 @@
 // max_rows_held rows in its workers plus what the batcher gathers.
 #include "engine/run/runner.hpp"
 
+#include "engine/run/coroutine.hpp"
+
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -46,11 +48,11 @@ class BigBatchKind : public JobKind {
     task.body = std::string(row.cell("who"));
     return task;
   }
-  boost::asio::awaitable<StartResult> start(Api&) override { co_return StartResult{}; }
-  boost::asio::awaitable<void> run(std::vector<Task> tasks, Api&, RowSink& sink) override {
+  ab::Awaitable<StartResult> start(Api&) override { co_return StartResult{}; }
+  ab::Awaitable<void> run(std::vector<Task> tasks, Api&, RowSink& sink) override {
     ++held_.batches;
-    boost::asio::steady_timer wait(co_await boost::asio::this_coro::executor, std::chrono::milliseconds(5));
-    co_await wait.async_wait(boost::asio::use_awaitable);
+    ab::SteadyTimer wait(co_await boost::asio::this_coro::executor, std::chrono::milliseconds(5));
+    co_await wait.async_wait(ab::use_awaitable);
     for (const auto& task : tasks) sink.finish(task.row, RowResult{RowStatus::ok, 200, task.batch_key, 1, ""});
     held_.now -= tasks.size();
   }

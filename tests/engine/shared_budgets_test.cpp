@@ -6,6 +6,8 @@
 // machine is.
 #include "engine/shared/shared_budgets.hpp"
 
+#include "engine/run/coroutine.hpp"
+
 #include "support/redis_server.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -34,19 +36,19 @@ SharedBudgetsConfig config_for(const test::RedisServer& redis, const std::string
   return c;
 }
 
-asio::awaitable<void> take_into(SharedBudgets& store, std::vector<std::string> names, unsigned& granted) {
+ab::Awaitable<void> take_into(SharedBudgets& store, std::vector<std::string> names, unsigned& granted) {
   auto grant = co_await store.take(std::move(names));
   if (grant.granted) ++granted;
 }
 
-asio::awaitable<void> sleep_for(Millis d) {
-  asio::steady_timer t(co_await asio::this_coro::executor, d);
-  co_await t.async_wait(asio::use_awaitable);
+ab::Awaitable<void> sleep_for(Millis d) {
+  ab::SteadyTimer t(co_await asio::this_coro::executor, d);
+  co_await t.async_wait(ab::use_awaitable);
 }
 
 // Runs `body` on the loop, then stops the run and closes the stores.
 void run(asio::io_context& io, RunControl& control, std::vector<SharedBudgets*> stores,
-         std::function<asio::awaitable<void>()> body) {
+         std::function<ab::Awaitable<void>()> body) {
   asio::co_spawn(io, body(), [&](std::exception_ptr e) {
     control.stop("test over");
     for (auto* s : stores) s->close();
@@ -55,7 +57,7 @@ void run(asio::io_context& io, RunControl& control, std::vector<SharedBudgets*> 
   io.run();
 }
 
-asio::awaitable<void> open_or_fail(SharedBudgets& store) {
+ab::Awaitable<void> open_or_fail(SharedBudgets& store) {
   auto error = co_await store.open();
   EXPECT_EQ(error, "");
 }
@@ -69,7 +71,7 @@ TEST(SharedBudgets, TwoProcessesTogetherNeverTakeMoreThanTheBudget) {
   SharedBudgets b(io.get_executor(), config_for(redis, "acct1"), control, log);
   SharedBudgets other_account(io.get_executor(), config_for(redis, "acct2"), control, log);
   unsigned granted = 0, granted_other = 0;
-  run(io, control, {&a, &b, &other_account}, [&]() -> asio::awaitable<void> {
+  run(io, control, {&a, &b, &other_account}, [&]() -> ab::Awaitable<void> {
     co_await open_or_fail(a);
     co_await open_or_fail(b);
     co_await open_or_fail(other_account);
@@ -92,7 +94,7 @@ TEST(SharedBudgets, AParkByOneProcessHoldsEveryProcess) {
   SharedBudgets a(io.get_executor(), config_for(redis, "acct1"), control, log);
   SharedBudgets b(io.get_executor(), config_for(redis, "acct1"), control, log);
   unsigned parked_granted = 0, other_granted = 0;
-  run(io, control, {&a, &b}, [&]() -> asio::awaitable<void> {
+  run(io, control, {&a, &b}, [&]() -> ab::Awaitable<void> {
     co_await open_or_fail(a);
     co_await open_or_fail(b);
     const std::vector<std::string> tw{"tw"};
@@ -121,7 +123,7 @@ TEST(SharedBudgets, APassedPublishedResetOpensTheSharedWindowAtOnce) {
   unsigned first = 0, second = 0;
   const std::vector<std::string> total{"tw.total_count"};
   std::int64_t reset = 0;
-  run(io, control, {&a, &b}, [&]() -> asio::awaitable<void> {
+  run(io, control, {&a, &b}, [&]() -> ab::Awaitable<void> {
     co_await open_or_fail(a);
     co_await open_or_fail(b);
     // Early in a second: the three go before the guard band of the next one.
@@ -151,7 +153,7 @@ TEST(SharedBudgets, AStoreThatRestartsEmptyGetsBackWhatWasSent) {
   bool back = false;
   // Named outside the coroutine: GCC 12 cannot keep a braced list of literals across a co_await.
   const std::vector<std::string> total{"tw.total_count"};
-  run(io, control, {&a, &late}, [&]() -> asio::awaitable<void> {
+  run(io, control, {&a, &late}, [&]() -> ab::Awaitable<void> {
     co_await open_or_fail(a);
     for (int i = 0; i < 3; ++i) co_await take_into(a, total, before);
     redis.kill();
@@ -185,7 +187,7 @@ TEST(SharedBudgets, AnUnreachableStoreIsSaidAtOpen) {
   c.url = std::get<StoreUrl>(parse_store_url("redis://127.0.0.1:" + std::to_string(port)));
   SharedBudgets store(io.get_executor(), c, control, log);
   std::string error;
-  run(io, control, {&store}, [&]() -> asio::awaitable<void> { error = co_await store.open(); });
+  run(io, control, {&store}, [&]() -> ab::Awaitable<void> { error = co_await store.open(); });
   EXPECT_NE(error.find("budget store redis://127.0.0.1:" + std::to_string(port)), std::string::npos) << error;
   EXPECT_NE(error.find("refused"), std::string::npos) << error;
 }

@@ -1,6 +1,8 @@
 // The shared OAuth2 token: fetched once, replaced at 90 % of its lifetime,
 // renewed once after a 401, and never fetched by two workers at once.
 #include "jobs/neuroflash/oauth2.hpp"
+
+#include "engine/run/coroutine.hpp"
 #include "jobs/neuroflash/single_flight.hpp"
 #include "neuroflash_support.hpp"
 
@@ -147,28 +149,28 @@ TEST_F(OAuth2, RenewFailsWhenTheTokenEndpointRefuses) {
 // many coroutines are waiting for one token at the same time.
 class GatedTokenApi : public Api {
  public:
-  explicit GatedTokenApi(asio::io_context& io) : gate_(io, asio::steady_timer::time_point::max()) {}
-  asio::awaitable<ApiAnswer> send(ApiRequest) override {
+  explicit GatedTokenApi(asio::io_context& io) : gate_(io, ab::SteadyTimer::time_point::max()) {}
+  ab::Awaitable<ApiAnswer> send(ApiRequest) override {
     const int n = ++requests;
-    co_await gate_.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await gate_.async_wait(asio::as_tuple(ab::use_awaitable));
     co_return token_answer("T" + std::to_string(n));
   }
   void open() { gate_.cancel(); }
   int requests = 0;
 
  private:
-  asio::steady_timer gate_;
+  ab::SteadyTimer gate_;
 };
 
-asio::awaitable<void> collect(asio::awaitable<std::string> call, std::vector<std::string>& into) {
+ab::Awaitable<void> collect(ab::Awaitable<std::string> call, std::vector<std::string>& into) {
   into.push_back(co_await std::move(call));
 }
 
-asio::awaitable<void> collect_renewal(asio::awaitable<bool> call, int& renewed) {
+ab::Awaitable<void> collect_renewal(ab::Awaitable<bool> call, int& renewed) {
   renewed += (co_await std::move(call)) ? 1 : 0;
 }
 
-asio::awaitable<void> open_gate(GatedTokenApi& api) {
+ab::Awaitable<void> open_gate(GatedTokenApi& api) {
   api.open();
   co_return;
 }
@@ -215,15 +217,15 @@ TEST(OAuth2SingleFlight, ManyWorkersRenewingAfter401sCauseOneTokenRequest) {
 // Workers on several threads: whatever the interleaving, one token request.
 class CountingTokenApi : public Api {
  public:
-  asio::awaitable<ApiAnswer> send(ApiRequest) override {
+  ab::Awaitable<ApiAnswer> send(ApiRequest) override {
     ++requests;
-    for (int i = 0; i < 20; ++i) co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+    for (int i = 0; i < 20; ++i) co_await asio::post(co_await asio::this_coro::executor, ab::use_awaitable);
     co_return token_answer("T1");
   }
   std::atomic<int> requests{0};
 };
 
-asio::awaitable<void> collect_locked(OAuth2ClientCredentials& auth, std::mutex& m, std::vector<std::string>& into) {
+ab::Awaitable<void> collect_locked(OAuth2ClientCredentials& auth, std::mutex& m, std::vector<std::string>& into) {
   const ApiRequest request;  // named: GCC 12 mishandles temporaries inside co_await
   auto header = co_await auth.authorization(request);
   std::lock_guard lock(m);
@@ -244,12 +246,12 @@ TEST(OAuth2SingleFlight, HoldsWhenWorkersRunOnSeveralThreads) {
   for (const auto& s : seen) EXPECT_EQ(s, "Bearer T1");
 }
 
-asio::awaitable<int> failing_work() {
+ab::Awaitable<int> failing_work() {
   throw std::runtime_error("token endpoint on fire");
   co_return 0;
 }
 
-asio::awaitable<void> expect_failure(SingleFlight<int>& flight, int& failures) {
+ab::Awaitable<void> expect_failure(SingleFlight<int>& flight, int& failures) {
   try {
     co_await flight.run(failing_work);
   } catch (const std::runtime_error& e) {
@@ -257,17 +259,17 @@ asio::awaitable<void> expect_failure(SingleFlight<int>& flight, int& failures) {
   }
 }
 
-asio::awaitable<void> yield_then_fail() {
-  co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+ab::Awaitable<void> yield_then_fail() {
+  co_await asio::post(co_await asio::this_coro::executor, ab::use_awaitable);
   throw std::runtime_error("token endpoint on fire");
 }
 
-asio::awaitable<int> slow_failing_work() {
+ab::Awaitable<int> slow_failing_work() {
   co_await yield_then_fail();
   co_return 0;
 }
 
-asio::awaitable<void> expect_slow_failure(SingleFlight<int>& flight, int& failures) {
+ab::Awaitable<void> expect_slow_failure(SingleFlight<int>& flight, int& failures) {
   try {
     co_await flight.run(slow_failing_work);
   } catch (const std::runtime_error&) {

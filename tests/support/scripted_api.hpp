@@ -4,6 +4,7 @@
 // simulator over real sockets instead.
 #pragma once
 
+#include "engine/run/coroutine.hpp"
 #include "engine/send/api.hpp"
 #include "engine/run/job_kind.hpp"
 
@@ -41,7 +42,7 @@ class ScriptedApi : public Api {
   explicit ScriptedApi(Responder responder = {}) : responder_(std::move(responder)) {}
   void push(ApiAnswer r) { script_.push_back(std::move(r)); }
 
-  boost::asio::awaitable<ApiAnswer> send(ApiRequest request) override {
+  ab::Awaitable<ApiAnswer> send(ApiRequest request) override {
     if (request.auth) authorizations.push_back(co_await request.auth->authorization(request));
     sent.push_back(request);
     if (!script_.empty()) {
@@ -69,7 +70,7 @@ class RecordingSink : public RowSink {
   void finish(std::size_t row, RowResult result) override {
     if (!finished.emplace(row, result).second) throw std::logic_error("row finished twice: " + std::to_string(row));
   }
-  boost::asio::awaitable<void> checkpoint(std::size_t row, std::string value) override {
+  ab::Awaitable<void> checkpoint(std::size_t row, std::string value) override {
     checkpoints.emplace_back(row, std::move(value));
     co_return;
   }
@@ -81,7 +82,7 @@ class RecordingSink : public RowSink {
 
 // Runs one coroutine to completion on a private io_context; rethrows its exception.
 template <class T>
-T run_sync(boost::asio::awaitable<T> a) {
+T run_sync(ab::Awaitable<T> a) {
   boost::asio::io_context io;
   auto f = boost::asio::co_spawn(io, std::move(a), boost::asio::use_future);
   io.run();
