@@ -63,8 +63,8 @@ namespace {
 // Intents synced together (JournalWriter::gather_intents): up to half of
 // --concurrency, or what came in 2 ms, so that one fdatasync serves many rows;
 // the intent window (intent_window.hpp) is --concurrency + one group, and the
-// answers waiting for the next commit one group more: 2 x --concurrency, the
-// rows a kill -9 may leave unknown (bench/README.md, "Tuning history").
+// answers waiting for the next commit at most one window more: 3 x
+// --concurrency, the rows a kill -9 may leave unknown (docs/night-contract.md).
 constexpr std::chrono::microseconds gather_longest{2000};
 std::size_t intent_group(unsigned workers, unsigned concurrency) {
   concurrency = std::max(1u, concurrency);

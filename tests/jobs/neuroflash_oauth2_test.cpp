@@ -12,11 +12,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <atomic>
 #include <mutex>
+#include <thread>
 
 namespace ab::nf {
 namespace {
@@ -233,14 +233,17 @@ ab::Awaitable<void> collect_locked(OAuth2ClientCredentials& auth, std::mutex& m,
 }
 
 TEST(OAuth2SingleFlight, HoldsWhenWorkersRunOnSeveralThreads) {
-  asio::thread_pool pool(4);
+  // One io_context run by four threads: the engine's coroutines run on io_context executors.
+  asio::io_context pool(4);
   CountingTokenApi api;
   OAuth2ClientCredentials auth(credentials(), [] { return std::chrono::steady_clock::now(); });
   auth.use_api(api);
   std::mutex m;
   std::vector<std::string> seen;
   for (int i = 0; i < 200; ++i) asio::co_spawn(pool, collect_locked(auth, m, seen), asio::detached);
-  pool.join();
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) threads.emplace_back([&pool] { pool.run(); });
+  for (auto& t : threads) t.join();
   EXPECT_EQ(api.requests.load(), 1);
   ASSERT_EQ(seen.size(), 200u);
   for (const auto& s : seen) EXPECT_EQ(s, "Bearer T1");
