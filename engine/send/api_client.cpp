@@ -150,10 +150,13 @@ Awaitable<ApiAnswer> ApiClient::send(ApiRequest request) {
         // A place in the intent window first: rows far from a slot hold no
         // synced intent. The row gives it back with its result line.
         if (p_.intent_window && !request.rows.empty() && !p_.intent_window->holds(request.rows.front())) {
-          if (!co_await p_.intent_window->take(request.rows.front(), p_.control)) {
+          auto place = p_.intent_window->try_take();
+          if (!place) place = co_await p_.intent_window->wait(p_.control);
+          if (!place || p_.control.stopping()) {
             action = machine.resume(event(Ev::stop_requested));
             break;
           }
+          p_.intent_window->hold(request.rows.front(), std::move(place));
         }
         JournalWriter& journal = *p_.journal;
         // Named, not a temporary inside the co_await: GCC 12 destroys such a

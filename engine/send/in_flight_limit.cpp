@@ -1,49 +1,47 @@
 #include "engine/send/in_flight_limit.hpp"
 
-#include "engine/run/coroutine.hpp"
+#include <boost/asio/post.hpp>
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
-#include <algorithm>
 #include <chrono>
 
 namespace ab {
 
-// A parked acquire(). The slot is handed over directly (release() does not
-// free it), so a newcomer cannot overtake a waiter.
-struct InFlightLimit::Waiter {
-  SteadyTimer timer;
-  bool granted = false;
-};
+namespace {
+constexpr auto stop_look = std::chrono::milliseconds(100);
+}  // namespace
 
 Awaitable<InFlightLimit::Permit> InFlightLimit::acquire(const RunControl& control) {
   if (control.stopping()) co_return Permit{};
-  if (waiting_.empty() && in_flight_ < limit_) {
-    ++in_flight_;
-    co_return Permit{this};
-  }
-  // The stop is looked at between slices: RunControl wakes nobody.
-  constexpr auto slice = std::chrono::milliseconds(100);
-  Waiter waiter{SteadyTimer(co_await boost::asio::this_coro::executor)};
-  waiting_.push_back(&waiter);
-  // However this frame ends (a stop, or the io_context destroying it), the
-  // queue must not keep a pointer to it.
-  struct Dequeue {
-    InFlightLimit& limit;
-    Waiter& waiter;
-    ~Dequeue() {
-      if (!waiter.granted) std::erase(limit.waiting_, &waiter);
+  if (auto permit = try_acquire()) co_return permit;
+  const bool granted = co_await boost::asio::async_initiate<decltype(use_awaitable), void(bool)>(
+      [this, &control](Waiter waiter) { park(std::move(waiter), control); }, use_awaitable);
+  co_return granted ? Permit{this} : Permit{};
+}
+
+void InFlightLimit::park(Waiter waiter, const RunControl& control) {
+  if (!stop_watch_) stop_watch_.emplace(waiter.get_executor());
+  control_ = &control;
+  waiting_.push_back(std::move(waiter));
+  if (!watching_) watch_for_stop();
+}
+
+void InFlightLimit::watch_for_stop() {
+  watching_ = true;
+  stop_watch_->expires_after(stop_look);
+  stop_watch_->async_wait([this](boost::system::error_code ec) {
+    watching_ = false;
+    if (ec) return;  // cancelled: nobody waits any more
+    if (control_->stopping()) {
+      // Every waiter leaves empty-handed, in order, on its own turn of the loop.
+      auto leaving = std::exchange(waiting_, {});
+      for (auto& waiter : leaving) {
+        const auto executor = waiter.get_executor();
+        boost::asio::post(executor, [waiter = std::move(waiter)]() mutable { std::move(waiter)(false); });
+      }
+      return;
     }
-  } dequeue{*this, waiter};
-  while (!waiter.granted) {
-    if (control.stopping()) co_return Permit{};
-    waiter.timer.expires_after(slice);
-    co_await waiter.timer.async_wait(boost::asio::as_tuple(use_awaitable));
-  }
-  co_return Permit{this};
+    if (!waiting_.empty()) watch_for_stop();
+  });
 }
 
 void InFlightLimit::release() {
@@ -51,10 +49,14 @@ void InFlightLimit::release() {
     --in_flight_;
     return;
   }
-  Waiter* next = waiting_.front();
+  Waiter next = std::move(waiting_.front());
   waiting_.pop_front();
-  next->granted = true;
-  next->timer.cancel();
+  // Posted, not called: the waiter resumes on its own turn, not inside
+  // whoever gave the slot back.
+  const auto executor = next.get_executor();
+  boost::asio::post(executor, [next = std::move(next)]() mutable { std::move(next)(true); });
+  // The last waiter gone: the stop watch must not keep the run alive.
+  if (waiting_.empty() && watching_) stop_watch_->cancel();
 }
 
 }  // namespace ab

@@ -10,9 +10,12 @@
 #include "engine/run/coroutine.hpp"
 #include "engine/run/run_control.hpp"
 
-#include <boost/asio/awaitable.hpp>
+#include "engine/run/coroutine.hpp"
+
+#include <boost/asio/async_result.hpp>
 
 #include <deque>
+#include <optional>
 
 namespace ab {
 
@@ -62,12 +65,22 @@ class InFlightLimit {
   std::size_t waiting() const { return waiting_.size(); }
 
  private:
-  struct Waiter;
+  // A parked acquire() is its coroutine's completion handler, called with
+  // true when a slot is handed over (release() does not free it, so a
+  // newcomer cannot overtake a waiter) or false when the run stops.
+  using Waiter = boost::asio::async_result<std::decay_t<decltype(use_awaitable)>, void(bool)>::handler_type;
+  void park(Waiter waiter, const RunControl& control);
+  void watch_for_stop();
   void release();
 
   unsigned limit_;
   unsigned in_flight_ = 0;
-  std::deque<Waiter*> waiting_;
+  std::deque<Waiter> waiting_;
+  // RunControl wakes nobody: while anyone waits, one timer looks at the stop
+  // every 100 ms (one for all waiters, not one each: a wait costs no timer).
+  const RunControl* control_ = nullptr;
+  std::optional<SteadyTimer> stop_watch_;
+  bool watching_ = false;
 };
 
 }  // namespace ab

@@ -20,8 +20,13 @@ class IntentWindow {
   explicit IntentWindow(unsigned places) : places_(places) {}
 
   bool holds(std::size_t row) const { return held_.contains(row); }
-  // A place for `row`, now if one is free; else waits. False when the run stopped first.
-  Awaitable<bool> take(std::size_t row, const RunControl& control);
+  // A place now, when one is free and nobody waits; else empty.
+  InFlightLimit::Permit try_take() { return places_.try_acquire(); }
+  // A place once one frees, first come first served; empty when the run
+  // stops first. The limit's own wait, not a coroutine of its own.
+  Awaitable<InFlightLimit::Permit> wait(const RunControl& control) { return places_.acquire(control); }
+  // `row` keeps `place` until give_back(row).
+  void hold(std::size_t row, InFlightLimit::Permit place) { held_.insert_or_assign(row, std::move(place)); }
   // The row's result line is written, or it will get none: its place is free.
   void give_back(std::size_t row) {
     if (!held_.empty()) held_.erase(row);
