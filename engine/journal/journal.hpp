@@ -121,11 +121,16 @@ class JournalWriter {
   // with rows to spare (see runner.cpp) loses nothing to the wait and gains
   // that CPU back. Default: 1 line, every intent synced as it comes.
   void gather_intents(std::size_t lines, std::chrono::microseconds longest);
+  // Hands each commit's on_durable callbacks to `deliver` at once, which runs
+  // them where it likes: the run posts them to its io thread in one hand-over
+  // a commit, not one a row (each took the io thread's queue lock against the
+  // writer's). Without it they are called on the writer thread.
+  void deliver_through(std::function<void(std::function<void()>)> deliver);
   // Buffered; written and synced at the next group commit. `echo`: as
   // append_result_line takes it.
   void final_line(std::size_t row, const RowResult& result, std::string_view echo = {});
   // Durable intents/checkpoints: `on_durable(ok)` is called (on the writer
-  // thread, never inside these calls) once the line is synced, or with false
+  // thread or through deliver_through, never inside these calls) once the line is synced, or with false
   // when writing failed or had failed before.
   void intent(std::span<const std::size_t> rows, std::function<void(bool)> on_durable);
   void checkpoint(std::size_t row, std::string_view value, std::function<void(bool)> on_durable);

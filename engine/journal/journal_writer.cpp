@@ -230,6 +230,7 @@ struct JournalWriter::Impl {
   bool urgent = false;                // an intent or checkpoint waits (or the sidecar is to be made)
   std::size_t durable_waiting = 0;    // intents and checkpoints queued since the last commit
   SteadyTime first_durable_at;        // when the first of them came
+  std::function<void(std::function<void()>)> deliver;  // see deliver_through()
   std::size_t gather_lines = 1;       // see gather_intents()
   std::chrono::microseconds gather_longest{0};
   bool results_unsynced = false;      // final lines queued or written, not yet synced
@@ -333,8 +334,15 @@ struct JournalWriter::Impl {
       if (error.empty()) error = problem;
       syncs += std::exchange(synced, 0);
       const bool ok = error.empty();
+      const auto deliver_to = deliver;
       lock.unlock();
-      for (auto& callback : batch.callbacks) callback(ok);
+      if (deliver_to) {
+        deliver_to([callbacks = std::move(batch.callbacks), ok] {
+          for (const auto& callback : callbacks) callback(ok);
+        });
+      } else {
+        for (auto& callback : batch.callbacks) callback(ok);
+      }
     }
     // After the callbacks: the rows they release need not wait for this write.
     // A sidecar error does not stop it: these rows' requests were sent.
@@ -446,6 +454,11 @@ void JournalWriter::prepare_sidecar() {
     impl_->urgent = true;
   }
   impl_->wake.notify_one();
+}
+
+void JournalWriter::deliver_through(std::function<void(std::function<void()>)> deliver) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->deliver = std::move(deliver);
 }
 
 void JournalWriter::gather_intents(std::size_t lines, std::chrono::microseconds longest) {

@@ -5,7 +5,7 @@
 
 #include "engine/run/coroutine.hpp"
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/post.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -32,7 +32,9 @@ Awaitable<bool> await_callback(Start start) {
         auto executor = boost::asio::get_associated_executor(handler);
         auto waiting = std::make_shared<Waiting>(Waiting{std::move(executor), std::move(handler)});
         start(std::function<void(bool)>([waiting](bool ok) {
-          boost::asio::post(waiting->executor, [waiting, ok] { waiting->handler(ok); });
+          // Inline when called on the coroutine's own thread (callbacks delivered
+          // there in a batch), else posted to it.
+          boost::asio::dispatch(waiting->executor, [waiting, ok] { waiting->handler(ok); });
         }));
       },
       use_awaitable);

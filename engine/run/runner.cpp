@@ -125,11 +125,17 @@ struct Run {
         prints([this](std::string line) { journal.note(std::move(line)); }),
         echo(r.header().names, o.echo) {
     source.record_prints(&prints);
+    // A commit's intents come back to the io thread in one hand-over.
+    journal.deliver_through([executor = io.get_executor()](std::function<void()> callbacks) {
+      asio::post(executor, std::move(callbacks));
+    });
     recorder.set_intent_window(&intent_window);
     source.echo_into(&echo);
     recorder.echo_from(&echo);
     if (o.shards) source.only_shard(o.shard, o.shards);
   }
+  // The journal outlives the run's io_context: what it hands over later runs on its own thread.
+  ~Run() { journal.deliver_through({}); }
 
   JobKind& kind;
   const RunSettings& options;
