@@ -14,6 +14,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -222,9 +223,67 @@ struct HttpPool::Impl {
       return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
     }
 
+    // An exchange runs on the socket itself when plain: the pool's watchdog
+    // times it, so Beast's expiry layer would only add work to each read.
     template <class Op>
     auto with_stream(Op&& op) {
-      return plain ? op(*plain) : op(*tls);
+      return plain ? op(plain->socket()) : op(*tls);
+    }
+
+    // Writes what a plain socket takes at once (a request of a few hundred
+    // bytes, whole), without a trip through the scheduler, and leaves in
+    // `buffers` what remains for an asynchronous write. TLS writes nothing here.
+    boost::system::error_code write_now(std::array<asio::const_buffer, 2>& buffers) {
+      boost::system::error_code ec;
+      if (!plain) return ec;
+      std::size_t written = plain->socket().write_some(buffers, ec);  // non-blocking (connect)
+      if (ec == asio::error::would_block) ec.clear();
+      for (auto& b : buffers) {
+        const std::size_t taken = std::min(written, b.size());
+        b += taken;
+        written -= taken;
+      }
+      return ec;
+    }
+
+    // Room for the next read, as Beast's reads take it: what the buffer has
+    // free, at least 512 bytes, at most 64 KiB.
+    asio::mutable_buffer read_space() {
+      return buffer.prepare(std::min<std::size_t>(std::max<std::size_t>(512, buffer.capacity() - buffer.size()),
+                                                  64 * 1024));
+    }
+
+    // Parses what the buffer holds; true while the answer needs more bytes.
+    // Framing (Content-Length, chunked, limits) is the parser's.
+    bool parse_buffered(http::basic_parser<false>& parser, beast::error_code& ec) {
+      while (buffer.size() != 0) {
+        const std::size_t used = parser.put(buffer.data(), ec);
+        buffer.consume(used);
+        if (ec == http::error::need_more) {
+          ec.clear();
+          return true;
+        }
+        if (ec || parser.is_done()) return false;
+        if (used == 0) break;
+      }
+      return true;
+    }
+
+    // Takes a read of `size` bytes that ended with `read_error`; true while
+    // the answer needs more. A close ends an answer delimited by it and cuts
+    // off any other (an error, as a close before any byte is).
+    bool took(http::basic_parser<false>& parser, std::size_t size, beast::error_code read_error,
+              beast::error_code& ec) {
+      buffer.commit(size);
+      if (read_error == asio::error::eof) {
+        if (parser.got_some())
+          parser.put_eof(ec);
+        else
+          ec = http::error::end_of_stream;
+        return false;
+      }
+      ec = read_error;
+      return !ec && parse_buffered(parser, ec);
     }
   };
 
@@ -351,6 +410,15 @@ struct HttpPool::Impl {
       co_return nullptr;
     }
     c->lowest().socket().set_option(tcp::no_delay(true));
+    // A plain request is written at once where the kernel takes it (write_now).
+    if (c->plain) {
+      boost::system::error_code mode_error;
+      c->plain->socket().non_blocking(true, mode_error);
+      if (mode_error) {
+        error = "connect " + peer + ": " + mode_error.message();
+        co_return nullptr;
+      }
+    }
     if (t.proxy && t.tls && !co_await tunnel(*c, t, error)) co_return nullptr;
     if (t.tls) {
       // SNI, then the certificate's name checked against the host we asked for.
@@ -522,10 +590,13 @@ asio::awaitable<HttpAnswer> HttpPool::send(http::verb method, std::string_view u
   // write, not copied behind the head.
   const bool body_apart = body.size() > body_copied_at_most;
   write_request(c.out, method, *target, fields, body, !body_apart);
-  const std::array<asio::const_buffer, 2> buffers{asio::buffer(c.out),
-                                                  asio::buffer(body.data(), body_apart ? body.size() : 0)};
-  auto [write_error, written] = co_await c.with_stream(
-      [&](auto& s) { return asio::async_write(s, buffers, use_tuple); });
+  std::array<asio::const_buffer, 2> buffers{asio::buffer(c.out), asio::buffer(body.data(), body_apart ? body.size() : 0)};
+  auto write_error = c.write_now(buffers);
+  if (!write_error && asio::buffer_size(buffers) != 0) {
+    auto [rest_error, written] =
+        co_await c.with_stream([&](auto& s) { return asio::async_write(s, buffers, use_tuple); });
+    write_error = rest_error;
+  }
   if (write_error) {
     // An incomplete request cannot be carried out by the server.
     attempt.failure = AttemptFailure::not_sent;
@@ -535,10 +606,15 @@ asio::awaitable<HttpAnswer> HttpPool::send(http::verb method, std::string_view u
 
   attempt.headers.reserve(answer_fields_size);
   AnswerParser parser(attempt);
+  parser.eager(true);  // the body parsed in the same call as the head
   parser.header_limit(header_limit);
   parser.body_limit(body_limit);
-  auto [read_error, read] =
-      co_await c.with_stream([&](auto& s) { return http::async_read(s, c.buffer, parser, use_tuple); });
+  beast::error_code read_error;
+  for (bool more = c.parse_buffered(parser, read_error); more;) {
+    const auto space = c.read_space();
+    auto [error, size] = co_await c.with_stream([&](auto& s) { return s.async_read_some(space, use_tuple); });
+    more = c.took(parser, size, error, read_error);
+  }
   if (read_error) {
     attempt.status = 0;
     attempt.headers.clear();
@@ -553,7 +629,9 @@ asio::awaitable<HttpAnswer> HttpPool::send(http::verb method, std::string_view u
   // them) close it after one exchange without saying so, and a request
   // written on it would look as if it may have been applied.
   const bool through_http_proxy = target->proxy && !target->tls;
-  if (parser.keep_alive() && !through_http_proxy) {
+  // Bytes after the answer were not asked for (no request is pipelined):
+  // a connection that has them is out of step and carries nothing more.
+  if (parser.keep_alive() && !through_http_proxy && c.buffer.size() == 0) {
     c.unlink();
     impl_->give_back(std::move(connection));
   }
