@@ -4,6 +4,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/defer.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -185,6 +186,19 @@ class AnswerParser final : public http::basic_parser<false> {
   HttpAnswer& out_;
 };
 
+// A read of `stream` started once the handlers already waiting to run have
+// run (one trip through the scheduler, with no coroutine resumed for it).
+template <class Stream>
+auto read_later(Stream& stream, asio::mutable_buffer space) {
+  return asio::async_initiate<decltype(use_tuple), void(boost::system::error_code, std::size_t)>(
+      [&stream, space](auto handler) {
+        asio::defer(stream.get_executor(), [&stream, space, handler = std::move(handler)]() mutable {
+          stream.async_read_some(space, std::move(handler));
+        });
+      },
+      use_tuple);
+}
+
 }  // namespace
 
 bool is_loopback_host(std::string_view host) {
@@ -224,7 +238,7 @@ struct HttpPool::Impl {
     }
 
     // An exchange runs on the socket itself when plain: the pool's watchdog
-    // times it, so Beast's expiry layer would only add work to each read.
+    // times it, so Beast's expiry layer would only add work to each step.
     template <class Op>
     auto with_stream(Op&& op) {
       return plain ? op(plain->socket()) : op(*tls);
@@ -597,6 +611,10 @@ asio::awaitable<HttpAnswer> HttpPool::send(http::verb method, std::string_view u
         co_await c.with_stream([&](auto& s) { return asio::async_write(s, buffers, use_tuple); });
     write_error = rest_error;
   }
+  // The answer to a request just written is not there yet: its first read
+  // starts after the other exchanges ready to run have had their turn, and
+  // so often finds it rather than spend a syscall finding nothing.
+  bool first_read = !write_error;
   if (write_error) {
     // An incomplete request cannot be carried out by the server.
     attempt.failure = AttemptFailure::not_sent;
@@ -612,7 +630,9 @@ asio::awaitable<HttpAnswer> HttpPool::send(http::verb method, std::string_view u
   beast::error_code read_error;
   for (bool more = c.parse_buffered(parser, read_error); more;) {
     const auto space = c.read_space();
-    auto [error, size] = co_await c.with_stream([&](auto& s) { return s.async_read_some(space, use_tuple); });
+    auto [error, size] = co_await c.with_stream([&](auto& s) {
+      return std::exchange(first_read, false) ? read_later(s, space) : s.async_read_some(space, use_tuple);
+    });
     more = c.took(parser, size, error, read_error);
   }
   if (read_error) {
