@@ -33,6 +33,7 @@
 #include <array>
 #include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <optional>
@@ -115,34 +116,56 @@ std::string header_problem(std::span<const RequestField> fields) {
 // The request line, our fixed fields, the caller's and Content-Length,
 // as Beast's prepare_payload would set it: for a body, and for POST, PUT and
 // OPTIONS even without one. HTTP/1.1 keeps the connection open by default.
+// Sized first and copied in pieces: appends of C strings measured each.
 void write_request(std::string& out, http::verb method, const Target& t, std::span<const RequestField> fields,
                    std::string_view body, bool append_body) {
-  out.clear();
-  out += http::to_string(method);
-  out += ' ';
-  out += t.path;
-  out += " HTTP/1.1\r\nHost: ";
-  out += t.host_header;
-  out += "\r\nUser-Agent: audience-batch\r\nAccept: application/json\r\n";
-  if (t.proxy && !t.tls && !t.proxy->authorization.empty()) {
-    out += "Proxy-Authorization: ";
-    out += t.proxy->authorization;
-    out += "\r\n";
+  using namespace std::string_view_literals;
+  const std::string_view verb = http::to_string(method);
+  const bool proxy_authorization = t.proxy && !t.tls && !t.proxy->authorization.empty();
+  const bool content_length =
+      !body.empty() || method == http::verb::post || method == http::verb::put || method == http::verb::options;
+  char digits[24];
+  const std::string_view length(digits,
+                                content_length ? std::to_chars(digits, digits + sizeof digits, body.size()).ptr - digits : 0);
+  constexpr auto version_host = " HTTP/1.1\r\nHost: "sv;
+  constexpr auto fixed = "\r\nUser-Agent: audience-batch\r\nAccept: application/json\r\n"sv;
+  constexpr auto proxy_field = "Proxy-Authorization: "sv;
+  constexpr auto length_field = "Content-Length: "sv;
+  std::size_t size = verb.size() + 1 + t.path.size() + version_host.size() + t.host_header.size() + fixed.size() + 2;
+  if (proxy_authorization) size += proxy_field.size() + t.proxy->authorization.size() + 2;
+  for (const auto& [name, value] : fields) size += name.size() + 2 + value.size() + 2;
+  if (content_length) size += length_field.size() + length.size() + 2;
+  if (append_body) size += body.size();
+  out.resize(size);
+  char* at = out.data();
+  const auto put = [&at](std::string_view piece) {
+    if (!piece.empty()) std::memcpy(at, piece.data(), piece.size());
+    at += piece.size();
+  };
+  put(verb);
+  put(" "sv);
+  put(t.path);
+  put(version_host);
+  put(t.host_header);
+  put(fixed);
+  if (proxy_authorization) {
+    put(proxy_field);
+    put(t.proxy->authorization);
+    put("\r\n"sv);
   }
   for (const auto& [name, value] : fields) {
-    out += name;
-    out += ": ";
-    out += value;
-    out += "\r\n";
+    put(name);
+    put(": "sv);
+    put(value);
+    put("\r\n"sv);
   }
-  if (!body.empty() || method == http::verb::post || method == http::verb::put || method == http::verb::options) {
-    char digits[24];
-    out += "Content-Length: ";
-    out.append(digits, std::to_chars(digits, digits + sizeof digits, body.size()).ptr);
-    out += "\r\n";
+  if (content_length) {
+    put(length_field);
+    put(length);
+    put("\r\n"sv);
   }
-  out += "\r\n";
-  if (append_body) out += body;
+  put("\r\n"sv);
+  if (append_body) put(body);
 }
 
 // Reads an answer straight into the attempt: the status, each field (its
