@@ -650,10 +650,6 @@ asio::awaitable<HttpAnswer> HttpPool::send(http::verb method, std::string_view u
         co_await c.with_stream([&](auto& s) { return asio::async_write(s, buffers, use_tuple); });
     write_error = rest_error;
   }
-  // The answer to a request just written is not there yet: its first read
-  // starts after the other exchanges ready to run have had their turn, and
-  // so often finds it rather than spend a syscall finding nothing.
-  bool first_read = !write_error;
   if (write_error) {
     // An incomplete request cannot be carried out by the server.
     attempt.failure = AttemptFailure::not_sent;
@@ -667,6 +663,10 @@ asio::awaitable<HttpAnswer> HttpPool::send(http::verb method, std::string_view u
   parser.header_limit(header_limit);
   parser.body_limit(body_limit);
   beast::error_code read_error;
+  // The answer to a request just written is not there yet: its first read
+  // starts after the other exchanges ready to run have had their turn, and
+  // so often finds it rather than spend a syscall finding nothing.
+  bool first_read = true;
   for (bool more = c.parse_buffered(parser, read_error); more;) {
     const auto space = c.read_space();
     auto [error, size] = co_await c.with_stream([&](auto& s) {
