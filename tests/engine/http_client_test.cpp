@@ -85,13 +85,25 @@ struct Client {
   // The coroutine holds a reference to its headers until it ends: not a temporary.
   const std::vector<RequestField> no_headers;
   HttpAnswer get(const std::string& url, std::chrono::milliseconds timeout = std::chrono::seconds(2)) {
-    auto f = asio::co_spawn(io, pool.send(boost::beast::http::verb::get, url, no_headers, "", timeout),
-                            asio::use_future);
+    return send(boost::beast::http::verb::get, url, "", timeout);
+  }
+  // `url` and `body` are referenced until the attempt ends.
+  HttpAnswer send(boost::beast::http::verb method, const std::string& url, std::string_view body,
+                  std::chrono::milliseconds timeout) {
+    auto f = asio::co_spawn(io, pool.send(method, url, no_headers, body, timeout), asio::use_future);
     io.restart();
     io.run();
     return f.get();
   }
 };
+
+// An answer as its caller sees it: the status, the body and the fields in order.
+void expect_answer(const HttpAnswer& a, unsigned status, std::string_view body, const std::vector<AnswerField>& fields) {
+  ASSERT_EQ(a.failure, AttemptFailure::none) << a.error;
+  EXPECT_EQ(a.status, status);
+  EXPECT_EQ(a.body, body);
+  EXPECT_EQ(std::vector<AnswerField>(a.headers.begin(), a.headers.end()), fields);
+}
 
 TEST(HttpPool, AnAnswerComesBackWithLowerCaseHeadersAndTheConnectionIsReused) {
   ScriptedServer server([](tcp::socket& s) {
@@ -125,15 +137,9 @@ TEST(HttpPool, AChunkedAnswerComesBackWhole) {
     }
   });
   Client client;
-  for (int i = 0; i < 2; ++i) {
-    auto a = client.get(server.url());
-    ASSERT_EQ(a.failure, AttemptFailure::none) << a.error;
-    EXPECT_EQ(a.status, 201u);
-    EXPECT_EQ(a.body, R"({"id":"a-1"})");
-    const std::vector<AnswerField> expected{
-        {"content-type", "application/json"}, {"retry-after", "3"}, {"date", "Mon, 30 Nov 2026 12:00:00 GMT"}};
-    EXPECT_EQ(std::vector<AnswerField>(a.headers.begin(), a.headers.end()), expected);
-  }
+  for (int i = 0; i < 2; ++i)
+    expect_answer(client.get(server.url()), 201, R"({"id":"a-1"})",
+                  {{"content-type", "application/json"}, {"retry-after", "3"}, {"date", "Mon, 30 Nov 2026 12:00:00 GMT"}});
   EXPECT_EQ(server.connections.load(), 1);
 }
 
@@ -420,14 +426,8 @@ TEST(HttpPool, AnAnswerArrivingInPiecesComesBackWhole) {
     }
   });
   Client client;
-  for (int i = 0; i < 2; ++i) {
-    auto a = client.get(server.url());
-    ASSERT_EQ(a.failure, AttemptFailure::none) << a.error;
-    EXPECT_EQ(a.status, 201u);
-    EXPECT_EQ(a.body, R"({"id":"a-12"})");
-    EXPECT_EQ(std::vector<AnswerField>(a.headers.begin(), a.headers.end()),
-              (std::vector<AnswerField>{{"x-rate-limit-remaining", "7"}}));
-  }
+  for (int i = 0; i < 2; ++i)
+    expect_answer(client.get(server.url()), 201, R"({"id":"a-12"})", {{"x-rate-limit-remaining", "7"}});
   EXPECT_EQ(server.connections.load(), 1);
 }
 
@@ -513,12 +513,7 @@ TEST(HttpPool, ARequestLargerThanTheSocketTakesGoesOutWhole) {
   });
   Client client;
   const std::string url = server.url();
-  auto f = asio::co_spawn(client.io,
-                          client.pool.send(boost::beast::http::verb::post, url, client.no_headers, body,
-                                           std::chrono::seconds(20)),
-                          asio::use_future);
-  client.io.run();
-  const auto a = f.get();
+  const auto a = client.send(boost::beast::http::verb::post, url, body, std::chrono::seconds(20));
   ASSERT_EQ(a.failure, AttemptFailure::none) << a.error;
   EXPECT_EQ(a.status, 200u);
   ASSERT_TRUE(received.has_value());
@@ -538,12 +533,7 @@ TEST(HttpPool, ARequestTheServerDoesNotReadTimesOutUnsent) {
   });
   Client client;
   const std::string url = server.url();
-  auto f = asio::co_spawn(client.io,
-                          client.pool.send(boost::beast::http::verb::post, url, client.no_headers, body,
-                                           std::chrono::milliseconds(200)),
-                          asio::use_future);
-  client.io.run();
-  const auto a = f.get();
+  const auto a = client.send(boost::beast::http::verb::post, url, body, std::chrono::milliseconds(200));
   EXPECT_EQ(a.failure, AttemptFailure::not_sent) << a.error;
   EXPECT_NE(a.error.find("timed out"), std::string::npos) << a.error;
 }
