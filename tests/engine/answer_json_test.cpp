@@ -2,6 +2,7 @@
 // and every answer's value its own, whatever came before it.
 #include "engine/send/answer_json.hpp"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 
@@ -25,6 +26,29 @@ TEST(AnswerJson, ObjectsAndArraysAreParsed) {
 TEST(AnswerJson, TextThatIsNotAJsonObjectOrArrayIsNull) {
   for (const std::string body : {"", "ok", "42", "\"text\"", "{\"id\":", "{\"id\":1}x", "[1,2", "{}{}"})
     EXPECT_TRUE(parse_answer_json(body).is_null()) << body;
+}
+
+// Every answer reads as Boost.JSON's own parse reads it, whichever way it
+// is taken: the plain objects most answers are ({"id":"..."}) and all that
+// only looks like one (escapes, spaces, non-string members, repeated keys,
+// non-ASCII text, trailing bytes, cut-off text).
+TEST(AnswerJson, ReadsAsBoostJsonParses) {
+  const std::vector<std::string> bodies{
+      R"({"id":"ta-0f3c"})", R"({"id":"","name":"x"})", R"({"a":"1","b":"2","c":"3","d":"4","e":"5","f":"6"})",
+      R"({"id":"a\"b"})", R"({"id":"a\\b"})", R"({"id":"\u00e9"})", "{\"id\":\"\xc3\xa9\"}", "{\"id\":\"\xff\"}",
+      R"({ "id":"x"})", R"({"id" :"x"})", R"({"id":"x" })", R"({"id":"x"} )", R"({"id":12})", R"({"id":null})",
+      R"({"id":"x","id":"y"})", R"({"id":"x",})", R"({"id":"x"}{})", R"({"id":"x"},)", R"({"id":"x")", R"({"id":)",
+      R"({"id")", R"({"id)", R"({)", R"({})", R"({"id":["x"]})", R"({"id":{"x":"y"}})", "{\"id\":\"a\tb\"}",
+      R"({"id":"x","n":-1.5e3,"t":true})"};
+  for (const auto& body : bodies) {
+    boost::system::error_code ec;
+    const auto expected = boost::json::parse(body, ec);
+    const auto got = parse_answer_json(body);
+    if (ec)
+      EXPECT_TRUE(got.is_null()) << body;
+    else
+      EXPECT_EQ(got, expected) << body << " read as " << boost::json::serialize(got);
+  }
 }
 
 // A failed parse leaves nothing behind for the next answer, and values
