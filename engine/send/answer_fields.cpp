@@ -46,10 +46,15 @@ void AnswerFields::add(std::string_view name, std::string_view value) {
 }
 
 void AnswerFields::add_lower_cased(std::string_view name, std::string_view value) {
-  const std::size_t at = text_.size() + 2 * size_bytes;
-  add(name, value);
-  for (std::size_t i = at; i < at + name.size(); ++i)
-    if (text_[i] >= 'A' && text_[i] <= 'Z') text_[i] = static_cast<char>(text_[i] - 'A' + 'a');
+  // One resize and straight copies: an answer's every field comes here.
+  const std::size_t at = text_.size();
+  text_.resize(at + 2 * size_bytes + name.size() + value.size());
+  char* out = text_.data() + at;
+  const std::uint32_t sizes[2] = {static_cast<std::uint32_t>(name.size()), static_cast<std::uint32_t>(value.size())};
+  std::memcpy(out, sizes, sizeof sizes);
+  out += sizeof sizes;
+  for (const char c : name) *out++ = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  if (!value.empty()) std::memcpy(out, value.data(), value.size());
 }
 
 }  // namespace ab

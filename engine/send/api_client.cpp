@@ -3,10 +3,8 @@
 #include "engine/run/coroutine.hpp"
 
 #include "engine/run/await_callback.hpp"
+#include "engine/send/answer_json.hpp"
 #include "engine/send/rate_headers.hpp"
-
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parse.hpp>
 
 #include <array>
 #include <cstdio>
@@ -37,18 +35,10 @@ void take_answer(ApiAnswer& out, HttpAnswer& answer) {
   out.status = answer.status;
   out.body = std::move(answer.body);
   out.headers = std::move(answer.headers);
-  out.json = nullptr;
-  if (!out.body.empty() && (out.body.front() == '{' || out.body.front() == '[')) {
-    // One arena per answer: its nodes cost one allocation, and are freed at
-    // once, without walking the tree. Constructed in place: a json::value
-    // keeps its storage on assignment, and would copy the answer back out.
-    boost::system::error_code ec;
-    auto parsed = boost::json::parse(out.body, ec, boost::json::make_shared_resource<boost::json::monotonic_resource>());
-    if (!ec) {
-      std::destroy_at(&out.json);
-      std::construct_at(&out.json, std::move(parsed));
-    }
-  }
+  // Constructed in place: a json::value keeps its storage on assignment,
+  // and would copy the answer out of its arena.
+  std::destroy_at(&out.json);
+  std::construct_at(&out.json, parse_answer_json(out.body));
 }
 
 std::string describe(const HttpAnswer& answer) {

@@ -6,7 +6,9 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/defer.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -16,6 +18,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -33,9 +36,11 @@
 #include <array>
 #include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <optional>
+#include <type_traits>
 
 namespace ab {
 
@@ -115,34 +120,56 @@ std::string header_problem(std::span<const RequestField> fields) {
 // The request line, our fixed fields, the caller's and Content-Length,
 // as Beast's prepare_payload would set it: for a body, and for POST, PUT and
 // OPTIONS even without one. HTTP/1.1 keeps the connection open by default.
+// Sized first and copied in pieces: appends of C strings measured each.
 void write_request(std::string& out, http::verb method, const Target& t, std::span<const RequestField> fields,
                    std::string_view body, bool append_body) {
-  out.clear();
-  out += http::to_string(method);
-  out += ' ';
-  out += t.path;
-  out += " HTTP/1.1\r\nHost: ";
-  out += t.host_header;
-  out += "\r\nUser-Agent: audience-batch\r\nAccept: application/json\r\n";
-  if (t.proxy && !t.tls && !t.proxy->authorization.empty()) {
-    out += "Proxy-Authorization: ";
-    out += t.proxy->authorization;
-    out += "\r\n";
+  using namespace std::string_view_literals;
+  const std::string_view verb = http::to_string(method);
+  const bool proxy_authorization = t.proxy && !t.tls && !t.proxy->authorization.empty();
+  const bool content_length =
+      !body.empty() || method == http::verb::post || method == http::verb::put || method == http::verb::options;
+  char digits[24];
+  const std::string_view length(digits,
+                                content_length ? std::to_chars(digits, digits + sizeof digits, body.size()).ptr - digits : 0);
+  constexpr auto version_host = " HTTP/1.1\r\nHost: "sv;
+  constexpr auto fixed = "\r\nUser-Agent: audience-batch\r\nAccept: application/json\r\n"sv;
+  constexpr auto proxy_field = "Proxy-Authorization: "sv;
+  constexpr auto length_field = "Content-Length: "sv;
+  std::size_t size = verb.size() + 1 + t.path.size() + version_host.size() + t.host_header.size() + fixed.size() + 2;
+  if (proxy_authorization) size += proxy_field.size() + t.proxy->authorization.size() + 2;
+  for (const auto& [name, value] : fields) size += name.size() + 2 + value.size() + 2;
+  if (content_length) size += length_field.size() + length.size() + 2;
+  if (append_body) size += body.size();
+  out.resize(size);
+  char* at = out.data();
+  const auto put = [&at](std::string_view piece) {
+    if (!piece.empty()) std::memcpy(at, piece.data(), piece.size());
+    at += piece.size();
+  };
+  put(verb);
+  put(" "sv);
+  put(t.path);
+  put(version_host);
+  put(t.host_header);
+  put(fixed);
+  if (proxy_authorization) {
+    put(proxy_field);
+    put(t.proxy->authorization);
+    put("\r\n"sv);
   }
   for (const auto& [name, value] : fields) {
-    out += name;
-    out += ": ";
-    out += value;
-    out += "\r\n";
+    put(name);
+    put(": "sv);
+    put(value);
+    put("\r\n"sv);
   }
-  if (!body.empty() || method == http::verb::post || method == http::verb::put || method == http::verb::options) {
-    char digits[24];
-    out += "Content-Length: ";
-    out.append(digits, std::to_chars(digits, digits + sizeof digits, body.size()).ptr);
-    out += "\r\n";
+  if (content_length) {
+    put(length_field);
+    put(length);
+    put("\r\n"sv);
   }
-  out += "\r\n";
-  if (append_body) out += body;
+  put("\r\n"sv);
+  if (append_body) put(body);
 }
 
 // Reads an answer straight into the attempt: the status, each field (its
@@ -186,6 +213,33 @@ class AnswerParser final : public http::basic_parser<false> {
   HttpAnswer& out_;
 };
 
+// Runs `f` after the handlers already waiting to run. On an io_context's
+// own executor when the type-erased one holds it: erased, a deferral cost
+// hundreds of instructions more.
+template <class Executor, class Function>
+void defer_on(const Executor& executor, Function&& f) {
+  if constexpr (std::is_same_v<Executor, asio::any_io_executor>) {
+    if (const auto* own = executor.template target<asio::io_context::executor_type>()) {
+      asio::defer(*own, std::forward<Function>(f));
+      return;
+    }
+  }
+  asio::defer(executor, std::forward<Function>(f));
+}
+
+// A read of `stream` started once the handlers already waiting to run have
+// run (one trip through the scheduler, with no coroutine resumed for it).
+template <class Stream>
+auto read_later(Stream& stream, asio::mutable_buffer space) {
+  return asio::async_initiate<decltype(use_tuple), void(boost::system::error_code, std::size_t)>(
+      [&stream, space](auto handler) {
+        defer_on(stream.get_executor(), [&stream, space, handler = std::move(handler)]() mutable {
+          stream.async_read_some(space, std::move(handler));
+        });
+      },
+      use_tuple);
+}
+
 }  // namespace
 
 bool is_loopback_host(std::string_view host) {
@@ -224,9 +278,67 @@ struct HttpPool::Impl {
       return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
     }
 
+    // An exchange runs on the socket itself when plain: the pool's watchdog
+    // times it, so Beast's expiry layer would only add work to each step.
     template <class Op>
     auto with_stream(Op&& op) {
-      return plain ? op(*plain) : op(*tls);
+      return plain ? op(plain->socket()) : op(*tls);
+    }
+
+    // Writes what a plain socket takes at once (a request of a few hundred
+    // bytes, whole), without a trip through the scheduler, and leaves in
+    // `buffers` what remains for an asynchronous write. TLS writes nothing here.
+    boost::system::error_code write_now(std::array<asio::const_buffer, 2>& buffers) {
+      boost::system::error_code ec;
+      if (!plain) return ec;
+      std::size_t written = plain->socket().write_some(buffers, ec);  // non-blocking (connect)
+      if (ec == asio::error::would_block) ec.clear();
+      for (auto& b : buffers) {
+        const std::size_t taken = std::min(written, b.size());
+        b += taken;
+        written -= taken;
+      }
+      return ec;
+    }
+
+    // Room for the next read, as Beast's reads take it: what the buffer has
+    // free, at least 512 bytes, at most 64 KiB.
+    asio::mutable_buffer read_space() {
+      return buffer.prepare(std::min<std::size_t>(std::max<std::size_t>(512, buffer.capacity() - buffer.size()),
+                                                  64 * 1024));
+    }
+
+    // Parses what the buffer holds; true while the answer needs more bytes.
+    // Framing (Content-Length, chunked, limits) is the parser's.
+    bool parse_buffered(http::basic_parser<false>& parser, beast::error_code& ec) {
+      while (buffer.size() != 0) {
+        const std::size_t used = parser.put(buffer.data(), ec);
+        buffer.consume(used);
+        if (ec == http::error::need_more) {
+          ec.clear();
+          return true;
+        }
+        if (ec || parser.is_done()) return false;
+        if (used == 0) break;
+      }
+      return true;
+    }
+
+    // Takes a read of `size` bytes that ended with `read_error`; true while
+    // the answer needs more. A close ends an answer delimited by it and cuts
+    // off any other (an error, as a close before any byte is).
+    bool took(http::basic_parser<false>& parser, std::size_t size, beast::error_code read_error,
+              beast::error_code& ec) {
+      buffer.commit(size);
+      if (read_error == asio::error::eof) {
+        if (parser.got_some())
+          parser.put_eof(ec);
+        else
+          ec = http::error::end_of_stream;
+        return false;
+      }
+      ec = read_error;
+      return !ec && parse_buffered(parser, ec);
     }
   };
 
@@ -353,6 +465,15 @@ struct HttpPool::Impl {
       co_return nullptr;
     }
     c->lowest().socket().set_option(tcp::no_delay(true));
+    // A plain request is written at once where the kernel takes it (write_now).
+    if (c->plain) {
+      boost::system::error_code mode_error;
+      c->plain->socket().non_blocking(true, mode_error);
+      if (mode_error) {
+        error = "connect " + peer + ": " + mode_error.message();
+        co_return nullptr;
+      }
+    }
     if (t.proxy && t.tls && !co_await tunnel(*c, t, error)) co_return nullptr;
     if (t.tls) {
       // SNI, then the certificate's name checked against the host we asked for.
@@ -524,10 +645,13 @@ Awaitable<HttpAnswer> HttpPool::send(http::verb method, std::string_view url,
   // write, not copied behind the head.
   const bool body_apart = body.size() > body_copied_at_most;
   write_request(c.out, method, *target, fields, body, !body_apart);
-  const std::array<asio::const_buffer, 2> buffers{asio::buffer(c.out),
-                                                  asio::buffer(body.data(), body_apart ? body.size() : 0)};
-  auto [write_error, written] = co_await c.with_stream(
-      [&](auto& s) { return asio::async_write(s, buffers, use_tuple); });
+  std::array<asio::const_buffer, 2> buffers{asio::buffer(c.out), asio::buffer(body.data(), body_apart ? body.size() : 0)};
+  auto write_error = c.write_now(buffers);
+  if (!write_error && asio::buffer_size(buffers) != 0) {
+    auto [rest_error, written] =
+        co_await c.with_stream([&](auto& s) { return asio::async_write(s, buffers, use_tuple); });
+    write_error = rest_error;
+  }
   if (write_error) {
     // An incomplete request cannot be carried out by the server.
     attempt.failure = AttemptFailure::not_sent;
@@ -537,10 +661,21 @@ Awaitable<HttpAnswer> HttpPool::send(http::verb method, std::string_view url,
 
   attempt.headers.reserve(answer_fields_size);
   AnswerParser parser(attempt);
+  parser.eager(true);  // the body parsed in the same call as the head
   parser.header_limit(header_limit);
   parser.body_limit(body_limit);
-  auto [read_error, read] =
-      co_await c.with_stream([&](auto& s) { return http::async_read(s, c.buffer, parser, use_tuple); });
+  beast::error_code read_error;
+  // The answer to a request just written is not there yet: its first read
+  // starts after the other exchanges ready to run have had their turn, and
+  // so often finds it rather than spend a syscall finding nothing.
+  bool first_read = true;
+  for (bool more = c.parse_buffered(parser, read_error); more;) {
+    const auto space = c.read_space();
+    auto [error, size] = co_await c.with_stream([&](auto& s) {
+      return std::exchange(first_read, false) ? read_later(s, space) : s.async_read_some(space, use_tuple);
+    });
+    more = c.took(parser, size, error, read_error);
+  }
   if (read_error) {
     attempt.status = 0;
     attempt.headers.clear();
@@ -555,7 +690,9 @@ Awaitable<HttpAnswer> HttpPool::send(http::verb method, std::string_view url,
   // them) close it after one exchange without saying so, and a request
   // written on it would look as if it may have been applied.
   const bool through_http_proxy = target->proxy && !target->tls;
-  if (parser.keep_alive() && !through_http_proxy) {
+  // Bytes after the answer were not asked for (no request is pipelined):
+  // a connection that has them is out of step and carries nothing more.
+  if (parser.keep_alive() && !through_http_proxy && c.buffer.size() == 0) {
     c.unlink();
     impl_->give_back(std::move(connection));
   }

@@ -19,6 +19,8 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -85,13 +87,25 @@ struct Client {
   // The coroutine holds a reference to its headers until it ends: not a temporary.
   const std::vector<RequestField> no_headers;
   HttpAnswer get(const std::string& url, std::chrono::milliseconds timeout = std::chrono::seconds(2)) {
-    auto f = asio::co_spawn(io, pool.send(boost::beast::http::verb::get, url, no_headers, "", timeout),
-                            asio::use_future);
+    return send(boost::beast::http::verb::get, url, "", timeout);
+  }
+  // `url` and `body` are referenced until the attempt ends.
+  HttpAnswer send(boost::beast::http::verb method, const std::string& url, std::string_view body,
+                  std::chrono::milliseconds timeout) {
+    auto f = asio::co_spawn(io, pool.send(method, url, no_headers, body, timeout), asio::use_future);
     io.restart();
     io.run();
     return f.get();
   }
 };
+
+// An answer as its caller sees it: the status, the body and the fields in order.
+void expect_answer(const HttpAnswer& a, unsigned status, std::string_view body, const std::vector<AnswerField>& fields) {
+  ASSERT_EQ(a.failure, AttemptFailure::none) << a.error;
+  EXPECT_EQ(a.status, status);
+  EXPECT_EQ(a.body, body);
+  EXPECT_EQ(std::vector<AnswerField>(a.headers.begin(), a.headers.end()), fields);
+}
 
 TEST(HttpPool, AnAnswerComesBackWithLowerCaseHeadersAndTheConnectionIsReused) {
   ScriptedServer server([](tcp::socket& s) {
@@ -125,15 +139,9 @@ TEST(HttpPool, AChunkedAnswerComesBackWhole) {
     }
   });
   Client client;
-  for (int i = 0; i < 2; ++i) {
-    auto a = client.get(server.url());
-    ASSERT_EQ(a.failure, AttemptFailure::none) << a.error;
-    EXPECT_EQ(a.status, 201u);
-    EXPECT_EQ(a.body, R"({"id":"a-1"})");
-    const std::vector<AnswerField> expected{
-        {"content-type", "application/json"}, {"retry-after", "3"}, {"date", "Mon, 30 Nov 2026 12:00:00 GMT"}};
-    EXPECT_EQ(std::vector<AnswerField>(a.headers.begin(), a.headers.end()), expected);
-  }
+  for (int i = 0; i < 2; ++i)
+    expect_answer(client.get(server.url()), 201, R"({"id":"a-1"})",
+                  {{"content-type", "application/json"}, {"retry-after", "3"}, {"date", "Mon, 30 Nov 2026 12:00:00 GMT"}});
   EXPECT_EQ(server.connections.load(), 1);
 }
 
@@ -397,6 +405,139 @@ TEST(HttpPool, ConnectionCloseFromTheServerIsHonoured) {
   ASSERT_EQ(client.get(server.url()).failure, AttemptFailure::none);
   ASSERT_EQ(client.get(server.url()).failure, AttemptFailure::none);
   EXPECT_EQ(server.connections.load(), 2);
+}
+
+// Writes `pieces` one by one, each its own segment, with a pause between:
+// the client meets each as a read of its own.
+void write_in_pieces(tcp::socket& socket, const std::vector<std::string>& pieces) {
+  socket.set_option(tcp::no_delay(true));
+  for (const auto& piece : pieces) {
+    asio::write(socket, asio::buffer(piece));
+    std::this_thread::sleep_for(std::chrono::milliseconds(15));
+  }
+}
+
+// An answer that arrives a few bytes at a time (cut inside the status line,
+// a field name, a line end, a chunk size and the body) is put together
+// whole, and the connection carries the next request.
+TEST(HttpPool, AnAnswerArrivingInPiecesComesBackWhole) {
+  ScriptedServer server([](tcp::socket& s) {
+    while (read_request(s)) {
+      write_in_pieces(s, {"HTTP/1.1 20", "1 Created\r\nX-Rate-Li", "mit-Remaining: 7\r", "\nTransfer-Encoding: chunked\r\n",
+                          "\r\n", "4\r\n{\"id", "\r\n", "9\r\n\":\"a-12\"}\r\n0", "\r\n\r\n"});
+    }
+  });
+  Client client;
+  for (int i = 0; i < 2; ++i)
+    expect_answer(client.get(server.url()), 201, R"({"id":"a-12"})", {{"x-rate-limit-remaining", "7"}});
+  EXPECT_EQ(server.connections.load(), 1);
+}
+
+// A server that closes inside the head has given no answer, and the
+// request may have been applied.
+TEST(HttpPool, AnAnswerCutOffInItsHeadReportsNothingOfIt) {
+  ScriptedServer server([](tcp::socket& s) {
+    if (read_request(s)) write_in_pieces(s, {"HTTP/1.1 200 OK\r\nContent-Le"});
+  });
+  Client client;
+  auto a = client.get(server.url());
+  EXPECT_EQ(a.failure, AttemptFailure::maybe_applied);
+  EXPECT_NE(a.error.find("no answer from"), std::string::npos) << a.error;
+  EXPECT_EQ(a.status, 0u);
+  EXPECT_TRUE(a.headers.empty());
+}
+
+// Without Content-Length or chunks the body ends where the server closes:
+// that close completes the answer, and the next request opens a connection.
+TEST(HttpPool, ABodyEndedByTheServersCloseIsAWholeAnswer) {
+  ScriptedServer server([](tcp::socket& s) {
+    if (read_request(s)) write_in_pieces(s, {"HTTP/1.1 200 OK\r\nX-A: b\r\n\r\n{\"id\":", "\"c-3\"}"});
+  });
+  Client client;
+  for (int i = 0; i < 2; ++i) {
+    auto a = client.get(server.url());
+    ASSERT_EQ(a.failure, AttemptFailure::none) << a.error;
+    EXPECT_EQ(a.status, 200u);
+    EXPECT_EQ(a.body, R"({"id":"c-3"})");
+  }
+  EXPECT_EQ(server.connections.load(), 2);
+}
+
+// Bytes after an answer were asked for by no request (none is pipelined):
+// they are not taken as the next request's answer, and the connection that
+// carried them is not used again.
+TEST(HttpPool, BytesAfterAnAnswerAreNotTakenForTheNextAnswer) {
+  std::atomic<int> requests{0};
+  ScriptedServer server([&](tcp::socket& s) {
+    while (read_request(s)) {
+      const std::string n = std::to_string(++requests);
+      const std::string one = "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n" + n;
+      asio::write(s, asio::buffer(one + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale"));
+    }
+  });
+  Client client;
+  auto first = client.get(server.url());
+  ASSERT_EQ(first.failure, AttemptFailure::none) << first.error;
+  EXPECT_EQ(first.body, "1");
+  auto second = client.get(server.url());
+  ASSERT_EQ(second.failure, AttemptFailure::none) << second.error;
+  EXPECT_EQ(second.body, "2");
+  EXPECT_EQ(server.connections.load(), 2);
+}
+
+// Reads a request whose body is sent with Content-Length; its body, or
+// nullopt when the connection ended first.
+std::optional<std::string> read_request_body(tcp::socket& socket) {
+  asio::streambuf buffer;
+  boost::system::error_code ec;
+  const auto head = asio::read_until(socket, buffer, "\r\n\r\n", ec);
+  if (ec) return std::nullopt;
+  std::string text(asio::buffers_begin(buffer.data()), asio::buffers_begin(buffer.data()) + head);
+  const auto at = text.find("Content-Length: ");
+  const std::size_t length = at == std::string::npos ? 0 : std::stoul(text.substr(at + 16));
+  buffer.consume(head);
+  if (buffer.size() < length) asio::read(socket, buffer, asio::transfer_exactly(length - buffer.size()), ec);
+  if (ec) return std::nullopt;
+  return std::string(asio::buffers_begin(buffer.data()), asio::buffers_begin(buffer.data()) + length);
+}
+
+// A request larger than the socket takes at once (the server reads it
+// late) goes out whole: its first part written at once, the rest as the
+// server makes room.
+TEST(HttpPool, ARequestLargerThanTheSocketTakesGoesOutWhole) {
+  std::string body(16 * 1024 * 1024, 'x');
+  for (std::size_t i = 0; i < body.size(); i += 4096) body[i] = static_cast<char>('a' + i / 4096 % 26);
+  std::optional<std::string> received;
+  ScriptedServer server([&](tcp::socket& s) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the client's first write fills the socket
+    received = read_request_body(s);
+    if (received) answer(s);
+  });
+  Client client;
+  const std::string url = server.url();
+  const auto a = client.send(boost::beast::http::verb::post, url, body, std::chrono::seconds(20));
+  ASSERT_EQ(a.failure, AttemptFailure::none) << a.error;
+  EXPECT_EQ(a.status, 200u);
+  ASSERT_TRUE(received.has_value());
+  EXPECT_TRUE(*received == body) << "received " << received->size() << " of " << body.size() << " bytes";
+}
+
+// A request the server never reads does not go out whole: when its time
+// is up the attempt ends as not sent (an incomplete request is never
+// carried out).
+TEST(HttpPool, ARequestTheServerDoesNotReadTimesOutUnsent) {
+  const std::string body(64 * 1024 * 1024, 'x');
+  ScriptedServer server([](tcp::socket& s) {
+    char byte;
+    boost::system::error_code ec;
+    s.read_some(asio::buffer(&byte, 1), ec);  // the request's first byte, then nothing until the client gives up
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  });
+  Client client;
+  const std::string url = server.url();
+  const auto a = client.send(boost::beast::http::verb::post, url, body, std::chrono::milliseconds(200));
+  EXPECT_EQ(a.failure, AttemptFailure::not_sent) << a.error;
+  EXPECT_NE(a.error.find("timed out"), std::string::npos) << a.error;
 }
 
 TEST(HttpPool, LoopbackHostsAreRecognised) {
