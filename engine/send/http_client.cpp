@@ -52,6 +52,9 @@ using tcp = asio::ip::tcp;
 namespace {
 
 constexpr auto use_tuple = asio::as_tuple(use_awaitable);
+// Streams on the run's own executor type: their operations track work
+// without going through any_io_executor's function table.
+using TcpStream = beast::basic_stream<tcp, Executor>;
 constexpr std::size_t header_limit = 64 * 1024;
 constexpr std::size_t body_copied_at_most = 64 * 1024;  // a larger request body is written from where it is
 constexpr std::uint64_t body_limit = 64ull * 1024 * 1024;  // a tw.list page of 1000 audiences is < 1 MiB
@@ -213,27 +216,13 @@ class AnswerParser final : public http::basic_parser<false> {
   HttpAnswer& out_;
 };
 
-// Runs `f` after the handlers already waiting to run. On an io_context's
-// own executor when the type-erased one holds it: erased, a deferral cost
-// hundreds of instructions more.
-template <class Executor, class Function>
-void defer_on(const Executor& executor, Function&& f) {
-  if constexpr (std::is_same_v<Executor, asio::any_io_executor>) {
-    if (const auto* own = executor.template target<asio::io_context::executor_type>()) {
-      asio::defer(*own, std::forward<Function>(f));
-      return;
-    }
-  }
-  asio::defer(executor, std::forward<Function>(f));
-}
-
 // A read of `stream` started once the handlers already waiting to run have
 // run (one trip through the scheduler, with no coroutine resumed for it).
 template <class Stream>
 auto read_later(Stream& stream, asio::mutable_buffer space) {
   return asio::async_initiate<decltype(use_tuple), void(boost::system::error_code, std::size_t)>(
       [&stream, space](auto handler) {
-        defer_on(stream.get_executor(), [&stream, space, handler = std::move(handler)]() mutable {
+        asio::defer(stream.get_executor(), [&stream, space, handler = std::move(handler)]() mutable {
           stream.async_read_some(space, std::move(handler));
         });
       },
@@ -257,8 +246,8 @@ struct HttpPool::Impl {
   using InFlightHook = boost::intrusive::list_base_hook<boost::intrusive::link_mode<boost::intrusive::auto_unlink>>;
   struct Connection : InFlightHook {
     std::string origin;
-    std::unique_ptr<beast::tcp_stream> plain;
-    std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
+    std::unique_ptr<TcpStream> plain;
+    std::unique_ptr<beast::ssl_stream<TcpStream>> tls;
     beast::flat_buffer buffer;
     std::string out;  // the request being sent, reused
     std::chrono::steady_clock::time_point idle_since;
@@ -267,7 +256,7 @@ struct HttpPool::Impl {
     std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
     bool timed_out = false;
 
-    beast::tcp_stream& lowest() { return plain ? *plain : tls->next_layer(); }
+    TcpStream& lowest() { return plain ? *plain : tls->next_layer(); }
 
     // An idle keep-alive connection the server has closed (or sent something
     // unasked on) must not carry a request: the write would succeed and the
@@ -452,9 +441,9 @@ struct HttpPool::Impl {
         error = std::string("TLS: cannot load the system's CA certificates: ") + e.what();
         co_return nullptr;
       }
-      c->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(executor, *context);
+      c->tls = std::make_unique<beast::ssl_stream<TcpStream>>(executor, *context);
     } else {
-      c->plain = std::make_unique<beast::tcp_stream>(executor);
+      c->plain = std::make_unique<TcpStream>(executor);
     }
     c->lowest().expires_after(timeout);
     in_flight.push_back(*c);
