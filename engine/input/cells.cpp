@@ -82,22 +82,16 @@ bool parse_json_list(std::string_view cell, ListItems* out, std::string* error) 
   return true;
 }
 
-// One pass over the cell: items are short, and a memchr call per item cost
-// more than the bytes it looked at.
 bool parse_pipe_list(std::string_view cell, ListItems* out, std::string* error) {
-  const char* p = cell.data();
-  const char* const end = p + cell.size();
+  std::size_t begin = 0;
   for (std::size_t position = 1;; ++position) {
-    while (p != end && is_blank(*p)) ++p;
-    const char* first = p;
-    const char* last = p;  // after the item's last non-blank byte
-    for (; p != end && *p != '|'; ++p)
-      if (!is_blank(*p)) last = p + 1;
-    if (last == first)
+    const std::size_t bar = cell.find('|', begin);
+    const std::string_view item = trimmed(cell.substr(begin, bar == std::string_view::npos ? bar : bar - begin));
+    if (item.empty())
       return fail(error, "item " + std::to_string(position) + " of the list is empty: " + quoted(cell));
-    if (out) out->items.emplace_back(first, static_cast<std::size_t>(last - first));
-    if (p == end) return true;
-    ++p;  // the bar
+    if (out) out->items.push_back(item);
+    if (bar == std::string_view::npos) return true;
+    begin = bar + 1;
   }
 }
 

@@ -23,6 +23,7 @@ void mix(std::uint64_t& h, std::string_view bytes) {
     for (; n >= 8; p += 8, n -= 8) {
       std::uint64_t word = 0;
       std::memcpy(&word, p, 8);
+#pragma GCC unroll 8
       for (int k = 0; k < 8; ++k, word >>= 8) h = (h ^ (word & 0xff)) * fnv_prime;
     }
   }
@@ -156,6 +157,7 @@ void RowPrints::add(std::size_t row, std::uint64_t print) {
 void RowPrints::flush() {
   if (prints_.empty()) return;
   std::string line;
+  line.reserve(32 + 17 * prints_.size());  // "rows FIRST" and " PRINT" each: no growth on the way
   append_rows_line(line, first_, prints_);
   prints_.clear();
   write_(std::move(line));
