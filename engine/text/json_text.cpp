@@ -228,12 +228,16 @@ class JsonText::Staged {
  public:
   static constexpr std::size_t kRoom = 320;
 
-  // [,]"name": : the key's 48 bytes are copied whole (a fixed-size copy is a
-  // few moves, a sized one a call); without a comma, from one byte before.
-  Staged(const JsonText& json, const QuotedKey& name) {
-    static_assert(sizeof name.text_ == 48);
-    const bool comma = json.after_value_;
-    std::memcpy(at_ - (comma ? 0 : 1), name.text_, sizeof name.text_);
+  Staged(const JsonText& json, const QuotedKey& name) { put_key(name, json.after_value_); }
+  // [,]"name": : the key's text is copied whole, all 48 bytes from the comma or
+  // 47 from the quote (a fixed-size copy is a few moves, a sized one a call).
+  void put_key(const QuotedKey& name, bool comma) {
+    if (room() < sizeof name.text_) ok_ = false;
+    if (!ok_) return;
+    if (comma)
+      std::memcpy(at_, name.text_, sizeof name.text_);
+    else
+      std::memcpy(at_, name.text_ + 1, sizeof name.text_ - 1);
     at_ += name.size_ - (comma ? 0 : 1);
   }
   bool ok() const { return ok_; }
@@ -271,16 +275,14 @@ class JsonText::Staged {
   }
   // Appends what was staged: the member is written, followed by a value.
   void write_to(JsonText& json) {
-    json.out_.append(buffer_ + 1, static_cast<std::size_t>(at_ - (buffer_ + 1)));
+    json.out_.append(buffer_, static_cast<std::size_t>(at_ - buffer_));
     json.after_value_ = true;
   }
 
  private:
   std::size_t room() const { return static_cast<std::size_t>(buffer_ + sizeof buffer_ - at_); }
-  // buffer_[0] takes the comma a key without one leaves behind; the key's
-  // whole 48 bytes always fit after it.
-  char buffer_[1 + kRoom];
-  char* at_ = buffer_ + 1;
+  char buffer_[kRoom];
+  char* at_ = buffer_;
   bool ok_ = true;
 };
 
@@ -310,6 +312,24 @@ JsonText& JsonText::member_decimal(const QuotedKey& name, std::int64_t units, un
   Staged staged(*this, name);
   staged.put_decimal(units, scale);
   if (!staged.ok()) return key(name).decimal(units, scale);
+  staged.write_to(*this);
+  return *this;
+}
+
+JsonText& JsonText::member_decimals(const QuotedKey& name, std::span<const QuotedKey> keys,
+                                    std::span<const std::int64_t> units, std::span<const unsigned> scales) {
+  Staged staged(*this, name);
+  staged.put('{');
+  for (std::size_t i = 0; i < keys.size() && staged.ok(); ++i) {
+    staged.put_key(keys[i], i != 0);
+    staged.put_decimal(units[i], scales[i]);
+  }
+  staged.put('}');
+  if (!staged.ok()) {
+    key(name).begin_object();
+    for (std::size_t i = 0; i < keys.size(); ++i) member_decimal(keys[i], units[i], scales[i]);
+    return end_object();
+  }
   staged.write_to(*this);
   return *this;
 }

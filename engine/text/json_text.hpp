@@ -74,6 +74,10 @@ class JsonText {
   JsonText& member_boolean(const QuotedKey& name, bool value);
   JsonText& member_decimal(const QuotedKey& name, std::int64_t units, unsigned scale);
   JsonText& member_strings(const QuotedKey& name, std::span<const std::string_view> values);
+  // `name` and an object of decimal members, keys[i]: units[i] / 10^scales[i]
+  // (the three of one size).
+  JsonText& member_decimals(const QuotedKey& name, std::span<const QuotedKey> keys,
+                            std::span<const std::int64_t> units, std::span<const unsigned> scales);
 
  private:
   class Staged;

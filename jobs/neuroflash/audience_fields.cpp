@@ -144,10 +144,13 @@ class TextOut final : public FieldOut {
   }
   // The shares as the row wrote them: the API reads the same doubles.
   void gender_distribution(std::span<const Decimal, 4> shares) override {
-    json_.key(gender_distribution_key).begin_object();
-    for (std::size_t i = 0; i < gender_keys.size(); ++i)
-      json_.member_decimal(gender_quoted_keys[i], shares[i].units, shares[i].scale);
-    json_.end_object();
+    std::array<std::int64_t, 4> units{};
+    std::array<unsigned, 4> scales{};
+    for (std::size_t i = 0; i < shares.size(); ++i) {
+      units[i] = shares[i].units;
+      scales[i] = shares[i].scale;
+    }
+    json_.member_decimals(gender_distribution_key, gender_quoted_keys, units, scales);
   }
   void close() { json_.end_object(); }
 

@@ -7,9 +7,11 @@
 #include <boost/json/value.hpp>
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <limits>
 #include <random>
+#include <span>
 #include <stdexcept>
 #include <string_view>
 #include <utility>
@@ -129,6 +131,24 @@ TEST(JsonText, MembersWriteWhatKeyAndValueWrite) {
              });
       }
       both([&](JsonText& j) { j.member_strings(*name, {}); }, [&](JsonText& j) { j.begin_array().end_array(); });
+      // Objects of decimals: short ones in one append, one of many places piece by piece.
+      static constexpr std::array<QuotedKey, 4> keys = {QuotedKey("female"), QuotedKey("male"), QuotedKey("nonBinary"),
+                                                        QuotedKey("kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk")};
+      const std::array<std::int64_t, 4> units = {35, 0, -250, 1};
+      for (const std::array<unsigned, 4> scales : {std::array<unsigned, 4>{2, 0, 3, 1}, std::array<unsigned, 4>{2, 0, 3, 64},
+                                                   std::array<unsigned, 4>{60, 60, 60, 60}}) {
+        for (const std::size_t count : {std::size_t{0}, std::size_t{1}, std::size_t{4}}) {
+          both([&](JsonText& j) {
+                 j.member_decimals(*name, std::span(keys).first(count), std::span(units).first(count),
+                                   std::span(scales).first(count));
+               },
+               [&](JsonText& j) {
+                 j.begin_object();
+                 for (std::size_t i = 0; i < count; ++i) j.key(keys[i]).decimal(units[i], scales[i]);
+                 j.end_object();
+               });
+        }
+      }
     }
   }
 }
