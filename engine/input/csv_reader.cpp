@@ -171,6 +171,7 @@ struct CsvReader::Impl {
   std::size_t record_line = 0;
   std::size_t quote_line = 0;
   bool discarding = false;  // after a problem: read to the record's end, keep nothing
+  bool ascii = false;       // the record is known to be ASCII (plain_record saw every byte)
   std::optional<CsvProblem> problem;
   std::size_t expected_record_bytes = 64;
 
@@ -281,6 +282,7 @@ struct CsvReader::Impl {
     bytes.reserve(expected_record_bytes);
     if (header) ends.reserve(header->names.size());
     fields = 0;
+    ascii = false;
     discarding = false;
     problem.reset();
   }
@@ -295,6 +297,7 @@ struct CsvReader::Impl {
     if (after_cr || !header || cur == lim || is_line_end(*cur)) return false;
     const char* p = cur;
     const char* end = nullptr;  // the line end found
+    unsigned high = 0;          // non-zero: a byte of the record is not ASCII
     // One bit per byte of the block that may be special: checked one by one.
     auto take = [&](const char* block, unsigned mask) {
       for (; mask != 0; mask &= mask - 1) {
@@ -317,16 +320,23 @@ struct CsvReader::Impl {
       const __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')), _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))),
                                         _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
       if (!take(p, static_cast<unsigned>(_mm_movemask_epi8(hits)))) return abandon();
+      auto top_bits = static_cast<unsigned>(_mm_movemask_epi8(v));
+      if (end) top_bits &= (1u << (end - p)) - 1;  // the record's bytes only
+      high |= top_bits;
     }
 #endif
-    for (; p != lim && !end; ++p)
+    for (; p != lim && !end; ++p) {
+      high |= static_cast<unsigned char>(*p) & 0x80u;
       if (kEndsUnquoted[static_cast<unsigned char>(*p)] && !take(p, 1)) return abandon();
+    }
     if (!end) return abandon();  // the record goes on in the next chunk
     const auto length = static_cast<std::size_t>(end - cur);
     if (length + 1 > limits.max_record_bytes) return abandon();
     bytes.append(cur, length);
     bytes += kSeparator;
-    for (const std::uint32_t at : ends) bytes[at] = kSeparator;
+    char* const data = bytes.data();
+    for (const std::uint32_t at : ends) data[at] = kSeparator;
+    ascii = high == 0;
     ends.push_back(static_cast<std::uint32_t>(length));
     fields = ends.size();
     record_line = line;
@@ -466,7 +476,7 @@ struct CsvReader::Impl {
       return CsvProblem{0, record_line, 0,
                         std::to_string(fields) + (fields == 1 ? " field" : " fields") + ", header has " +
                             std::to_string(expected)};
-    if (is_ascii(bytes)) return std::nullopt;
+    if (ascii || is_ascii(bytes)) return std::nullopt;
     std::size_t begin = 0;
     for (std::size_t i = 0; i < ends.size(); ++i) {
       const std::string_view field = std::string_view(bytes).substr(begin, ends[i] - begin);
