@@ -160,7 +160,8 @@ class TextOut final : public FieldOut {
 
 // One non-empty cell of a non-gender column, to `out`; an integer also to
 // `number` (minAge, maxAge: their check needs both).
-void put_cell(const Column& column, const Fields& fields, Field at, FieldOut& out,
+template <class Out>
+void put_cell(const Column& column, const Fields& fields, Field at, Out& out,
               std::optional<std::int64_t>& number) {
   switch (column.type) {
     case CellType::integer:
@@ -181,8 +182,8 @@ void put_cell(const Column& column, const Fields& fields, Field at, FieldOut& ou
 
 // The genderDistribution a row gives: all four shares (to `out`), none
 // (update only: keep the current ones), or an error.
-std::optional<RowError> put_gender_distribution(const Fields& fields, std::size_t first, FieldMode mode,
-                                                FieldOut& out) {
+template <class Out>
+std::optional<RowError> put_gender_distribution(const Fields& fields, std::size_t first, FieldMode mode, Out& out) {
   std::array<Decimal, 4> shares{};
   std::array<std::string_view, 4> given{};
   std::size_t given_count = 0;
@@ -230,7 +231,9 @@ std::optional<RowError> check_ages(const json::object& fields) {
 // Reads and checks every field of the row into `out`, in the table's order,
 // genderDistribution last. The row's fields are the create table's from
 // `first` on (update_table: after the id).
-std::optional<RowError> put_audience_fields(const Fields& fields, FieldMode mode, FieldOut& out) {
+// A template on the (final) FieldOut: its calls are direct, and inlined.
+template <class Out>
+std::optional<RowError> put_audience_fields(const Fields& fields, FieldMode mode, Out& out) {
   const std::size_t first = mode == FieldMode::update ? 1 : 0;
   std::optional<std::int64_t> min_age;
   std::optional<std::int64_t> max_age_given;
