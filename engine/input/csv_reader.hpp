@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -26,8 +27,10 @@ struct CsvHeader {
 class Row {
  public:
   Row() = default;
+  // `bytes`: the fields, each followed by 0x1f; `ends`: each field's end
+  // offset in it (where its 0x1f is).
   Row(std::shared_ptr<const CsvHeader> header, std::size_t number, std::size_t line,
-      std::string bytes, std::vector<std::uint32_t> ends);
+      std::string bytes, std::span<const std::uint32_t> ends);
 
   std::size_t number() const { return number_; }  // 1-based, header not counted
   std::size_t line() const { return line_; }      // physical line the record starts on
@@ -36,16 +39,30 @@ class Row {
   std::optional<std::string_view> get(std::string_view column) const;
   // The cell, or "" when the column is absent.
   std::string_view cell(std::string_view column) const { return get(column).value_or(std::string_view{}); }
-  std::size_t size() const { return ends_.size(); }
-  std::string_view field(std::size_t i) const;
+  std::size_t size() const { return fields_; }
+  std::string_view field(std::size_t i) const {
+    const std::size_t begin = i == 0 ? 0 : end_of(i - 1) + 1;
+    return std::string_view(bytes_.data() + begin, end_of(i) - begin);
+  }
   const CsvHeader& header() const { return *header_; }
+  // Every field, each followed by one 0x1f byte (which a field may hold too):
+  // what a row's fingerprint hashes (run_record.hpp).
+  std::string_view terminated_fields() const { return std::string_view(bytes_.data(), ends_at()); }
 
  private:
   std::shared_ptr<const CsvHeader> header_;
   std::size_t number_ = 0;
   std::size_t line_ = 0;
-  std::string bytes_;                 // the fields' unescaped bytes, back to back
-  std::vector<std::uint32_t> ends_;   // end offset of each field in bytes_
+  // The fields' unescaped bytes, each followed by 0x1f; then each field's end
+  // offset (where its 0x1f is), 4 bytes each: a row's one allocation.
+  std::string bytes_;
+  std::size_t fields_ = 0;
+  std::size_t ends_at() const { return bytes_.size() - 4 * fields_; }
+  std::uint32_t end_of(std::size_t i) const {
+    std::uint32_t end = 0;
+    std::memcpy(&end, bytes_.data() + ends_at() + 4 * i, 4);
+    return end;
+  }
   mutable std::size_t next_hint_ = 0;  // where get() starts looking
 };
 

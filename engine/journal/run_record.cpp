@@ -2,7 +2,9 @@
 
 #include "engine/journal/journal.hpp"
 
+#include <bit>
 #include <charconv>
+#include <cstring>
 #include <sys/stat.h>
 
 namespace ab {
@@ -13,10 +15,19 @@ constexpr std::uint64_t fnv_offset = 0xcbf29ce484222325ULL;
 constexpr std::uint64_t fnv_prime = 0x100000001b3ULL;
 
 void mix(std::uint64_t& h, std::string_view bytes) {
-  for (const char c : bytes) {
-    h ^= static_cast<unsigned char>(c);
-    h *= fnv_prime;
+  const char* p = bytes.data();
+  std::size_t n = bytes.size();
+  // Eight bytes a load (the same bytes in the same order): a row's print took
+  // half again as many instructions a byte at a time.
+  if constexpr (std::endian::native == std::endian::little) {
+    for (; n >= 8; p += 8, n -= 8) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, p, 8);
+#pragma GCC unroll 8
+      for (int k = 0; k < 8; ++k, word >>= 8) h = (h ^ (word & 0xff)) * fnv_prime;
+    }
   }
+  for (; n != 0; ++p, --n) h = (h ^ static_cast<unsigned char>(*p)) * fnv_prime;
 }
 
 // Fields are separated by a byte no text can hold unescaped in one field's place.
@@ -65,7 +76,8 @@ std::uint64_t header_fingerprint(const CsvHeader& header) {
 std::uint64_t record_fingerprint(const std::variant<Row, CsvProblem>& record) {
   std::uint64_t h = fnv_offset;
   if (const auto* row = std::get_if<Row>(&record)) {
-    for (std::size_t i = 0; i < row->size(); ++i) mix_field(h, row->field(i));
+    // Each field followed by 0x1f, as mix_field has it, in one pass.
+    mix(h, row->terminated_fields());
   } else {
     const auto& problem = std::get<CsvProblem>(record);
     mix_field(h, "malformed");
@@ -145,6 +157,7 @@ void RowPrints::add(std::size_t row, std::uint64_t print) {
 void RowPrints::flush() {
   if (prints_.empty()) return;
   std::string line;
+  line.reserve(32 + 17 * prints_.size());  // "rows FIRST" and " PRINT" each: no growth on the way
   append_rows_line(line, first_, prints_);
   prints_.clear();
   write_(std::move(line));

@@ -6,6 +6,7 @@
 #include "engine/send/answer_json.hpp"
 #include "engine/send/rate_headers.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <memory>
@@ -124,13 +125,15 @@ Awaitable<ApiAnswer> ApiClient::send(ApiRequest request) {
     switch (action.kind) {
       case Act::wait_until: {
         slot.reset();  // a wait holds no slot
-        const auto now = std::chrono::steady_clock::now();
+        // The machine decided at its own reading of the clock: a wait it
+        // chose may already be over, and is none, not a negative one.
+        const auto wait = std::max(action.at - std::chrono::steady_clock::now(), SteadyTime::duration::zero());
         if (action.why == WaitReason::budget) {
-          p_.metrics.budget_waited(action.at - now);
-          log_pause(p_.events, request, action.at - now);
+          p_.metrics.budget_waited(wait);
+          log_pause(p_.events, request, wait);
         } else {
           p_.metrics.retried();
-          log_retry(p_.events, request, describe(answer), machine.attempts(), action.at - now);
+          log_retry(p_.events, request, describe(answer), machine.attempts(), wait);
         }
         const bool woke = co_await sleep_until(action.at, p_.control);
         action = machine.resume(woke ? go_on(Ev::timer_fired) : event(Ev::stop_requested));

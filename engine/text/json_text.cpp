@@ -1,10 +1,15 @@
 #include "engine/text/json_text.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace ab {
 
@@ -143,30 +148,206 @@ JsonText& JsonText::number(double value) {
   return *this;
 }
 
-JsonText& JsonText::decimal(std::int64_t units, unsigned scale) {
+namespace {
+
+// Room for decimal()'s text besides the zeros its scale asks for: a sign, 20
+// digits, "0." or ".0".
+constexpr std::size_t kDecimalRoom = 24;
+
+// Writes units / 10^scale at `at` (which has room for scale + kDecimalRoom
+// bytes) as decimal() has it; returns the end.
+char* put_decimal(char* at, std::int64_t units, unsigned scale) {
   while (scale > 0 && units % 10 == 0) {
     units /= 10;
     --scale;
   }
-  value_starts();
   // Through unsigned, so that the most negative value has a magnitude too.
   const std::uint64_t magnitude = units < 0 ? 0 - static_cast<std::uint64_t>(units) : static_cast<std::uint64_t>(units);
   char digits[24];
   const auto end = std::to_chars(digits, digits + sizeof digits, magnitude).ptr;
   const auto count = static_cast<std::size_t>(end - digits);
-  if (units < 0) out_ += '-';
+  if (units < 0) *at++ = '-';
   if (scale == 0) {
-    out_.append(digits, count);
-    out_ += ".0";
+    at = std::copy(digits, end, at);
+    *at++ = '.';
+    *at++ = '0';
   } else if (count > scale) {
-    out_.append(digits, count - scale);
-    out_ += '.';
-    out_.append(digits + count - scale, scale);
+    at = std::copy(digits, end - scale, at);
+    *at++ = '.';
+    at = std::copy(end - scale, end, at);
   } else {
-    out_ += "0.";
-    out_.append(scale - count, '0');
-    out_.append(digits, count);
+    *at++ = '0';
+    *at++ = '.';
+    at = std::fill_n(at, scale - count, '0');
+    at = std::copy(digits, end, at);
   }
+  return at;
+}
+
+}  // namespace
+
+JsonText& JsonText::decimal(std::int64_t units, unsigned scale) {
+  value_starts();
+  char small[64 + kDecimalRoom];
+  std::string large;
+  char* at = small;
+  if (scale > 64) {
+    large.resize(scale + kDecimalRoom);
+    at = large.data();
+  }
+  out_.append(at, static_cast<std::size_t>(put_decimal(at, units, scale) - at));
+  return *this;
+}
+
+// What needs_escape() may read past the end of the bytes it checks.
+constexpr std::size_t kBlock = 16;
+
+// Whether any of the `size` bytes at `p` must be escaped; reads up to kBlock
+// bytes past them (the bytes there do not count).
+bool needs_escape(const char* p, std::size_t size) {
+#if defined(__SSE2__)
+  const __m128i below_space = _mm_set1_epi8(0x1f), quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+  for (std::size_t i = 0; i < size; i += kBlock) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i hits = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, below_space), v),
+                                      _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+    auto mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
+    if (size - i < kBlock) mask &= (1u << (size - i)) - 1;
+    if (mask != 0) return true;
+  }
+  return false;
+#else
+  return next_escaped(std::string_view(p, size), 0) != size;
+#endif
+}
+
+// A member put together on the stack, then appended at once. Where a piece
+// does not fit (or a string needs escaping), ok() turns false and the caller
+// writes the member piece by piece instead.
+class JsonText::Staged {
+ public:
+  static constexpr std::size_t kRoom = 320;
+
+  Staged(const JsonText& json, const QuotedKey& name) { put_key(name, json.after_value_); }
+  // [,]"name": : the key's text is copied whole, all 48 bytes from the comma or
+  // 47 from the quote (a fixed-size copy is a few moves, a sized one a call).
+  void put_key(const QuotedKey& name, bool comma) {
+    if (room() < sizeof name.text_) ok_ = false;
+    if (!ok_) return;
+    if (comma)
+      std::memcpy(at_, name.text_, sizeof name.text_);
+    else
+      std::memcpy(at_, name.text_ + 1, sizeof name.text_ - 1);
+    at_ += name.size_ - (comma ? 0 : 1);
+  }
+  bool ok() const { return ok_; }
+  void put(char c) {
+    if (room() < 1) ok_ = false;
+    if (ok_) *at_++ = c;
+  }
+  // The value is copied, then checked for bytes to escape where it landed:
+  // the room kept after it lets the check read whole blocks.
+  void put_string(std::string_view value) {
+    if (value.size() + 2 + kBlock > room()) ok_ = false;
+    if (!ok_) return;
+    at_[0] = '"';
+    std::memcpy(at_ + 1, value.data(), value.size());
+    if (needs_escape(at_ + 1, value.size())) {
+      ok_ = false;
+      return;
+    }
+    at_ += value.size() + 1;
+    *at_++ = '"';
+  }
+  void put_integer(std::int64_t value) {
+    if (room() < 24) ok_ = false;
+    if (ok_) at_ = std::to_chars(at_, at_ + 24, value).ptr;
+  }
+  void put_decimal(std::int64_t units, unsigned scale) {
+    if (scale > 64 || room() < scale + kDecimalRoom) ok_ = false;
+    if (ok_) at_ = ab::put_decimal(at_, units, scale);
+  }
+  void put_text(std::string_view text) {
+    if (text.size() > room()) ok_ = false;
+    if (!ok_) return;
+    std::memcpy(at_, text.data(), text.size());
+    at_ += text.size();
+  }
+  // Appends what was staged: the member is written, followed by a value.
+  void write_to(JsonText& json) {
+    json.out_.append(buffer_, static_cast<std::size_t>(at_ - buffer_));
+    json.after_value_ = true;
+  }
+
+ private:
+  std::size_t room() const { return static_cast<std::size_t>(buffer_ + sizeof buffer_ - at_); }
+  char buffer_[kRoom];
+  char* at_ = buffer_;
+  bool ok_ = true;
+};
+
+JsonText& JsonText::member_string(const QuotedKey& name, std::string_view value) {
+  Staged staged(*this, name);
+  staged.put_string(value);
+  if (!staged.ok()) return key(name).string(value);
+  staged.write_to(*this);
+  return *this;
+}
+
+JsonText& JsonText::member_number(const QuotedKey& name, std::int64_t value) {
+  Staged staged(*this, name);
+  staged.put_integer(value);
+  staged.write_to(*this);
+  return *this;
+}
+
+JsonText& JsonText::member_boolean(const QuotedKey& name, bool value) {
+  Staged staged(*this, name);
+  staged.put_text(value ? "true" : "false");
+  staged.write_to(*this);
+  return *this;
+}
+
+JsonText& JsonText::member_decimal(const QuotedKey& name, std::int64_t units, unsigned scale) {
+  Staged staged(*this, name);
+  staged.put_decimal(units, scale);
+  if (!staged.ok()) return key(name).decimal(units, scale);
+  staged.write_to(*this);
+  return *this;
+}
+
+JsonText& JsonText::member_decimals(const QuotedKey& name, std::span<const QuotedKey> keys,
+                                    std::span<const std::int64_t> units, std::span<const unsigned> scales) {
+  Staged staged(*this, name);
+  staged.put('{');
+  for (std::size_t i = 0; i < keys.size() && staged.ok(); ++i) {
+    staged.put_key(keys[i], i != 0);
+    staged.put_decimal(units[i], scales[i]);
+  }
+  staged.put('}');
+  if (!staged.ok()) {
+    key(name).begin_object();
+    for (std::size_t i = 0; i < keys.size(); ++i) member_decimal(keys[i], units[i], scales[i]);
+    return end_object();
+  }
+  staged.write_to(*this);
+  return *this;
+}
+
+JsonText& JsonText::member_strings(const QuotedKey& name, std::span<const std::string_view> values) {
+  Staged staged(*this, name);
+  staged.put('[');
+  for (std::size_t i = 0; i < values.size() && staged.ok(); ++i) {
+    if (i != 0) staged.put(',');
+    staged.put_string(values[i]);
+  }
+  staged.put(']');
+  if (!staged.ok()) {
+    key(name).begin_array();
+    for (const std::string_view value : values) string(value);
+    return end_array();
+  }
+  staged.write_to(*this);
   return *this;
 }
 

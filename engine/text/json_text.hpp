@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -36,6 +37,7 @@ class QuotedKey {
   std::string_view without_comma() const { return {text_ + 1, size_ - 1}; }
 
  private:
+  friend class JsonText;  // copies text_ whole: a fixed size, no call
   char text_[48] = {};
   std::size_t size_ = 0;
 };
@@ -62,7 +64,23 @@ class JsonText {
   JsonText& number(std::uint64_t value);
   JsonText& null();
 
+  // A member, `name` and its value, as key(name) and then string(),
+  // number(), boolean(), decimal(), or an array of string()s would write it,
+  // in one append where it fits a few hundred bytes and no string needs
+  // escaping (a request body's usual member): each append costs as much as
+  // writing the bytes.
+  JsonText& member_string(const QuotedKey& name, std::string_view value);
+  JsonText& member_number(const QuotedKey& name, std::int64_t value);
+  JsonText& member_boolean(const QuotedKey& name, bool value);
+  JsonText& member_decimal(const QuotedKey& name, std::int64_t units, unsigned scale);
+  JsonText& member_strings(const QuotedKey& name, std::span<const std::string_view> values);
+  // `name` and an object of decimal members, keys[i]: units[i] / 10^scales[i]
+  // (the three of one size).
+  JsonText& member_decimals(const QuotedKey& name, std::span<const QuotedKey> keys,
+                            std::span<const std::int64_t> units, std::span<const unsigned> scales);
+
  private:
+  class Staged;
   void value_starts();
   JsonText& open(char bracket);
   JsonText& close(char bracket);

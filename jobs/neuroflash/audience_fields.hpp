@@ -9,6 +9,7 @@
 #include "engine/input/fields.hpp"
 #include "engine/run/job_kind.hpp"
 
+#include <boost/container/small_vector.hpp>
 #include <boost/json/object.hpp>
 
 #include <array>
@@ -56,6 +57,12 @@ struct CreateBody {
   std::string json;
 };
 std::variant<CreateBody, RowError> create_body(const Fields& fields);
+
+// The audience's name in a body create_body wrote (its first field), read
+// back unescaped, so that a Task need not carry a copy (a JSON object per row
+// cost ~1,500 instructions). Inline room for the usual names: no allocation.
+using NameText = boost::container::small_vector<char, 64>;
+NameText created_name(std::string_view body);
 
 // nullopt when the four shares are each in [0, 1] and sum to exactly 1, else
 // the error, e.g. "female + male + nonBinary + preferNotToSay = 1.1, must be exactly 1".

@@ -49,17 +49,16 @@ class CreateKind final : public NeuroflashKind {
   Validation validate(const Row& row, const Fields& fields) const override {
     auto body = create_body(fields);
     if (auto* error = std::get_if<RowError>(&body)) return std::move(*error);
-    auto& [name, json_body] = std::get<CreateBody>(body);
     Task task;
     task.row = row.number();
-    task.params["name"] = name;
-    task.body = std::move(json_body);
+    task.body = std::move(std::get<CreateBody>(body).json);  // the name is read back from it (created_name)
     return task;
   }
 
  protected:
   Awaitable<RowResult> perform(Task task, Api& api, RowSink& sink) override {
-    const std::string_view name = task.params["name"].as_string();
+    const NameText name_text = created_name(task.body);
+    const std::string_view name(name_text.data(), name_text.size());
     if (task.maybe_sent) co_return unknown_create(name, session().workspace());
     if (!sink.responding())
       co_return co_await create_audience(session(), api, task.row, std::move(task.body), name, nullptr);

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <limits>
+#include <vector>
 
 namespace ab {
 namespace {
@@ -45,6 +46,28 @@ TEST(Decimal, SplitsThatDoNotSumToOneSayWhatTheySumTo) {
   EXPECT_FALSE(is_exactly_one(sum_of({"0.25", "0.25", "0.25", "0.2499999"})));
   EXPECT_EQ(sum_of({"0.25", "0.25", "0.25", "0.2499999"}).to_string(), "0.9999999");
   EXPECT_FALSE(is_exactly_one(sum_of({"0.333333333333333333", "0.333333333333333333", "0.333333333333333333"})));
+}
+
+// sums_to_one is the row's shortcut for is_exactly_one(decimal_sum(...)): the same verdict everywhere.
+TEST(Decimal, SumsToOneAgreesWithTheBuiltSum) {
+  const std::vector<std::vector<std::string_view>> cases = {
+      {"0.5", "0.4", "0.07", "0.03"}, {"0.7", "0.1", "0.1", "0.1"}, {"1", "0", "0.0", "0.000"},
+      {"0.333333333333333333", "0.333333333333333333", "0.333333333333333334"},
+      {"0.333333333333333333", "0.333333333333333333", "0.333333333333333333"},
+      {"0.5", "0.5", "0.1", "0"}, {"0.25", "0.25", "0.25", "0.2499999"}, {"1.00000000000000000"}, {"-1", "2"},
+      {"999999999999999999", "-999999999999999998"}, {"0.999999999999999999", "0.000000000000000001"}, {}, {"0"},
+      {"1.5", "-0.5"}, {"0.10", "0.90"}};
+  for (const auto& texts : cases) {
+    std::vector<Decimal> values;
+    for (std::string_view t : texts) values.push_back(decimal(t));
+    EXPECT_EQ(sums_to_one(values), is_exactly_one(decimal_sum(values))) << (texts.empty() ? "" : texts[0]);
+  }
+  EXPECT_TRUE(sums_to_one(std::vector<Decimal>{{7, 1}, {1, 1}, {1, 1}, {1, 1}}));
+  // Beyond 18 places (made, never parsed): the long way, which truncates.
+  EXPECT_EQ(sums_to_one(std::vector<Decimal>{{1, 0}, {1, 19}}), is_exactly_one(decimal_sum(std::vector<Decimal>{{1, 0}, {1, 19}})));
+  constexpr auto big = std::numeric_limits<std::int64_t>::max();
+  EXPECT_EQ(sums_to_one(std::vector<Decimal>{{big, 0}, {-big + 1, 0}}), true);
+  EXPECT_EQ(sums_to_one(std::vector<Decimal>{{big, 18}, {big, 0}}), false);
 }
 
 TEST(Decimal, ParsesDigitsAndScaleExactly) {

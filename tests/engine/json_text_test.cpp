@@ -7,10 +7,15 @@
 #include <boost/json/value.hpp>
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <limits>
 #include <random>
+#include <span>
 #include <stdexcept>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace ab {
 namespace {
@@ -78,6 +83,73 @@ TEST(JsonText, DecimalsAreWrittenAsDecimalDigits) {
     JsonText(out).decimal(c.units, c.scale);
     EXPECT_EQ(out, c.text);
     EXPECT_TRUE(json::parse(out).is_double()) << out;
+  }
+}
+
+// A member in one append writes what its key and value written apart write,
+// first in an object or after a member, whether it fits the one append or not
+// (long or escaped strings, long arrays, decimals of many places).
+TEST(JsonText, MembersWriteWhatKeyAndValueWrite) {
+  // The longest key a QuotedKey holds: 44 bytes.
+  static constexpr QuotedKey k("key"), longest("kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk");
+  const std::string long_text(400, 'x');
+  const std::vector<std::string_view> strings = {"plain", "", "esc\"aped", "é", long_text};
+  const std::vector<std::string_view> few = {"AI", "a|b"};
+  const std::vector<std::string_view> many(60, "twelve bytes");
+  for (const bool after_value : {false, true}) {
+    for (const QuotedKey* name : {&k, &longest}) {
+      const auto both = [&](auto member, auto apart) {
+        std::string one, two;
+        JsonText a(one), b(two);
+        a.begin_object();
+        b.begin_object();
+        if (after_value) {
+          a.key("x").null();
+          b.key("x").null();
+        }
+        member(a);
+        apart(b.key(*name));
+        a.key("after").boolean(true).end_object();
+        b.key("after").boolean(true).end_object();
+        EXPECT_EQ(one, two);
+        EXPECT_NO_THROW((void)json::parse(one)) << one;
+      };
+      for (const std::string_view s : strings)
+        both([&](JsonText& j) { j.member_string(*name, s); }, [&](JsonText& j) { j.string(s); });
+      for (const std::int64_t n : {std::int64_t{0}, std::int64_t{-7}, std::numeric_limits<std::int64_t>::min()})
+        both([&](JsonText& j) { j.member_number(*name, n); }, [&](JsonText& j) { j.number(n); });
+      for (const bool v : {false, true})
+        both([&](JsonText& j) { j.member_boolean(*name, v); }, [&](JsonText& j) { j.boolean(v); });
+      for (const auto& [units, scale] : {std::pair<std::int64_t, unsigned>{35, 2}, {0, 0}, {-250, 3}, {1, 70}, {1, 300}})
+        both([&](JsonText& j) { j.member_decimal(*name, units, scale); }, [&](JsonText& j) { j.decimal(units, scale); });
+      for (const auto* list : {&few, &many, &strings}) {
+        both([&](JsonText& j) { j.member_strings(*name, *list); },
+             [&](JsonText& j) {
+               j.begin_array();
+               for (const std::string_view s : *list) j.string(s);
+               j.end_array();
+             });
+      }
+      both([&](JsonText& j) { j.member_strings(*name, {}); }, [&](JsonText& j) { j.begin_array().end_array(); });
+      // Objects of decimals: short ones in one append, one of many places piece by piece.
+      static constexpr std::array<QuotedKey, 4> keys = {QuotedKey("female"), QuotedKey("male"), QuotedKey("nonBinary"),
+                                                        QuotedKey("kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk")};
+      const std::array<std::int64_t, 4> units = {35, 0, -250, 1};
+      for (const std::array<unsigned, 4> scales : {std::array<unsigned, 4>{2, 0, 3, 1}, std::array<unsigned, 4>{2, 0, 3, 64},
+                                                   std::array<unsigned, 4>{60, 60, 60, 60}}) {
+        for (const std::size_t count : {std::size_t{0}, std::size_t{1}, std::size_t{4}}) {
+          both([&](JsonText& j) {
+                 j.member_decimals(*name, std::span(keys).first(count), std::span(units).first(count),
+                                   std::span(scales).first(count));
+               },
+               [&](JsonText& j) {
+                 j.begin_object();
+                 for (std::size_t i = 0; i < count; ++i) j.key(keys[i]).decimal(units[i], scales[i]);
+                 j.end_object();
+               });
+        }
+      }
+    }
   }
 }
 

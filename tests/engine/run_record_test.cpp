@@ -35,6 +35,28 @@ class RunRecordTest : public ::testing::Test {
   fs::path dir_;
 };
 
+// The prints a journal already holds must still match on a rerun: a row's
+// print is 64-bit FNV-1a over each field followed by 0x1f, however the record
+// was read (plain, quoted, CRLF, last line without a line end).
+TEST_F(RunRecordTest, APrintIsFnv1aOfEachFieldFollowedByAUnitSeparator) {
+  const auto fnv = [](std::initializer_list<std::string_view> fields) {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    for (const std::string_view f : fields) {
+      for (const char c : f) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+      h = (h ^ 0x1f) * 0x100000001b3ULL;
+    }
+    return h;
+  };
+  const auto p = prints_of("a,b,c\nx,y,z\n\"q,\"\"\",,\r\nlast,\x1f,row");
+  ASSERT_EQ(p.size(), 4u);
+  EXPECT_EQ(p[1], fnv({"x", "y", "z"}));
+  EXPECT_EQ(p[1], 0x68ee7331442d268fULL);
+  EXPECT_EQ(p[2], fnv({"q,\"", "", ""}));
+  EXPECT_EQ(p[2], 0xf9956c0bf56056f9ULL);
+  EXPECT_EQ(p[3], fnv({"last", "\x1f", "row"}));
+  EXPECT_EQ(p[3], 0x983633049474fe39ULL);
+}
+
 TEST_F(RunRecordTest, EqualRowsPrintEqualAndAnyChangedCellOrSplitChangesThePrint) {
   const auto p = prints_of("a,b\nx,y\nx,y\nxy,\nx,z\n\"x,y\",\n");
   EXPECT_EQ(p[1], p[2]);

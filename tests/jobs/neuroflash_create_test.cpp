@@ -77,6 +77,9 @@ break",false)",
     ASSERT_TRUE(std::holds_alternative<json::object>(fields)) << row;
     EXPECT_EQ(json::parse(std::get<CreateBody>(text).json), std::get<json::object>(fields)) << row;
     EXPECT_EQ(std::get<CreateBody>(text).name, parsed.cell("name"));
+    // The name is read back from the body for the row's messages, escaped or not.
+    const NameText name = created_name(std::get<CreateBody>(text).json);
+    EXPECT_EQ(std::string_view(name.data(), name.size()), parsed.cell("name")) << row;
   }
 }
 
