@@ -62,9 +62,11 @@ namespace {
 
 // Intents synced together (JournalWriter::gather_intents): up to half of
 // --concurrency, or what came in 2 ms, so that one fdatasync serves many rows;
-// the intent window (intent_window.hpp) is --concurrency + one group, and the
-// answers waiting for the next commit at most one window more: 3 x
-// --concurrency, the rows a kill -9 may leave unknown (docs/night-contract.md).
+// the intent window (intent_window.hpp) is --concurrency + two groups (one
+// gathering while the one before it syncs: with one, the slots waited for
+// intents), and the answers waiting for the next commit at most one window
+// more: 4 x --concurrency, the rows a kill -9 may leave unknown
+// (docs/night-contract.md).
 constexpr std::chrono::microseconds gather_longest{2000};
 std::size_t intent_group(unsigned workers, unsigned concurrency) {
   concurrency = std::max(1u, concurrency);
@@ -111,7 +113,7 @@ struct Run {
         pool(io.get_executor(), TlsSettings{o.ca_file}, ProxyRoutes(o.proxy)),
         in_flight(o.concurrency),
         intent_window(std::max(1u, o.concurrency) +
-                      static_cast<unsigned>(intent_group(row_workers(o.concurrency), o.concurrency))),
+                      2 * static_cast<unsigned>(intent_group(row_workers(o.concurrency), o.concurrency))),
         shared(shared_budgets_for(o, io.get_executor(), control, log)),
         started(std::chrono::steady_clock::now()),
         room(

@@ -2,7 +2,7 @@
 // kill -9 only these can be unknown (docs/night-contract.md). A create's row
 // takes a place before its intent is written and gives it back when its
 // result line is handed to the journal (or it ends stopped, with no line), so
-// the window's size is the bound itself: --concurrency + one intent group.
+// the window's size bounds them: --concurrency + two intent groups (runner.cpp).
 //
 // Single-threaded: used on the run's io_context only.
 #pragma once
