@@ -99,7 +99,11 @@ class AppendFile {
     if (current < valid_length || (!existed && current > 0)) {
       throw std::runtime_error(path_.string() + " changed since it was read (is another run using it?)");
     }
-    if (current > valid_length && ::ftruncate(fd_, static_cast<off_t>(valid_length)) != 0) throw_errno(errno);
+    if (current > valid_length) {
+      const std::uint64_t held = allocated_end(fd_);
+      if (::ftruncate(fd_, static_cast<off_t>(valid_length)) != 0) throw_errno(errno);
+      hold_again(valid_length, held);
+    }
     end_ = allocated_ = valid_length;
   }
 
@@ -147,6 +151,14 @@ class AppendFile {
   std::uint64_t allocated_ = 0;  // zeros written ahead up to here (== end_ without preallocation)
   bool keep_allocation_ = false;
 
+  // Truncating frees every block past the new end, the room held ahead of
+  // the results (results_room.hpp) too: it is held again, so that a disk
+  // this run found full stays full for a rerun's check (which must refuse,
+  // not send). Best effort, as the room itself.
+  void hold_again(std::uint64_t from, std::uint64_t held) {
+    [[maybe_unused]] const int ignored = hold_bytes(fd_, from, held);
+  }
+
   int write_at(std::uint64_t offset, std::string_view data) {
     while (!data.empty()) {
       const ssize_t n = chunk_ ? ::pwrite(fd_, data.data(), data.size(), static_cast<off_t>(offset))
@@ -189,7 +201,9 @@ class AppendFile {
   // stay to be read as a line. Best effort: the load ignores a torn tail too.
   void undo(std::uint64_t start, std::size_t length) {
     if (!chunk_) {
+      const std::uint64_t held = allocated_end(fd_);
       [[maybe_unused]] const int ignored = ::ftruncate(fd_, static_cast<off_t>(start));
+      hold_again(start, held);
       return;
     }
     const std::string zeros(length, '\0');
