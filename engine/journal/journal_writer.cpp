@@ -33,8 +33,10 @@ constexpr std::uint64_t first_chunk = 16 * 1024;
 
 class AppendFile {
  public:
-  explicit AppendFile(std::filesystem::path path, std::uint64_t preallocate_chunk = 0)
-      : path_(std::move(path)), chunk_(preallocate_chunk) {}
+  // `disk`: taken while zeros are written ahead, so that no one holding it
+  // sees the disk in the middle of a reservation (see JournalWriter::Impl).
+  explicit AppendFile(std::filesystem::path path, std::uint64_t preallocate_chunk = 0, std::mutex* disk = nullptr)
+      : path_(std::move(path)), chunk_(preallocate_chunk), disk_(disk) {}
   AppendFile(const AppendFile&) = delete;
   AppendFile& operator=(const AppendFile&) = delete;
   ~AppendFile() {
@@ -144,6 +146,7 @@ class AppendFile {
  private:
   std::filesystem::path path_;
   std::uint64_t chunk_;          // 0: plain appends
+  std::mutex* disk_;
   int fd_ = -1;
   bool created_ = false;         // by this open()
   bool entry_unsynced_ = false;  // created, directory not synced since
@@ -178,6 +181,8 @@ class AppendFile {
   // chunk of fresh zeros to write made it take milliseconds.
   int reserve(std::uint64_t length) {
     if (length <= allocated_) return 0;
+    std::unique_lock<std::mutex> disk;
+    if (disk_) disk = std::unique_lock(*disk_);
     const std::uint64_t ahead = std::clamp<std::uint64_t>(allocated_, std::min(first_chunk, chunk_), chunk_);
     const int e = zero_fill(std::max(length, allocated_ + ahead));
     return e == 0 || length >= allocated_ + ahead ? e : zero_fill(length);
@@ -238,6 +243,12 @@ struct JournalWriter::Impl {
   std::chrono::milliseconds interval;
 
   mutable std::mutex mutex;
+  // The disk's free room as the results' hold_room() and the sidecar's zeros
+  // written ahead take it: a chunk of zeros that does not fit is written
+  // in part and cut back, and a hold_room() that met that moment would stop
+  // the run with room left free, which a rerun on a disk still full would
+  // then find and send with. Taken after `mutex`, never before it.
+  std::mutex disk;
   std::condition_variable wake;       // to the writer: something is waiting
   std::condition_variable committed;  // to commit(): a batch is on disk
   Batch pending;
@@ -268,7 +279,7 @@ struct JournalWriter::Impl {
   Impl(const std::filesystem::path& results_path, std::chrono::milliseconds commit_interval,
        std::function<SteadyTime()> clock)
       : results(results_path),
-        journal(sidecar_path(results_path), sidecar_chunk),
+        journal(sidecar_path(results_path), sidecar_chunk, &disk),
         interval(commit_interval),
         now(std::move(clock)) {}
 
@@ -315,14 +326,18 @@ struct JournalWriter::Impl {
     return {};
   }
 
-  // One group commit. The sidecar's lines are synced and their callbacks
-  // called before the results file is synced: an intent's sync is on a
-  // request's path, a final line's is not. Final lines are written at every
-  // commit, so that they claim their disk space as they come (a full disk
-  // must not leave finished rows unrecorded because intents took the room),
-  // but synced only when due: syncing a growing file writes its inode too,
-  // the costlier half of a cycle, and a final line lost in a crash only means
-  // its row is looked at again. Called and returns locked.
+  // One group commit. Final lines are written first: a rerun after kill -9
+  // reads what was written, synced or not, and a final line written before
+  // the intents that took its row's window place keeps the rows with an
+  // intent and no line within the intent window (docs/night-contract.md).
+  // Written at every commit, they also claim their disk space as they come
+  // (a full disk must not leave finished rows unrecorded because intents took
+  // the room). The sidecar's lines are then synced and their callbacks called
+  // before the results file is synced: an intent's sync is on a request's
+  // path, a final line's is not, and it is synced only when due (syncing a
+  // growing file writes its inode too, the costlier half of a cycle; a final
+  // line lost in a power cut only means its row is looked at again).
+  // Called and returns locked.
   void commit_once(std::unique_lock<std::mutex>& lock) {
     Batch batch = std::exchange(pending, Batch{});
     urgent = false;
@@ -340,6 +355,9 @@ struct JournalWriter::Impl {
     if (prepare && !failed_before) [[maybe_unused]] const int ignored = journal.prepare();
 
     std::uint64_t synced = 0;
+    // A sidecar error does not stop the final lines: these rows' requests were sent.
+    std::string results_problem =
+        results_failed_before ? std::string() : write(results, batch.results, false, synced);
     std::string problem =
         failed_before || batch.journal.empty() ? std::string() : write(journal, batch.journal, true, synced);
     if (!batch.callbacks.empty()) {
@@ -358,10 +376,6 @@ struct JournalWriter::Impl {
         for (auto& callback : batch.callbacks) callback(ok);
       }
     }
-    // After the callbacks: the rows they release need not wait for this write.
-    // A sidecar error does not stop it: these rows' requests were sent.
-    std::string results_problem =
-        results_failed_before ? std::string() : write(results, batch.results, false, synced);
     // After an error nothing more is written: what was written is synced now.
     if (!results_failed_before && results_problem.empty() && (sync_results || !problem.empty()))
       results_problem = write(results, {}, true, synced);
@@ -444,6 +458,7 @@ std::string JournalWriter::hold_room(std::uint64_t bytes) {
   // seldom asked (a call per some 5,000 rows at full speed); just what is
   // needed when the disk has no more.
   const std::uint64_t generous = needed + std::max<std::uint64_t>(needed - i.results_end, 256 * 1024);
+  std::lock_guard disk(i.disk);
   int e = hold_bytes(i.results.fd(), i.held_end, generous);
   if (e == 0) {
     i.held_end = generous;

@@ -64,8 +64,7 @@ namespace {
 // --concurrency, or what came in 2 ms, so that one fdatasync serves many rows;
 // the intent window (intent_window.hpp) is --concurrency + two groups (one
 // gathering while the one before it syncs: with one, the slots waited for
-// intents), and the answers waiting for the next commit at most one window
-// more: 4 x --concurrency, the rows a kill -9 may leave unknown
+// intents): 2 x --concurrency, the rows a kill -9 may leave unknown
 // (docs/night-contract.md).
 constexpr std::chrono::microseconds gather_longest{2000};
 std::size_t intent_group(unsigned workers, unsigned concurrency) {
