@@ -2,6 +2,7 @@
 
 #include "engine/run/coroutine.hpp"
 
+#include "engine/send/simple_answer.hpp"
 #include "engine/send/tls_verification.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -313,13 +314,35 @@ struct HttpPool::Impl {
       return true;
     }
 
+    // Parses an answer from the buffer: the simple way while it may be a
+    // simple one (simple_answer.hpp), else with `parser`; true while it
+    // needs more bytes.
+    bool parse_answer(http::basic_parser<false>& parser, SimpleAnswer& simple, HttpAnswer& answer,
+                      beast::error_code& ec) {
+      if (simple.outcome == SimpleAnswer::Outcome::need_more) {
+        const auto data = buffer.data();
+        simple = read_simple_answer({static_cast<const char*>(data.data()), data.size()}, answer, header_limit,
+                                    body_limit);
+        if (simple.outcome == SimpleAnswer::Outcome::done) {
+          buffer.consume(simple.used);
+          return false;
+        }
+        if (simple.outcome == SimpleAnswer::Outcome::need_more) return true;
+      }
+      return parse_buffered(parser, ec);
+    }
+
     // Takes a read of `size` bytes that ended with `read_error`; true while
-    // the answer needs more. A close ends an answer delimited by it and cuts
+    // the answer needs more (`parse` reads what is buffered, as
+    // parse_buffered does). A close ends an answer delimited by it and cuts
     // off any other (an error, as a close before any byte is).
+    template <class Parse>
     bool took(http::basic_parser<false>& parser, std::size_t size, beast::error_code read_error,
-              beast::error_code& ec) {
+              beast::error_code& ec, Parse&& parse) {
       buffer.commit(size);
       if (read_error == asio::error::eof) {
+        // Bytes the simple reader was waiting on are the parser's to judge.
+        if (!parser.got_some() && buffer.size() != 0 && !parse_buffered(parser, ec) && ec) return false;
         if (parser.got_some())
           parser.put_eof(ec);
         else
@@ -327,7 +350,11 @@ struct HttpPool::Impl {
         return false;
       }
       ec = read_error;
-      return !ec && parse_buffered(parser, ec);
+      return !ec && parse(ec);
+    }
+    bool took(http::basic_parser<false>& parser, std::size_t size, beast::error_code read_error,
+              beast::error_code& ec) {
+      return took(parser, size, read_error, ec, [&](beast::error_code& e) { return parse_buffered(parser, e); });
     }
   };
 
@@ -658,12 +685,14 @@ Awaitable<HttpAnswer> HttpPool::send(http::verb method, std::string_view url,
   // starts after the other exchanges ready to run have had their turn, and
   // so often finds it rather than spend a syscall finding nothing.
   bool first_read = true;
-  for (bool more = c.parse_buffered(parser, read_error); more;) {
+  SimpleAnswer simple{SimpleAnswer::Outcome::need_more};
+  const auto parse = [&](beast::error_code& ec) { return c.parse_answer(parser, simple, attempt, ec); };
+  for (bool more = parse(read_error); more;) {
     const auto space = c.read_space();
     auto [error, size] = co_await c.with_stream([&](auto& s) {
       return std::exchange(first_read, false) ? read_later(s, space) : s.async_read_some(space, use_tuple);
     });
-    more = c.took(parser, size, error, read_error);
+    more = c.took(parser, size, error, read_error, parse);
   }
   if (read_error) {
     attempt.status = 0;
@@ -681,7 +710,8 @@ Awaitable<HttpAnswer> HttpPool::send(http::verb method, std::string_view url,
   const bool through_http_proxy = target->proxy && !target->tls;
   // Bytes after the answer were not asked for (no request is pipelined):
   // a connection that has them is out of step and carries nothing more.
-  if (parser.keep_alive() && !through_http_proxy && c.buffer.size() == 0) {
+  const bool keep_alive = simple.outcome == SimpleAnswer::Outcome::done ? simple.keep_alive : parser.keep_alive();
+  if (keep_alive && !through_http_proxy && c.buffer.size() == 0) {
     c.unlink();
     impl_->give_back(std::move(connection));
   }
