@@ -3,12 +3,8 @@
 # clang (address + undefined sanitizers) into OUTDIR and runs it for SECONDS,
 # seeded with the csv-spectrum files. Exits non-zero on any finding; the input
 # that found it is left in OUTDIR as crash-* / leak-* / timeout-*.
-set -euo pipefail
-out=${1:?usage: csv_fuzz.sh OUTDIR SECONDS}
-seconds=${2:-20}
-top=$(cd "$(dirname "$0")/../.." && pwd)
+source "$(dirname "$0")/lib.sh"
 spectrum=$top/tests/data/csv-spectrum
-source "$top/tests/fuzz/lib.sh"
 
 mkdir -p "$out/csv_corpus"
 binary=$out/csv_reader_fuzz

@@ -1,5 +1,10 @@
-# Sourced by the *_fuzz.sh scripts: the one way a fuzz target is built and run.
-# Needs: top (the checkout), out (the output folder), seconds.
+# Sourced by the *_fuzz.sh scripts, with their arguments (OUTDIR SECONDS):
+# the one way a fuzz target is built and run. Sets top (the checkout), out
+# (the output folder) and seconds.
+set -euo pipefail
+out=${1:?usage: $(basename "$0") OUTDIR SECONDS}
+seconds=${2:-20}
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 cxx=${CXX_FUZZ:-$(command -v clang++-14 || command -v clang++)}
 

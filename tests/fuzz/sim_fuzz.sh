@@ -5,11 +5,7 @@
 # with well-formed requests that use the target's placeholders (@T token,
 # @W workspace, @A audience, @F foreign audience). Exits non-zero on any
 # finding; the input that found it is left in OUTDIR as crash-* / leak-* / timeout-*.
-set -euo pipefail
-out=${1:?usage: sim_fuzz.sh OUTDIR SECONDS}
-seconds=${2:-20}
-top=$(cd "$(dirname "$0")/../.." && pwd)
-source "$top/tests/fuzz/lib.sh"
+source "$(dirname "$0")/lib.sh"
 
 corpus=$out/sim_corpus
 mkdir -p "$corpus"

@@ -5,11 +5,7 @@
 # answers the engine meets: nginx's, the simulator's, X's and neuroflash's
 # shapes, and the ones that must go to Beast. Exits non-zero on any finding;
 # the input that found it is left in OUTDIR as crash-*.
-set -euo pipefail
-out=${1:?usage: simple_answer_fuzz.sh OUTDIR SECONDS}
-seconds=${2:-20}
-top=$(cd "$(dirname "$0")/../.." && pwd)
-source "$top/tests/fuzz/lib.sh"
+source "$(dirname "$0")/lib.sh"
 
 corpus=$out/simple_answer_corpus
 mkdir -p "$corpus"
