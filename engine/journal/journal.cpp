@@ -2,6 +2,7 @@
 // journal_writer.cpp.
 #include "engine/journal/journal.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <charconv>
@@ -150,28 +151,67 @@ std::vector<std::string_view> split_spaces(std::string_view line) {
   }
 }
 
-// Applies one sidecar line to `state`; false when it does not parse.
-bool apply_sidecar_line(std::string_view line, JournalState& state) {
-  const auto tokens = split_spaces(line);
-  if (tokens[0] == "intent") {
-    std::vector<std::size_t> rows;
-    for (std::size_t i = 1; i < tokens.size(); ++i) {
-      const auto row = parse_number<std::size_t>(tokens[i]);
-      if (!row) return false;
-      rows.push_back(*row);
+// Reads sidecar lines into `state`. An intent joins its group, which its
+// "wait" or "sent" line closes: a group marked sent counts, and so does one
+// left "wait" by another boot than `boot` (whose page cache a mark may not
+// have reached) or with no boot named, and one with no mark line at all
+// (a journal from before marks, or a commit torn by a crash).
+class SidecarReader {
+ public:
+  SidecarReader(JournalState& state, std::string_view boot) : state_(state), boot_(boot) {}
+
+  // False when the line does not parse.
+  bool apply(std::string_view line) {
+    const auto tokens = split_spaces(line);
+    if (tokens[0] == "intent") {
+      for (std::size_t i = 1; i < tokens.size(); ++i) {
+        const auto row = parse_number<std::size_t>(tokens[i]);
+        if (!row) return false;
+        group_.push_back(*row);
+      }
+      return true;
     }
-    state.intents.insert(rows.begin(), rows.end());
-    return true;
+    if ((tokens[0] == "wait" || tokens[0] == "sent") && tokens.size() == 1) {
+      const bool unsent_here = tokens[0] == "wait" && !boot_.empty() && written_on_ == boot_;
+      if (unsent_here) group_.clear();
+      close_group();
+      return true;
+    }
+    if (tokens[0] == "boot" && tokens.size() == 2 && !tokens[1].empty()) {
+      close_group();
+      written_on_ = std::string(tokens[1]);
+      return true;
+    }
+    if (tokens[0] == "checkpoint" && tokens.size() == 3) {
+      const auto row = parse_number<std::size_t>(tokens[1]);
+      auto value = percent_unescape(tokens[2]);
+      if (!row || !value) return false;
+      state_.checkpoints[*row] = std::move(*value);
+      return true;
+    }
+    if (tokens[0] == "release") std::erase_if(group_, [&](std::size_t row) { return released(tokens, row); });
+    return apply_record_line(tokens, state_.record, state_.intents);
   }
-  if (tokens[0] == "checkpoint" && tokens.size() == 3) {
-    const auto row = parse_number<std::size_t>(tokens[1]);
-    auto value = percent_unescape(tokens[2]);
-    if (!row || !value) return false;
-    state.checkpoints[*row] = std::move(*value);
-    return true;
+
+  // At the end of the file: a group with no mark line counts.
+  void finish() { close_group(); }
+
+ private:
+  JournalState& state_;
+  std::string_view boot_;
+  std::string written_on_;          // the boot the lines since the last `boot` were written on
+  std::vector<std::size_t> group_;  // intents since the last mark line
+
+  void close_group() {
+    state_.intents.insert(group_.begin(), group_.end());
+    group_.clear();
   }
-  return apply_record_line(tokens, state.record, state.intents);
-}
+  static bool released(std::span<const std::string_view> tokens, std::size_t row) {
+    for (std::size_t i = 1; i < tokens.size(); ++i)
+      if (parse_number<std::size_t>(tokens[i]) == row) return true;
+    return false;
+  }
+};
 
 [[noreturn]] void fail(const std::filesystem::path& file, const std::string& why) {
   throw std::runtime_error(file.string() + why);
@@ -244,14 +284,16 @@ void load_results(const std::filesystem::path& file, JournalState& state,
   if (state.results_bytes == 0 && !results_header.starts_with(torn) && !torn.starts_with(results_header)) not_ours();
 }
 
-void load_sidecar(const std::filesystem::path& file, JournalState& state) {
+void load_sidecar(const std::filesystem::path& file, JournalState& state, std::string_view boot) {
   state.journal_exists = exists_as_file(file);
   if (!state.journal_exists) return;
   std::string torn;
+  SidecarReader reader(state, boot);
   state.journal_bytes = read_complete_lines(file, torn, [&](std::string_view line, std::size_t number) {
-    if (!line.empty() && !apply_sidecar_line(line, state))
+    if (!line.empty() && !reader.apply(line))
       fail(file, " line " + std::to_string(number) + ": not an intent or checkpoint line");
   });
+  reader.finish();
 }
 
 }  // namespace
@@ -384,11 +426,23 @@ std::filesystem::path sidecar_path(const std::filesystem::path& results) {
   return sidecar;
 }
 
-JournalState load_journal(const std::filesystem::path& results) {
+const std::string& this_boot() {
+  static const std::string boot = [] {
+    std::ifstream in("/proc/sys/kernel/random/boot_id");
+    std::string id;
+    std::getline(in, id);
+    // One token of the sidecar: anything else is no id we could compare.
+    const bool plain = !id.empty() && std::all_of(id.begin(), id.end(), [](char c) { return c > ' ' && c <= '~'; });
+    return plain ? id : std::string();
+  }();
+  return boot;
+}
+
+JournalState load_journal(const std::filesystem::path& results, std::string_view boot) {
   JournalState state;
   std::unordered_map<std::size_t, RowStatus> finals;  // last line of a row wins
   load_results(results, state, finals);
-  load_sidecar(sidecar_path(results), state);
+  load_sidecar(sidecar_path(results), state, boot);
   for (const auto& [row, status] : finals) {
     state.final_rows.insert(row);
     state.intents.erase(row);

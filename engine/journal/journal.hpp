@@ -20,12 +20,22 @@
 // a final line is never dropped silently: if it cannot be written, error()
 // says so.
 //
+// Sent marks: intents are synced ahead of their requests, and a request
+// leaves only after mark_sent() turned its group's "wait" line, written and
+// synced with the intents, into "sent" (a pwrite into the page cache, no
+// sync). A rerun on the same boot (a `boot` line names it) counts as maybe
+// sent only the intents of marked groups: after kill -9 the page cache kept
+// every mark. After a reboot it may not have, so every intent of an earlier
+// boot counts (docs/night-contract.md).
+//
 // Files: results lines `row,status,http_status,id,attempts,error` (RFC 4180
 // quoting of id and error, line breaks in them turned to spaces: one result,
 // one line; http_status empty when no answer came), then the input cells of
 // the columns --echo named, in the header after `error` (echo_cells.hpp). Sidecar lines
 // `intent R1 R2 ...` and `checkpoint R VALUE` (VALUE percent-escaped: bytes
-// outside '!'..'~' and '%' itself become %XX, so it is one token).
+// outside '!'..'~' and '%' itself become %XX, so it is one token), `boot ID`
+// before a run's first intent, and `wait` (or `sent`) after each group of
+// intents.
 #pragma once
 
 #include "engine/run/clock.hpp"
@@ -69,9 +79,20 @@ std::string format_intent_line(std::span<const std::size_t> rows);
 void append_intent_line(std::string& out, std::span<const std::size_t> rows);
 std::string format_checkpoint_line(std::size_t row, std::string_view value);
 
+// The running kernel's boot id (/proc/sys/kernel/random/boot_id), empty
+// where there is none: then no mark is trusted and every intent counts.
+const std::string& this_boot();
+
+// Where a group of intents says whether one of its requests may have left:
+// intent() hands it out, mark_sent() turns its "wait" into "sent".
+struct SendMark {
+  std::uint64_t offset = 0;  // of its "wait" line in the sidecar; set before on_durable(true)
+  bool written = false;      // on the run's io thread only
+};
+
 struct JournalState {
   std::unordered_set<std::size_t> final_rows;      // rows with a final line
-  std::unordered_set<std::size_t> intents;         // intent recorded, no final line
+  std::unordered_set<std::size_t> intents;         // intent that may have been sent, no final line
   std::unordered_map<std::size_t, std::string> checkpoints;  // last one per non-final row
   std::uint64_t results_bytes = 0;                 // valid length of the results file (a torn last line excluded)
   std::uint64_t journal_bytes = 0;                 // same for the sidecar
@@ -84,14 +105,16 @@ struct JournalState {
   std::vector<std::string> echo_columns;
 };
 
-// Reads both files (either may be missing). A torn last line (a crash in the
+// Reads both files (either may be missing). `boot`: the boot the rerun runs
+// on (this_boot(); tests name another): intents recorded on it count only
+// when their group's mark says "sent". A torn last line (a crash in the
 // middle of a write) is ignored and its length excluded, so the writer can
 // truncate it away. Throws std::runtime_error naming the file when a file
 // exists but is not a journal of ours (wrong header), has a line that does
 // not parse ("FILE line N: ..."; a line has the header's number of fields),
 // or cannot be read. Rows with a final line
 // are dropped from `intents` and `checkpoints`; a row's last checkpoint wins.
-JournalState load_journal(const std::filesystem::path& results);
+JournalState load_journal(const std::filesystem::path& results, std::string_view boot = this_boot());
 std::filesystem::path sidecar_path(const std::filesystem::path& results);
 
 class JournalWriter {
@@ -131,8 +154,18 @@ class JournalWriter {
   void final_line(std::size_t row, const RowResult& result, std::string_view echo = {});
   // Durable intents/checkpoints: `on_durable(ok)` is called (on the writer
   // thread or through deliver_through, never inside these calls) once the line is synced, or with false
-  // when writing failed or had failed before.
-  void intent(std::span<const std::size_t> rows, std::function<void(bool)> on_durable);
+  // when writing failed or had failed before. An intent's mark is shared by
+  // the group it joined (see mark_groups).
+  std::shared_ptr<SendMark> intent(std::span<const std::size_t> rows, std::function<void(bool)> on_durable);
+  // Intents share a mark `intents` at a time, and never across commits
+  // (default 1: every intent its own mark). One mark_sent() a group.
+  void mark_groups(std::size_t intents);
+  // Before a request whose intent is durable is written: writes the final
+  // lines handed so far (a kill must not find a mark on disk ahead of the
+  // line of a row whose place it took), then "sent" over the group's "wait".
+  // Once a group; on the caller's thread, no sync. False after an error
+  // (error() says why): the request must not leave.
+  bool mark_sent(SendMark& mark);
   void checkpoint(std::size_t row, std::string_view value, std::function<void(bool)> on_durable);
   // Sidecar lines that need no sync of their own (run_record.hpp's fingerprints
   // and releases): written with the next group commit. Lost in a crash, they

@@ -228,12 +228,41 @@ class AppendFile {
 // intents of one row take about 15 MB.
 constexpr std::uint64_t sidecar_chunk = 1024 * 1024;
 
+// The placeholder a group of intents is synced with, and what mark_sent()
+// writes over it: the same length, so that the file does not move.
+constexpr std::string_view wait_line = "wait\n";
+constexpr std::string_view sent_word = "sent";
+static_assert(wait_line.size() == sent_word.size() + 1);
+
 // What one group commit takes from the queue.
 struct Batch {
   std::string results;
   std::string journal;
   std::vector<std::function<void(bool)>> callbacks;
+  // Each closed group's mark and where in `journal` its "wait" line starts.
+  std::vector<std::pair<std::shared_ptr<SendMark>, std::size_t>> marks;
+  std::shared_ptr<SendMark> open_mark;  // the group intents join now
+  std::size_t open_intents = 0;
+
+  void close_mark() {
+    if (!open_mark) return;
+    marks.emplace_back(std::move(open_mark), journal.size());
+    journal += wait_line;
+    open_intents = 0;
+  }
 };
+
+// Writes `text` at `offset`, inside what the file already holds; 0 or the errno.
+int write_over(int fd, std::uint64_t offset, std::string_view text) {
+  while (!text.empty()) {
+    const ssize_t n = ::pwrite(fd, text.data(), text.size(), static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return n < 0 ? errno : EIO;
+    text.remove_prefix(static_cast<std::size_t>(n));
+    offset += static_cast<std::uint64_t>(n);
+  }
+  return 0;
+}
 
 }  // namespace
 
@@ -249,6 +278,9 @@ struct JournalWriter::Impl {
   // the run with room left free, which a rerun on a disk still full would
   // then find and send with. Taken after `mutex`, never before it.
   std::mutex disk;
+  // The results file's appends: the writer's, and mark_sent()'s on the io
+  // thread. Taken alone, never with `mutex`.
+  std::mutex results_append;
   std::condition_variable wake;       // to the writer: something is waiting
   std::condition_variable committed;  // to commit(): a batch is on disk
   Batch pending;
@@ -257,6 +289,8 @@ struct JournalWriter::Impl {
   SteadyTime first_durable_at;        // when the first of them came
   std::function<void(std::function<void()>)> deliver;  // see deliver_through()
   std::size_t gather_lines = 1;       // see gather_intents()
+  std::size_t mark_group = 1;         // see mark_groups()
+  std::string boot_line;              // "boot ID\n" ahead of this run's first intent, then empty
   std::chrono::microseconds gather_longest{0};
   bool results_unsynced = false;      // final lines queued or written, not yet synced
   SteadyTime results_due;             // when they are to be synced without a commit
@@ -308,6 +342,29 @@ struct JournalWriter::Impl {
     if (wake_writer) wake.notify_one();
   }
 
+  // Writes the final lines handed so far, on the caller's thread: the
+  // writer's, or the io thread's in mark_sent(). The file is the caller's
+  // from taking the lines to writing them, so that no one returns from here
+  // while lines handed before are taken and not yet written. The error,
+  // empty when done (the caller records it). Runs unlocked.
+  std::string write_handed_results() {
+    std::lock_guard append(results_append);
+    std::string lines;
+    {
+      std::lock_guard lock(mutex);
+      if (results_failed || pending.results.empty()) return {};
+      lines.swap(pending.results);
+      results_writing += lines.size();
+    }
+    std::uint64_t no_sync = 0;
+    std::string problem = write(results, lines, false, no_sync);
+    const std::uint64_t end = results.end();
+    std::lock_guard lock(mutex);
+    results_writing -= lines.size();
+    results_end = std::max(results_end, end);
+    return problem;
+  }
+
   // Whether queued intents may wait for more to join them.
   bool gathering() const {
     return durable_waiting > 0 && durable_waiting < gather_lines && !commit_wanted();
@@ -326,13 +383,11 @@ struct JournalWriter::Impl {
     return {};
   }
 
-  // One group commit. Final lines are written first: a rerun after kill -9
-  // reads what was written, synced or not, and a final line written before
-  // the intents that took its row's window place keeps the rows with an
-  // intent and no line within the intent window (docs/night-contract.md).
-  // Written at every commit, they also claim their disk space as they come
-  // (a full disk must not leave finished rows unrecorded because intents took
-  // the room). The sidecar's lines are then synced and their callbacks called
+  // One group commit. The final lines handed so far are written first (as
+  // before a mark): at every commit, so that they claim their disk space as
+  // they come (a full disk must not leave finished rows unrecorded because
+  // intents took the room). The sidecar's lines are then synced, each
+  // group's mark told where its "wait" is, and their callbacks called
   // before the results file is synced: an intent's sync is on a request's
   // path, a final line's is not, and it is synced only when due (syncing a
   // growing file writes its inode too, the costlier half of a cycle; a final
@@ -340,6 +395,7 @@ struct JournalWriter::Impl {
   // Called and returns locked.
   void commit_once(std::unique_lock<std::mutex>& lock) {
     Batch batch = std::exchange(pending, Batch{});
+    pending.results = std::move(batch.results);  // taken by write_handed_results()
     urgent = false;
     durable_waiting = 0;
     const bool sync_results = results_unsynced && (commit_wanted() || now() >= results_due);
@@ -348,7 +404,7 @@ struct JournalWriter::Impl {
     const bool failed_before = !error.empty();
     const bool results_failed_before = results_failed;
     const bool prepare = std::exchange(prepare_sidecar, false);
-    results_writing = batch.results.size();
+    batch.close_mark();  // groups do not span commits
     lock.unlock();
 
     // Best effort: an intent's own write meets and reports any error.
@@ -356,10 +412,13 @@ struct JournalWriter::Impl {
 
     std::uint64_t synced = 0;
     // A sidecar error does not stop the final lines: these rows' requests were sent.
-    std::string results_problem =
-        results_failed_before ? std::string() : write(results, batch.results, false, synced);
+    std::string results_problem = results_failed_before ? std::string() : write_handed_results();
     std::string problem =
         failed_before || batch.journal.empty() ? std::string() : write(journal, batch.journal, true, synced);
+    if (problem.empty() && !batch.journal.empty()) {
+      const std::uint64_t start = journal.end() - batch.journal.size();
+      for (auto& [mark, at] : batch.marks) mark->offset = start + at;
+    }
     if (!batch.callbacks.empty()) {
       // Counted before the callbacks: whoever they wake sees syncs() include theirs.
       lock.lock();
@@ -383,8 +442,6 @@ struct JournalWriter::Impl {
 
     lock.lock();
     if (!results_problem.empty()) results_failed = true;
-    results_end = results.is_open() ? results.end() : results_end;
-    results_writing = 0;
     if (error.empty()) error = problem;
     syncs += synced;
     commits_done = generation;
@@ -411,6 +468,7 @@ struct JournalWriter::Impl {
 JournalWriter::JournalWriter(const std::filesystem::path& results, const JournalState& state,
                              std::chrono::milliseconds commit_interval, std::function<SteadyTime()> now)
     : impl_(std::make_unique<Impl>(results, commit_interval, std::move(now))) {
+  if (!this_boot().empty()) impl_->boot_line = "boot " + this_boot() + '\n';
   auto& file = impl_->results;
   if (!file.open()) file.throw_errno(errno);
   file.lock_exclusive();
@@ -512,8 +570,48 @@ void JournalWriter::final_line(std::size_t row, const RowResult& result, std::st
   if (first) impl_->wake.notify_one();
 }
 
-void JournalWriter::intent(std::span<const std::size_t> rows, std::function<void(bool)> on_durable) {
-  impl_->queue_durable([rows](std::string& out) { append_intent_line(out, rows); }, std::move(on_durable));
+std::shared_ptr<SendMark> JournalWriter::intent(std::span<const std::size_t> rows,
+                                                std::function<void(bool)> on_durable) {
+  std::shared_ptr<SendMark> mark;
+  auto& i = *impl_;
+  i.queue_durable(
+      [&](std::string&) {
+        Batch& batch = i.pending;
+        batch.journal += std::exchange(i.boot_line, {});
+        append_intent_line(batch.journal, rows);
+        if (!batch.open_mark) batch.open_mark = std::make_shared<SendMark>();
+        mark = batch.open_mark;
+        if (++batch.open_intents >= i.mark_group) batch.close_mark();
+      },
+      std::move(on_durable));
+  // After an error no line was queued: a mark of its own, never used.
+  return mark ? mark : std::make_shared<SendMark>();
+}
+
+void JournalWriter::mark_groups(std::size_t intents) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->mark_group = std::max<std::size_t>(1, intents);
+}
+
+bool JournalWriter::mark_sent(SendMark& mark) {
+  if (mark.written) return true;
+  auto& i = *impl_;
+  if (const auto problem = i.write_handed_results(); !problem.empty()) {
+    std::lock_guard lock(i.mutex);
+    i.results_failed = true;
+    if (i.error.empty()) i.error = problem;
+    return false;
+  }
+  if (!error().empty()) return false;
+  // The sidecar is open: the mark's group was synced into it.
+  const int e = write_over(i.journal.fd(), mark.offset, sent_word);
+  if (e != 0) {
+    std::lock_guard lock(i.mutex);
+    if (i.error.empty()) i.error = i.journal.describe(e);
+    return false;
+  }
+  mark.written = true;
+  return true;
 }
 
 void JournalWriter::checkpoint(std::size_t row, std::string_view value, std::function<void(bool)> on_durable) {

@@ -45,21 +45,21 @@ void ResultRecorder::respond(std::size_t row, boost::json::object fields) {
 
 void ResultRecorder::forget(std::span<const std::size_t> rows) {
   for (auto row : rows) {
-    // A row never finished gets no line: its intent-window place is free.
-    if (!done_.erase(row) && window_) window_->give_back(row);
+    // A row never finished gets no line: its window places are free.
+    if (!done_.erase(row)) give_back_places(row);
     if (echo_) echo_->forget(row);
   }
 }
 
 void ResultRecorder::write_final(std::size_t row, const RowResult& result, const std::string& echo) {
   journal_.final_line(row, result, echo);
-  if (window_) window_->give_back(row);
+  give_back_places(row);
 }
 
 void ResultRecorder::finish(std::size_t row, RowResult result) {
   if (!done_.insert(row).second) return;  // a kind that reports twice must not write two lines
   if (result.status == RowStatus::stopped) {  // no line: the next run takes the row up
-    if (window_) window_->give_back(row);
+    give_back_places(row);
     if (echo_) echo_->forget(row);
     return;
   }

@@ -10,7 +10,7 @@
 #include "engine/journal/journal.hpp"
 #include "engine/report/metrics.hpp"
 #include "engine/run/run_control.hpp"
-#include "engine/send/intent_window.hpp"
+#include "engine/send/row_window.hpp"
 
 #include <boost/asio/thread_pool.hpp>
 
@@ -44,8 +44,9 @@ class ResultRecorder : public RowSink {
   // report of them can come any more): forgotten, so memory stays flat
   // however long the file.
   void forget(std::span<const std::size_t> rows);
-  // Each row's intent-window place is given back with its result line.
-  void set_intent_window(IntentWindow* window) { window_ = window; }
+  // Each row's places in these windows (the intent window, the send window)
+  // are given back with its result line.
+  void give_back_to(std::vector<RowWindow*> windows) { windows_ = std::move(windows); }
   // Rows answered whose final lines wait for their responses' sync.
   std::uint64_t pending_rows() const { return pending_finals_.size() + flushing_rows_; }
   // --echo: each final line ends with its row's cells from here.
@@ -69,7 +70,10 @@ class ResultRecorder : public RowSink {
   EchoCells* echo_ = nullptr;
   std::size_t flushing_rows_ = 0;
   std::unordered_set<std::size_t> done_;
-  IntentWindow* window_ = nullptr;
+  std::vector<RowWindow*> windows_;
+  void give_back_places(std::size_t row) {
+    for (auto* window : windows_) window->give_back(row);
+  }
   // The --responses file is synced off the network thread; no thread without one.
   std::optional<boost::asio::thread_pool> disk_;
 };

@@ -61,16 +61,26 @@ unsigned row_workers(unsigned concurrency, const BatchPolicy& batching) {
 namespace {
 
 // Intents synced together (JournalWriter::gather_intents): up to half of
-// --concurrency, or what came in 2 ms, so that one fdatasync serves many rows;
-// the intent window (intent_window.hpp) is --concurrency + two groups (one
-// gathering while the one before it syncs: with one, the slots waited for
-// intents): 2 x --concurrency, the rows a kill -9 may leave unknown
+// --concurrency, or what came in 2 ms, so that one fdatasync serves many rows.
+// The intent window (row_window.hpp) is --concurrency + six groups (4 x
+// --concurrency), so that intents sync well ahead of the slots that free
+// next (with four, the wire still waited for the disk at 32 in flight): what
+// a reboot may leave unknown. Each group is marked sent in parts of an eighth of
+// --concurrency (JournalWriter::mark_groups), one pwrite each, and the send
+// window is 2 x --concurrency less one part: with the part marked last, a
+// kill -9 leaves fewer than 2 x --concurrency rows unknown
 // (docs/night-contract.md).
 constexpr std::chrono::microseconds gather_longest{2000};
+constexpr unsigned intent_groups_ahead = 6;
 std::size_t intent_group(unsigned workers, unsigned concurrency) {
   concurrency = std::max(1u, concurrency);
   const unsigned waiting = workers > concurrency ? workers - concurrency : 0;
   return std::max<std::size_t>(1, std::min<std::size_t>(concurrency / 2, waiting / 2));
+}
+unsigned mark_part(unsigned concurrency) { return std::max(1u, concurrency / 8); }
+unsigned send_places(unsigned concurrency) {
+  concurrency = std::max(1u, concurrency);
+  return std::max(1u, 2 * concurrency - mark_part(concurrency));
 }
 
 Summary cannot_start(std::string error) {
@@ -112,14 +122,16 @@ struct Run {
         pool(io.get_executor(), TlsSettings{o.ca_file}, ProxyRoutes(o.proxy)),
         in_flight(o.concurrency),
         intent_window(std::max(1u, o.concurrency) +
-                      2 * static_cast<unsigned>(intent_group(row_workers(o.concurrency), o.concurrency))),
+                      intent_groups_ahead *
+                          static_cast<unsigned>(intent_group(row_workers(o.concurrency), o.concurrency))),
+        send_window(send_places(o.concurrency)),
         shared(shared_budgets_for(o, io.get_executor(), control, log)),
         started(std::chrono::steady_clock::now()),
         room(
             j, [this] { return static_cast<std::size_t>(recorder.pending_rows()); },
             [this] { return echo.widest(); }),
         api(ApiClientParts{pool, budgets, retry, random, control, metrics, &journal, &in_flight, &intent_window,
-                           shared.get(), o.timeout,
+                           &send_window, shared.get(), o.timeout,
                            o.deadline ? std::optional<SteadyTime>(started + *o.deadline) : std::nullopt, &room}),
         recorder(journal, metrics, control, o.responses),
         source(r, k, st, [this](std::size_t row, RowResult result) { recorder.finish(row, std::move(result)); }),
@@ -130,7 +142,8 @@ struct Run {
     journal.deliver_through([executor = io.get_executor()](std::function<void()> callbacks) {
       asio::post(executor, std::move(callbacks));
     });
-    recorder.set_intent_window(&intent_window);
+    recorder.give_back_to({&intent_window, &send_window});
+    journal.mark_groups(mark_part(o.concurrency));
     source.echo_into(&echo);
     recorder.echo_from(&echo);
     if (o.shards) source.only_shard(o.shard, o.shards);
@@ -154,7 +167,8 @@ struct Run {
   Random random;
   HttpPool pool;
   InFlightLimit in_flight;
-  IntentWindow intent_window;
+  RowWindow intent_window;
+  RowWindow send_window;
   std::unique_ptr<SharedBudgets> shared;  // --budget-store
   SteadyTime started;
   ResultsRoom room;

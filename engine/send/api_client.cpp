@@ -93,6 +93,12 @@ void log_retry(EventLog* events, const ApiRequest& request, const std::string& w
                  {"wait_seconds", seconds_of(wait)}});
 }
 
+// A place in `window` for the request's first row now, or none needed (no
+// window, a retry that holds one): then no wait, and no coroutine.
+bool place_now(RowWindow* window, const ApiRequest& request) {
+  return !window || request.rows.empty() || window->take_now(request.rows.front());
+}
+
 }  // namespace
 
 // Carries out the AttemptMachine's actions (attempt_machine.hpp): every
@@ -109,6 +115,7 @@ Awaitable<ApiAnswer> ApiClient::send(ApiRequest request) {
   HttpAnswer answer;
   std::string authorization;
   InFlightLimit::Permit slot;           // from slot_free to the answer
+  std::shared_ptr<SendMark> mark;       // the intent's group: marked sent before the first request
   std::optional<std::string> shared_member;  // the store's grant, until sent or given back
   // A stop is seen before anything new begins; a request written is awaited.
   const auto event = [](Ev kind, bool ok = true) { return AttemptEvent::of(kind, std::chrono::steady_clock::now(), ok); };
@@ -142,19 +149,21 @@ Awaitable<ApiAnswer> ApiClient::send(ApiRequest request) {
       case Act::write_intent: {
         // A place in the intent window first: rows far from a slot hold no
         // synced intent. The row gives it back with its result line.
-        if (p_.intent_window && !request.rows.empty() && !p_.intent_window->holds(request.rows.front())) {
-          auto place = p_.intent_window->try_take();
-          if (!place) place = co_await p_.intent_window->wait(p_.control);
-          if (!place || p_.control.stopping()) {
-            action = machine.resume(event(Ev::stop_requested));
-            break;
-          }
-          p_.intent_window->hold(request.rows.front(), std::move(place));
+        bool placed = place_now(p_.intent_window, request);
+        if (!placed) {
+          placed = co_await p_.intent_window->wait(p_.control);
+          if (placed) p_.intent_window->took(request.rows.front());
+        }
+        if (!placed || p_.control.stopping()) {
+          action = machine.resume(event(Ev::stop_requested));
+          break;
         }
         JournalWriter& journal = *p_.journal;
         // Named, not a temporary inside the co_await: GCC 12 destroys such a
         // lambda's captures twice (STYLE.md §3). Called before the first suspension.
-        auto start = [&journal, &request](std::function<void(bool)> done) { journal.intent(request.rows, std::move(done)); };
+        auto start = [&journal, &request, &mark](std::function<void(bool)> done) {
+          mark = journal.intent(request.rows, std::move(done));
+        };
         const bool synced = co_await await_callback(std::move(start));
         if (!synced) p_.control.stop(journal.error(), true);
         // Told as it happened even when a stop came meanwhile: the machine must
@@ -173,13 +182,32 @@ Awaitable<ApiAnswer> ApiClient::send(ApiRequest request) {
         action = machine.resume(go_on(Ev::credentials_ready));
         break;
       }
-      case Act::take_slot:
+      case Act::take_slot: {
         if (p_.in_flight) {
           slot = p_.in_flight->try_acquire();
-          if (!slot) slot = co_await p_.in_flight->acquire(p_.control);
+          if (!slot) {
+            const bool handed = co_await p_.in_flight->wait(p_.control);
+            if (handed) slot = p_.in_flight->handed_over();
+          }
         }
-        action = machine.resume((p_.in_flight && !slot) ? event(Ev::stop_requested) : go_on(Ev::slot_free));
+        // A create's place in the send window (the rows that may be marked
+        // sent without a line) comes with its first slot, in the order the
+        // slots are given: so only the part marked last can have rows
+        // without a place. When none is free (rows in a back-off hold them),
+        // the slot is given back while the row waits for one, so that those
+        // rows can still take slots and finish.
+        const bool slot_missing = p_.in_flight && !slot;  // the run stops
+        bool placed = !mark || slot_missing || place_now(p_.send_window, request);
+        if (!placed) {
+          slot.reset();
+          placed = co_await p_.send_window->wait(p_.control);
+          if (placed) p_.send_window->took(request.rows.front());
+          if (placed && p_.in_flight) slot = co_await p_.in_flight->acquire(p_.control);
+        }
+        const bool stop = !placed || (p_.in_flight && !slot);
+        action = machine.resume(stop ? event(Ev::stop_requested) : go_on(Ev::slot_free));
         break;
+      }
       case Act::take_shared: {
         // The store's grant is logged at its own clock: the request must leave
         // at once after it, so it is asked last, with the slot held.
@@ -193,6 +221,13 @@ Awaitable<ApiAnswer> ApiClient::send(ApiRequest request) {
         // No request leaves unless its answer has room on disk (results_room.hpp).
         if (p_.room && !p_.room->before_send(request.rows.size())) {
           p_.control.stop(p_.room->error(), true);
+          action = machine.resume(AttemptEvent::answered_with(
+              std::chrono::steady_clock::now(), AttemptResult{AttemptFailure::not_sent, 0, std::nullopt}, true));
+          break;
+        }
+        // Its group marked sent (and the lines handed before written) before it leaves.
+        if (mark && !p_.journal->mark_sent(*mark)) {
+          p_.control.stop(p_.journal->error(), true);
           action = machine.resume(AttemptEvent::answered_with(
               std::chrono::steady_clock::now(), AttemptResult{AttemptFailure::not_sent, 0, std::nullopt}, true));
           break;

@@ -10,7 +10,7 @@
 #include "engine/report/event_log.hpp"
 #include "engine/send/http_client.hpp"
 #include "engine/send/in_flight_limit.hpp"
-#include "engine/send/intent_window.hpp"
+#include "engine/send/row_window.hpp"
 #include "engine/journal/journal.hpp"
 #include "engine/report/metrics.hpp"
 #include "engine/journal/results_room.hpp"
@@ -31,9 +31,10 @@ struct ApiClientParts {
   Metrics& metrics;
   JournalWriter* journal = nullptr;  // null: intents are not recorded (tests)
   InFlightLimit* in_flight = nullptr;  // null: no limit but the callers' own (tests)
-  // Rows that hold a synced intent and have no result line yet (intent_window.hpp).
-  // Null: no bound (tests).
-  IntentWindow* intent_window = nullptr;
+  // Rows that hold an intent, and rows that may be marked sent, with no
+  // result line yet (row_window.hpp). Null: no bound (tests).
+  RowWindow* intent_window = nullptr;
+  RowWindow* send_window = nullptr;
   SharedBudgets* shared = nullptr;     // --budget-store: every send also taken from the store
   std::chrono::milliseconds timeout{30'000};
   std::optional<SteadyTime> deadline;

@@ -13,12 +13,26 @@ constexpr auto stop_look = std::chrono::milliseconds(100);
 Awaitable<InFlightLimit::Permit> InFlightLimit::acquire(const RunControl& control) {
   if (control.stopping()) co_return Permit{};
   if (auto permit = try_acquire()) co_return permit;
-  const bool granted = co_await boost::asio::async_initiate<decltype(use_awaitable), void(bool)>(
+  const bool granted = co_await wait(control);
+  co_return granted ? handed_over() : Permit{};
+}
+
+Awaitable<bool> InFlightLimit::wait(const RunControl& control) {
+  return boost::asio::async_initiate<decltype(use_awaitable), void(bool)>(
       [this, &control](Waiter waiter) { park(std::move(waiter), control); }, use_awaitable);
-  co_return granted ? Permit{this} : Permit{};
 }
 
 void InFlightLimit::park(Waiter waiter, const RunControl& control) {
+  // Answered on the waiter's own turn, as a slot given back is.
+  const auto answer = [&](bool granted) {
+    const auto executor = waiter.get_executor();
+    boost::asio::post(executor, [waiter = std::move(waiter), granted]() mutable { std::move(waiter)(granted); });
+  };
+  if (control.stopping()) return answer(false);
+  if (waiting_.empty() && in_flight_ < limit_) {
+    ++in_flight_;
+    return answer(true);
+  }
   if (!stop_watch_) stop_watch_.emplace(waiter.get_executor());
   control_ = &control;
   waiting_.push_back(std::move(waiter));

@@ -53,6 +53,11 @@ class InFlightLimit {
 
   // A slot, first come first served; an empty permit when the run stops first.
   Awaitable<Permit> acquire(const RunControl& control);
+  // The same wait with no coroutine of its own (the caller's frame is what
+  // waits, as on every request's path): true once a slot was handed over,
+  // to be taken with handed_over(); false when the run stops first.
+  Awaitable<bool> wait(const RunControl& control);
+  Permit handed_over() { return Permit{this}; }
   // A slot now, when one is free and nobody waits (no coroutine to start); else empty.
   Permit try_acquire() {
     if (!waiting_.empty() || in_flight_ >= limit_) return Permit{};

@@ -75,6 +75,11 @@ struct Durability {
   }
 };
 
+// A rerun after a reboot: every intent counts, marked sent or not.
+const std::string another_boot = "booted-again";
+// What a writer starts its first intent with on this machine.
+std::string boot_line() { return this_boot().empty() ? std::string() : "boot " + this_boot() + "\n"; }
+
 class JournalTest : public ::testing::Test {
  protected:
   TempDir dir;
@@ -137,7 +142,7 @@ TEST_F(JournalTest, RoundTrip) {
   EXPECT_EQ(durability.failed, 0);
   EXPECT_TRUE(slurp(results).starts_with(header));
 
-  const auto state = load_journal(results);
+  const auto state = load_journal(results, another_boot);
   EXPECT_TRUE(state.results_exists);
   EXPECT_TRUE(state.journal_exists);
   EXPECT_EQ(state.final_rows, (std::unordered_set<std::size_t>{1, 2, 3}));
@@ -174,8 +179,8 @@ TEST_F(JournalTest, TornTailsAreIgnoredAndCutAwayByTheWriter) {
     writer.intent(rows, [](bool) {});
   }
   EXPECT_EQ(slurp(results), complete + "3,ok,200,c,1,\n");
-  EXPECT_EQ(slurp(sidecar), "intent 7\nintent 10\n");
-  state = load_journal(results);
+  EXPECT_EQ(slurp(sidecar), "intent 7\n" + boot_line() + "intent 10\nwait\n");
+  state = load_journal(results, another_boot);
   EXPECT_EQ(state.final_rows, (std::unordered_set<std::size_t>{1, 3}));
   EXPECT_EQ(state.intents, (std::unordered_set<std::size_t>{7, 10}));
 }
@@ -264,7 +269,7 @@ TEST_F(JournalTest, ManyIntentsFromSeveralThreadsAreAllDurable) {
     EXPECT_TRUE(writer.commit());
   }
   EXPECT_EQ(durability.ok, static_cast<int>(threads * per_thread));
-  EXPECT_EQ(load_journal(results).intents.size(), threads * per_thread);
+  EXPECT_EQ(load_journal(results, another_boot).intents.size(), threads * per_thread);
 }
 
 TEST_F(JournalTest, IntentsQueuedDuringOneSyncShareTheNext) {
@@ -328,7 +333,7 @@ TEST_F(JournalTest, GatheredIntentsShareOneSync) {
   std::promise<bool> alone;
   writer.intent(five, [&](bool ok) { alone.set_value(ok); });
   EXPECT_TRUE(alone.get_future().get());
-  EXPECT_EQ(load_journal(results).intents.size(), 5u);
+  EXPECT_EQ(load_journal(results, another_boot).intents.size(), 5u);
 }
 
 TEST_F(JournalTest, CommitWritesFinalLinesWithoutWaitingForTheInterval) {
@@ -415,8 +420,8 @@ TEST_F(JournalTest, APreparedSidecarKeepsItsIntentsAndLosesItsZeros) {
     writer.intent(rows, [&](bool ok) { durable.set_value(ok); });
     EXPECT_TRUE(durable.get_future().get());
   }
-  EXPECT_EQ(slurp(sidecar), "intent 4 5\n");
-  const auto state = load_journal(results);
+  EXPECT_EQ(slurp(sidecar), boot_line() + "intent 4 5\nwait\n");
+  const auto state = load_journal(results, another_boot);
   EXPECT_TRUE(state.intents.contains(4));
   EXPECT_TRUE(state.intents.contains(5));
 }
@@ -441,10 +446,75 @@ TEST_F(JournalTest, ZerosLeftByACrashEndTheSidecarAndAreCutAway) {
     writer.intent(rows, durability.callback());
     EXPECT_TRUE(writer.commit());
     EXPECT_GT(fs::file_size(sidecar), 1000u) << "zeros are written ahead while the run goes on";
-    EXPECT_EQ(load_journal(results).intents, (std::unordered_set<std::size_t>{7, 10}));
+    EXPECT_EQ(load_journal(results, another_boot).intents, (std::unordered_set<std::size_t>{7, 10}));
   }
   EXPECT_EQ(durability.ok, 1);
-  EXPECT_EQ(slurp(sidecar), "intent 7\nintent 10\n") << "a clean close cuts the zeros off";
+  EXPECT_EQ(slurp(sidecar), "intent 7\n" + boot_line() + "intent 10\nwait\n") << "a clean close cuts the zeros off";
+}
+
+// A group's "wait" becomes "sent" before its first request leaves. On the
+// same boot a rerun counts only marked groups (kill -9 kept every mark in the
+// page cache); after a reboot, or with no boot known, every intent counts.
+TEST_F(JournalTest, MarksSayWhichIntentsMayHaveBeenSent) {
+  {
+    JournalWriter writer(results, load_journal(results));
+    writer.mark_groups(2);
+    writer.gather_intents(3, std::chrono::hours(1));  // the three in one commit
+    std::vector<std::shared_ptr<SendMark>> marks;
+    std::vector<std::future<bool>> durable;
+    for (std::size_t row = 1; row <= 3; ++row) {
+      auto promise = std::make_shared<std::promise<bool>>();
+      durable.push_back(promise->get_future());
+      const std::vector<std::size_t> rows{row};
+      marks.push_back(writer.intent(rows, [promise](bool ok) { promise->set_value(ok); }));
+    }
+    for (auto& d : durable) ASSERT_TRUE(d.get());
+    EXPECT_EQ(marks[0], marks[1]) << "rows 1 and 2 share a group";
+    EXPECT_NE(marks[1], marks[2]);
+    EXPECT_TRUE(writer.mark_sent(*marks[1]));
+    EXPECT_TRUE(writer.mark_sent(*marks[1])) << "once a group";
+    EXPECT_TRUE(marks[1]->written);
+  }
+  EXPECT_EQ(slurp(sidecar), boot_line() + "intent 1\nintent 2\nsent\nintent 3\nwait\n");
+  if (this_boot().empty()) GTEST_SKIP() << "no boot id on this system: every intent counts";
+  EXPECT_EQ(load_journal(results).intents, (std::unordered_set<std::size_t>{1, 2}));
+  EXPECT_EQ(load_journal(results, another_boot).intents, (std::unordered_set<std::size_t>{1, 2, 3}));
+  EXPECT_EQ(load_journal(results, "").intents, (std::unordered_set<std::size_t>{1, 2, 3}));
+}
+
+// A mark must never reach the disk ahead of the result lines handed before
+// it: the row whose send place the marked row took would count twice.
+TEST_F(JournalTest, AMarkWritesTheLinesHandedBeforeIt) {
+  JournalWriter writer(results, load_journal(results), std::chrono::hours(1));
+  EXPECT_TRUE(writer.commit());  // the header
+  std::promise<bool> durable;
+  const std::vector<std::size_t> rows{2};
+  auto mark = writer.intent(rows, [&](bool ok) { durable.set_value(ok); });
+  ASSERT_TRUE(durable.get_future().get());
+  writer.final_line(1, result(RowStatus::ok, 200, "a1", 1));
+  ASSERT_TRUE(writer.mark_sent(*mark));
+  // Written before the mark, not at the writer's next commit an hour away.
+  EXPECT_EQ(slurp(results), header + "1,ok,200,a1,1,\n");
+  EXPECT_NE(slurp(sidecar).find("intent 2\nsent\n"), std::string::npos);
+}
+
+TEST(JournalLoad, GroupsCountByTheirMarkAndTheBootTheyWereWrittenOn) {
+  TempDir dir;
+  const auto results = dir.path() / "r.csv";
+  spit(results, header + "9,ok,200,x,1,\n");
+  spit(sidecar_path(results),
+       "boot A\nintent 1\nwait\nintent 2\nrows 1 a\nintent 9\nsent\n"  // a rows line inside a group
+       "boot B\nintent 3\nintent 5\nrelease 5\nwait\nintent 4\n");       // no mark: a torn commit
+  EXPECT_EQ(load_journal(results, "A").intents, (std::unordered_set<std::size_t>{2, 3, 4}));
+  EXPECT_EQ(load_journal(results, "B").intents, (std::unordered_set<std::size_t>{1, 2, 4}));
+  EXPECT_EQ(load_journal(results, "").intents, (std::unordered_set<std::size_t>{1, 2, 3, 4}));
+  // Journals from before marks: every intent counts, on any boot.
+  spit(sidecar_path(results), "intent 1\nintent 2\nrelease 2\n");
+  EXPECT_EQ(load_journal(results, "A").intents, (std::unordered_set<std::size_t>{1}));
+  for (const std::string bad : {"wait 1", "sent x", "boot", "boot a b"}) {
+    spit(sidecar_path(results), "intent 1\n" + bad + "\n");
+    EXPECT_THROW(load_journal(results), std::runtime_error) << bad;
+  }
 }
 
 TEST_F(JournalTest, TheDestructorWritesWhatIsPending) {
