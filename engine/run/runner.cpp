@@ -60,22 +60,23 @@ unsigned row_workers(unsigned concurrency, const BatchPolicy& batching) {
 
 namespace {
 
-// Intents synced together (JournalWriter::gather_intents): up to half of
-// --concurrency, or what came in 2 ms, so that one fdatasync serves many rows.
-// The intent window (row_window.hpp) is --concurrency + six groups (4 x
-// --concurrency), so that intents sync well ahead of the slots that free
-// next (with four, the wire still waited for the disk at 32 in flight): what
-// a reboot may leave unknown. Each group is marked sent in parts of an eighth of
+// Intents synced together (JournalWriter::gather_intents): up to
+// --concurrency, or what came in 2 ms, so that one fdatasync serves many rows
+// (each costs CPU: groups of half as many made T1 slower, bench/README.md).
+// The intent window (row_window.hpp) is --concurrency + three groups (4 x
+// --concurrency at most): one gathering, one syncing, one synced ahead of the
+// slots that free next, so that the wire does not wait for the disk: what a
+// reboot may leave unknown. Each group is marked sent in parts of an eighth of
 // --concurrency (JournalWriter::mark_groups), one pwrite each, and the send
 // window is 2 x --concurrency less one part: with the part marked last, a
 // kill -9 leaves fewer than 2 x --concurrency rows unknown
 // (docs/night-contract.md).
 constexpr std::chrono::microseconds gather_longest{2000};
-constexpr unsigned intent_groups_ahead = 6;
+constexpr unsigned intent_groups_ahead = 3;
 std::size_t intent_group(unsigned workers, unsigned concurrency) {
   concurrency = std::max(1u, concurrency);
   const unsigned waiting = workers > concurrency ? workers - concurrency : 0;
-  return std::max<std::size_t>(1, std::min<std::size_t>(concurrency / 2, waiting / 2));
+  return std::max<std::size_t>(1, std::min<std::size_t>(concurrency, waiting / 2));
 }
 unsigned mark_part(unsigned concurrency) { return std::max(1u, concurrency / 8); }
 unsigned send_places(unsigned concurrency) {
