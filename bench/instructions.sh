@@ -7,6 +7,8 @@
 #   CONCURRENCY=256 bench/instructions.sh   in flight (default 32)
 #   CACHE_SIM=1 bench/instructions.sh       also simulated cache misses per row
 #                                           (first-level data, last-level data)
+#   MAX_PER_ROW=N bench/instructions.sh     fails (exit 1) when a binary counts more
+#                                           (the ctest guard, tests/CMakeLists.txt)
 #
 # Each binary runs T1's job for 1,000 and for 5,000 rows against the bench
 # nginx (started here); the difference over 4,000 rows leaves start-up out.
@@ -43,8 +45,14 @@ instructions() {
 for b in "${bins[@]}"; do
   read -r ir_small d1_small dl_small < <(instructions "$b" 1000)
   read -r ir_large d1_large dl_large < <(instructions "$b" 5000)
-  line="$b: $(( (ir_large - ir_small) / 4000 )) instructions per row at ${CONCURRENCY:-32} in flight"
+  per_row=$(( (ir_large - ir_small) / 4000 ))
+  line="$b: $per_row instructions per row at ${CONCURRENCY:-32} in flight"
   [ -n "${CACHE_SIM:-}" ] &&
     line+=", $(( (d1_large - d1_small) / 4000 )) D1 misses, $(( (dl_large - dl_small) / 4000 )) LL data misses"
   echo "$line"
+  if [ -n "${MAX_PER_ROW:-}" ] && [ "$per_row" -gt "$MAX_PER_ROW" ]; then
+    echo "instructions: $b counts $per_row a row, over the limit of $MAX_PER_ROW (bench/README.md, \"Instructions per row, guarded\")" >&2
+    failed=1
+  fi
 done
+exit "${failed:-0}"

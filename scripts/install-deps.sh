@@ -16,9 +16,12 @@ packages=(
   # dpkg-dev (dpkg-shlibdeps) declares the .deb's dependencies.
   prometheus prometheus-pushgateway tinyproxy-bin help2man dpkg-dev
   python3 python3-requests-oauthlib
+  # The ctest guard of instructions per row (bench/instructions.sh): callgrind
+  # counts a T1 run against the bench nginx (curl: bench/lib.sh waits for it).
+  valgrind nginx-light curl
 )
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(wrk nginx-light gnuplot-nox python3 python3-aiohttp time curl valgrind strace)
+  packages+=(wrk gnuplot-nox python3-aiohttp time strace)
   # A machine may carry Node.js from elsewhere (nodesource bundles npm and
   # conflicts with Debian's npm): only ask Debian when there is none.
   command -v node >/dev/null || packages+=(nodejs)
