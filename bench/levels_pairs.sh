@@ -31,16 +31,7 @@ source "$bench/lib.sh"
 trap 'stop_started; rm -rf "$work"' EXIT
 
 "$python" "$bench/gen_job.py" nf.create "$rows" >"$work/job.csv"
-"$python" -c '
-import csv, json, sys
-sys.path.insert(0, "bench/peers")
-from python_runner import build_body
-row = next(csv.DictReader(open(sys.argv[1])))
-sys.stdout.write(json.dumps(build_body(row), separators=(",", ":")))' "$work/job.csv" >"$work/body.json"
-start_nginx
-export NEUROFLASH_CLIENT_ID=bench NEUROFLASH_CLIENT_SECRET=bench
-api=$nginx_api token_url=$nginx_token_url
-login_for_wrk
+nginx_for_wrk "$work/job.csv"
 
 # ours C: rows/s of one run at C in flight, as the run's summary says.
 ours() {

@@ -97,6 +97,27 @@ stop_sim() {
   forget_group "$sim_pid"
 }
 
+# wrk_body JOB OUT: the JSON body the runners build for JOB's first row,
+# which wrk posts as the same exchange.
+wrk_body() {
+  "$python" -c '
+import csv, json, sys
+sys.path.insert(0, sys.argv[2])
+from python_runner import build_body
+row = next(csv.DictReader(open(sys.argv[1])))
+sys.stdout.write(json.dumps(build_body(row), separators=(",", ":")))' "$1" "$bench/peers" >"$2"
+}
+
+# nginx_for_wrk JOB: the bench nginx with its credentials exported, and
+# wrk's body ($work/body.json), token and URL for it.
+nginx_for_wrk() {
+  wrk_body "$1" "$work/body.json"
+  start_nginx
+  export NEUROFLASH_CLIENT_ID=bench NEUROFLASH_CLIENT_SECRET=bench
+  api=$nginx_api token_url=$nginx_token_url
+  login_for_wrk
+}
+
 # Sets wrk_token and wrk_create_url for the server behind $api/$token_url:
 # wrk sends one fixed request and cannot log in itself.
 login_for_wrk() {

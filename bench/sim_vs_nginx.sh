@@ -24,11 +24,8 @@ trap 'stop_started; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
 [ -x "$bin" ] || die "no binary at $bin (make build, or BENCH_BIN=...)"
-"$python" bench/gen_job.py nf.create 1 | "$python" -c '
-import csv, json, sys
-sys.path.insert(0, "bench/peers")
-from python_runner import build_body
-sys.stdout.write(json.dumps(build_body(next(csv.DictReader(sys.stdin))), separators=(",", ":")))' >"$work/body.json"
+"$python" bench/gen_job.py nf.create 1 >"$work/one.csv"
+wrk_body "$work/one.csv" "$work/body.json"
 
 start_nginx
 start_sim
