@@ -156,6 +156,9 @@ std::vector<std::string_view> split_spaces(std::string_view line) {
 // left "wait" by another boot than `boot` (whose page cache a mark may not
 // have reached) or with no boot named, and one with no mark line at all
 // (a journal from before marks, or a commit torn by a crash).
+// Every line a sidecar may hold, by its first word.
+const std::set<std::string_view> sidecar_words{"header", "rows", "intent", "wait", "sent", "boot", "checkpoint", "release"};
+
 class SidecarReader {
  public:
   SidecarReader(JournalState& state, std::string_view boot) : state_(state), boot_(boot) {}
@@ -290,8 +293,14 @@ void load_sidecar(const std::filesystem::path& file, JournalState& state, std::s
   std::string torn;
   SidecarReader reader(state, boot);
   state.journal_bytes = read_complete_lines(file, torn, [&](std::string_view line, std::size_t number) {
-    if (!line.empty() && !reader.apply(line))
-      fail(file, " line " + std::to_string(number) + ": not an intent or checkpoint line");
+    if (line.empty() || reader.apply(line)) return;
+    const std::string where = " line " + std::to_string(number) + ": ";
+    const auto word = line.substr(0, line.find(' '));
+    if (sidecar_words.contains(word)) fail(file, where + "not a valid \"" + std::string(word) + "\" line");
+    // Each version reads the lines of those before it, not of those after.
+    fail(file, where + "\"" + std::string(word.substr(0, 40)) +
+                   "\" is not a line this version of audience-batch writes: the journal was written by "
+                   "another version (finish the night with the version that began it) or is damaged");
   });
   reader.finish();
 }

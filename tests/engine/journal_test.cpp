@@ -1,5 +1,6 @@
 #include "engine/journal/journal.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -20,6 +21,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
 
 const std::string header = std::string(results_header) + "\n";
 
@@ -515,6 +518,27 @@ TEST(JournalLoad, GroupsCountByTheirMarkAndTheBootTheyWereWrittenOn) {
     spit(sidecar_path(results), "intent 1\n" + bad + "\n");
     EXPECT_THROW(load_journal(results), std::runtime_error) << bad;
   }
+}
+
+// A downgrade in the middle of a night: the older binary must refuse the
+// newer one's journal before sending anything, and say why.
+TEST(JournalLoad, ALineOfAnotherVersionIsRefusedAndNamed) {
+  TempDir dir;
+  const auto results = dir.path() / "r.csv";
+  spit(results, header);
+  const auto refusal = [&](const std::string& lines) {
+    spit(sidecar_path(results), lines);
+    try {
+      load_journal(results);
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("loaded");
+  };
+  EXPECT_THAT(refusal("intent 1\nlease 1 30s\n"),
+              AllOf(HasSubstr("line 2: \"lease\" is not a line this version of audience-batch writes"),
+                    HasSubstr("another version")));
+  EXPECT_THAT(refusal("intent 1\nintent x\n"), HasSubstr("line 2: not a valid \"intent\" line"));
 }
 
 TEST_F(JournalTest, TheDestructorWritesWhatIsPending) {
