@@ -42,12 +42,12 @@ constexpr auto stop_margin = std::chrono::seconds(1);
 constexpr unsigned start_slice = 16;
 
 // Rows worked on at once: --concurrency bounds the requests in flight, and
-// three times as many more (at most 128) wait for their intent's sync or a
+// four times as many more (at most 128) wait for their intent's sync or a
 // back-off meanwhile, so that those waits do not empty the wire
 // (bench/README.md, "Tuning history").
 unsigned row_workers(unsigned concurrency) {
   concurrency = std::max(1u, concurrency);
-  return concurrency + std::min(3 * concurrency, 128u);
+  return concurrency + std::min(4 * concurrency, 128u);
 }
 
 }  // namespace
@@ -60,23 +60,25 @@ unsigned row_workers(unsigned concurrency, const BatchPolicy& batching) {
 
 namespace {
 
-// Intents synced together (JournalWriter::gather_intents): up to
-// --concurrency, or what came in 2 ms, so that one fdatasync serves many rows
-// (each costs CPU: groups of half as many made T1 slower, bench/README.md).
-// The intent window (row_window.hpp) is --concurrency + three groups (4 x
-// --concurrency at most): one gathering, one syncing, one synced ahead of the
-// slots that free next, so that the wire does not wait for the disk: what a
-// reboot may leave unknown. Each group is marked sent in parts of an eighth of
+// Intents synced together (JournalWriter::gather_intents): half the rows
+// worked on beyond --concurrency (64 from --concurrency 32 up), or what came
+// in 2 ms, so that one fdatasync serves many rows (each costs CPU: groups of
+// 64 rather than 32 made T1 at 32 4 % faster, bench/README.md). The intent
+// window (row_window.hpp) is --concurrency + two groups, all the rows worked
+// on: one group gathering while the one before it syncs, well ahead of the
+// slots that free next, so that the wire does not wait for the disk. It is
+// what a reboot may leave unknown: at most 5 x --concurrency, and
+// --concurrency + 128. Each group is marked sent in parts of an eighth of
 // --concurrency (JournalWriter::mark_groups), one pwrite each, and the send
 // window is 2 x --concurrency less one part: with the part marked last, a
 // kill -9 leaves fewer than 2 x --concurrency rows unknown
 // (docs/night-contract.md).
 constexpr std::chrono::microseconds gather_longest{2000};
-constexpr unsigned intent_groups_ahead = 3;
+constexpr unsigned intent_groups_ahead = 2;
 std::size_t intent_group(unsigned workers, unsigned concurrency) {
   concurrency = std::max(1u, concurrency);
   const unsigned waiting = workers > concurrency ? workers - concurrency : 0;
-  return std::max<std::size_t>(1, std::min<std::size_t>(concurrency, waiting / 2));
+  return std::max<std::size_t>(1, std::min<std::size_t>(2 * concurrency, waiting / 2));
 }
 unsigned mark_part(unsigned concurrency) { return std::max(1u, concurrency / 8); }
 unsigned send_places(unsigned concurrency) {

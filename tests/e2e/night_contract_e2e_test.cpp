@@ -188,10 +188,10 @@ TEST(NightContractE2e, DeadlineThenTheSameCommandEndsEveryRowOkNoneUnknown) {
 // and at most the part marked last has rows without a place: fewer than
 // 2 x --concurrency rows are marked sent without a final line on disk.
 // After a reboot every synced intent counts: at most the intent window,
-// --concurrency and three intent groups of 32 (docs/night-contract.md).
+// --concurrency and two intent groups of 64 (docs/night-contract.md).
 constexpr unsigned night_concurrency = 32;
 constexpr std::size_t kill_bound = 2 * night_concurrency;
-constexpr std::size_t reboot_bound = 4 * night_concurrency;
+constexpr std::size_t reboot_bound = 5 * night_concurrency;
 const std::string another_boot = "booted-again";
 
 // `rows` creates at --concurrency 32 against a simulator that answers in
