@@ -93,8 +93,11 @@ TEST_P(TwitterE2e, ALifecycleFromCreateToDelete) {
   const auto where = at_version(sim.start());
   ScratchDir dir;
 
+  // One at a time: the list below is sorted by created_at, which concurrent
+  // creates would leave to the order their requests happened to arrive in.
   auto created = run_tw(where, dir, "tw.create",
-                        "name,description\nLifecycle alpha,first of three\nLifecycle beta,\nLifecycle gamma,third\n");
+                        "name,description\nLifecycle alpha,first of three\nLifecycle beta,\nLifecycle gamma,third\n",
+                        [](RunOptions& o) { o.concurrency = 1; });
   EXPECT_EQ(created.summary.exit_code, 0) << created.summary.error;
   ASSERT_EQ(count_status(created.results, "ok"), 3u);
   const std::string alpha = created.results.at(1).id, beta = created.results.at(2).id, gamma = created.results.at(3).id;
