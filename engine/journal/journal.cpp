@@ -151,14 +151,14 @@ std::vector<std::string_view> split_spaces(std::string_view line) {
   }
 }
 
+// Every line a sidecar may hold, by its first word.
+const std::set<std::string_view> sidecar_words{"header", "rows", "intent", "wait", "sent", "boot", "checkpoint", "release"};
+
 // Reads sidecar lines into `state`. An intent joins its group, which its
 // "wait" or "sent" line closes: a group marked sent counts, and so does one
 // left "wait" by another boot than `boot` (whose page cache a mark may not
 // have reached) or with no boot named, and one with no mark line at all
 // (a journal from before marks, or a commit torn by a crash).
-// Every line a sidecar may hold, by its first word.
-const std::set<std::string_view> sidecar_words{"header", "rows", "intent", "wait", "sent", "boot", "checkpoint", "release"};
-
 class SidecarReader {
  public:
   SidecarReader(JournalState& state, std::string_view boot) : state_(state), boot_(boot) {}

@@ -62,8 +62,8 @@ namespace {
 
 // Intents synced together (JournalWriter::gather_intents): half the rows
 // worked on beyond --concurrency (64 from --concurrency 32 up), or what came
-// in 2 ms, so that one fdatasync serves many rows (each costs CPU: groups of
-// 64 rather than 32 made T1 at 32 4 % faster, bench/README.md). The intent
+// in 2 ms, so that one fdatasync serves many rows (each costs CPU: larger
+// groups made T1 faster, bench/README.md). The intent
 // window (row_window.hpp) is --concurrency + two groups, all the rows worked
 // on: one group gathering while the one before it syncs, well ahead of the
 // slots that free next, so that the wire does not wait for the disk. It is
