@@ -5,7 +5,6 @@
 // Also --shard (every row exactly once across four results files, merged by
 // `report`) and the store's faults (unreachable at start, killed and
 // restarted mid-run).
-#include <algorithm>
 #include "e2e/support/e2e.hpp"
 #include "support/redis_server.hpp"
 
