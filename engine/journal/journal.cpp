@@ -152,7 +152,14 @@ std::vector<std::string_view> split_spaces(std::string_view line) {
 }
 
 // Every line a sidecar may hold, by its first word.
-const std::set<std::string_view> sidecar_words{"header", "rows", "intent", "wait", "sent", "boot", "checkpoint", "release"};
+const std::set<std::string_view> sidecar_words{"version", "header", "rows",       "intent",
+                                               "wait",    "sent",   "boot",       "checkpoint", "release"};
+
+// The number of a `version N` line, 0 for a malformed one.
+unsigned version_of(std::span<const std::string_view> tokens) {
+  const auto number = tokens.size() == 2 ? parse_number<unsigned>(tokens[1]) : std::nullopt;
+  return number.value_or(0);
+}
 
 // Reads sidecar lines into `state`. An intent joins its group, which its
 // "wait" or "sent" line closes: a group marked sent counts, and so does one
@@ -180,6 +187,7 @@ class SidecarReader {
       close_group();
       return true;
     }
+    if (tokens[0] == "version") return version_of(tokens) > 0;  // a later one is refused before (load_sidecar)
     if (tokens[0] == "boot" && tokens.size() == 2 && !tokens[1].empty()) {
       close_group();
       written_on_ = std::string(tokens[1]);
@@ -293,12 +301,20 @@ void load_sidecar(const std::filesystem::path& file, JournalState& state, std::s
   std::string torn;
   SidecarReader reader(state, boot);
   state.journal_bytes = read_complete_lines(file, torn, [&](std::string_view line, std::size_t number) {
+    const auto where = [number] { return " line " + std::to_string(number) + ": "; };
+    // Lines after it may mean what this version cannot know: nothing is read past it.
+    if (line.starts_with("version ")) {
+      const unsigned version = version_of(split_spaces(line));
+      if (version > journal_version)
+        fail(file, where() + "written by a later version of audience-batch (journal version " +
+                       std::to_string(version) + "; this one reads versions up to " +
+                       std::to_string(journal_version) + "): finish the night with the version that began it");
+    }
     if (line.empty() || reader.apply(line)) return;
-    const std::string where = " line " + std::to_string(number) + ": ";
     const auto word = line.substr(0, line.find(' '));
-    if (sidecar_words.contains(word)) fail(file, where + "not a valid \"" + std::string(word) + "\" line");
+    if (sidecar_words.contains(word)) fail(file, where() + "not a valid \"" + std::string(word) + "\" line");
     // Each version reads the lines of those before it, not of those after.
-    fail(file, where + "\"" + std::string(word.substr(0, 40)) +
+    fail(file, where() + "\"" + std::string(word.substr(0, 40)) +
                    "\" is not a line this version of audience-batch writes: the journal was written by "
                    "another version (finish the night with the version that began it) or is damaged");
   });

@@ -32,10 +32,11 @@
 // quoting of id and error, line breaks in them turned to spaces: one result,
 // one line; http_status empty when no answer came), then the input cells of
 // the columns --echo named, in the header after `error` (echo_cells.hpp). Sidecar lines
-// `intent R1 R2 ...` and `checkpoint R VALUE` (VALUE percent-escaped: bytes
-// outside '!'..'~' and '%' itself become %XX, so it is one token), `boot ID`
-// before a run's first intent, and `wait` (or `sent`) after each group of
-// intents.
+// `version N` first in every run (journal_version: a later one is refused by
+// its number), `intent R1 R2 ...` and `checkpoint R VALUE` (VALUE
+// percent-escaped: bytes outside '!'..'~' and '%' itself become %XX, so it is
+// one token), `boot ID` before a run's first intent, and `wait` (or `sent`)
+// after each group of intents.
 #pragma once
 
 #include "engine/run/clock.hpp"
@@ -60,6 +61,12 @@
 namespace ab {
 
 inline constexpr std::string_view results_header = "row,status,http_status,id,attempts,error";
+
+// The sidecar's format, written as `version N` ahead of each run's lines.
+// Raised when a line changes meaning, so that an older binary refuses what
+// it would misread: 1 was the first release (no such line), 2 added boot,
+// wait/sent marks and release lines.
+inline constexpr unsigned journal_version = 2;
 
 std::string_view to_string(RowStatus status);
 

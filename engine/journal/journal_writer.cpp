@@ -291,6 +291,7 @@ struct JournalWriter::Impl {
   std::size_t gather_lines = 1;       // see gather_intents()
   std::size_t mark_group = 1;         // see mark_groups()
   std::string boot_line;              // "boot ID\n" ahead of this run's first intent, then empty
+  std::string version_line = "version " + std::to_string(journal_version) + "\n";  // ahead of this run's first line, then empty
   std::chrono::microseconds gather_longest{0};
   bool results_unsynced = false;      // final lines queued or written, not yet synced
   SteadyTime results_due;             // when they are to be synced without a commit
@@ -325,6 +326,12 @@ struct JournalWriter::Impl {
 
   bool commit_wanted() const { return stopping || commits_requested > commits_done; }
 
+  // The sidecar as this run appends to it: its first line is the version. Locked.
+  std::string& sidecar_lines() {
+    if (!version_line.empty()) pending.journal += std::exchange(version_line, {});
+    return pending.journal;
+  }
+
   // Queues a line, written by `append`, that its caller awaits; after an
   // error only the callback.
   template <class Append>
@@ -332,7 +339,7 @@ struct JournalWriter::Impl {
     bool wake_writer = false;
     {
       std::lock_guard lock(mutex);
-      if (error.empty()) append(pending.journal);
+      if (error.empty()) append(sidecar_lines());
       pending.callbacks.push_back(std::move(on_durable));
       urgent = true;
       if (durable_waiting++ == 0) first_durable_at = now();
@@ -626,7 +633,7 @@ void JournalWriter::checkpoint(std::size_t row, std::string_view value, std::fun
 
 void JournalWriter::note(std::string lines) {
   std::lock_guard lock(impl_->mutex);
-  if (impl_->error.empty()) impl_->pending.journal += lines;
+  if (impl_->error.empty()) impl_->sidecar_lines() += lines;
 }
 
 bool JournalWriter::commit() {

@@ -82,6 +82,8 @@ struct Durability {
 const std::string another_boot = "booted-again";
 // What a writer starts its first intent with on this machine.
 std::string boot_line() { return this_boot().empty() ? std::string() : "boot " + this_boot() + "\n"; }
+// What a run starts its sidecar lines with: the journal's version.
+const std::string version_line = "version " + std::to_string(journal_version) + "\n";
 
 class JournalTest : public ::testing::Test {
  protected:
@@ -182,7 +184,7 @@ TEST_F(JournalTest, TornTailsAreIgnoredAndCutAwayByTheWriter) {
     writer.intent(rows, [](bool) {});
   }
   EXPECT_EQ(slurp(results), complete + "3,ok,200,c,1,\n");
-  EXPECT_EQ(slurp(sidecar), "intent 7\n" + boot_line() + "intent 10\nwait\n");
+  EXPECT_EQ(slurp(sidecar), "intent 7\n" + version_line + boot_line() + "intent 10\nwait\n");
   state = load_journal(results, another_boot);
   EXPECT_EQ(state.final_rows, (std::unordered_set<std::size_t>{1, 3}));
   EXPECT_EQ(state.intents, (std::unordered_set<std::size_t>{7, 10}));
@@ -423,7 +425,7 @@ TEST_F(JournalTest, APreparedSidecarKeepsItsIntentsAndLosesItsZeros) {
     writer.intent(rows, [&](bool ok) { durable.set_value(ok); });
     EXPECT_TRUE(durable.get_future().get());
   }
-  EXPECT_EQ(slurp(sidecar), boot_line() + "intent 4 5\nwait\n");
+  EXPECT_EQ(slurp(sidecar), version_line + boot_line() + "intent 4 5\nwait\n");
   const auto state = load_journal(results, another_boot);
   EXPECT_TRUE(state.intents.contains(4));
   EXPECT_TRUE(state.intents.contains(5));
@@ -452,7 +454,7 @@ TEST_F(JournalTest, ZerosLeftByACrashEndTheSidecarAndAreCutAway) {
     EXPECT_EQ(load_journal(results, another_boot).intents, (std::unordered_set<std::size_t>{7, 10}));
   }
   EXPECT_EQ(durability.ok, 1);
-  EXPECT_EQ(slurp(sidecar), "intent 7\n" + boot_line() + "intent 10\nwait\n") << "a clean close cuts the zeros off";
+  EXPECT_EQ(slurp(sidecar), "intent 7\n" + version_line + boot_line() + "intent 10\nwait\n") << "a clean close cuts the zeros off";
 }
 
 // A group's "wait" becomes "sent" before its first request leaves. On the
@@ -478,7 +480,7 @@ TEST_F(JournalTest, MarksSayWhichIntentsMayHaveBeenSent) {
     EXPECT_TRUE(writer.mark_sent(*marks[1])) << "once a group";
     EXPECT_TRUE(marks[1]->written);
   }
-  EXPECT_EQ(slurp(sidecar), boot_line() + "intent 1\nintent 2\nsent\nintent 3\nwait\n");
+  EXPECT_EQ(slurp(sidecar), version_line + boot_line() + "intent 1\nintent 2\nsent\nintent 3\nwait\n");
   if (this_boot().empty()) GTEST_SKIP() << "no boot id on this system: every intent counts";
   EXPECT_EQ(load_journal(results).intents, (std::unordered_set<std::size_t>{1, 2}));
   EXPECT_EQ(load_journal(results, another_boot).intents, (std::unordered_set<std::size_t>{1, 2, 3}));
@@ -539,6 +541,33 @@ TEST(JournalLoad, ALineOfAnotherVersionIsRefusedAndNamed) {
               AllOf(HasSubstr("line 2: \"lease\" is not a line this version of audience-batch writes"),
                     HasSubstr("another version")));
   EXPECT_THAT(refusal("intent 1\nintent x\n"), HasSubstr("line 2: not a valid \"intent\" line"));
+  // A later version says which: even lines this one knows may mean more there.
+  EXPECT_THAT(refusal(version_line + "intent 1\nwait\nversion " + std::to_string(journal_version + 1) +
+                      "\nintent 2\nwait\n"),
+              AllOf(HasSubstr("line 4: written by a later version of audience-batch (journal version " +
+                              std::to_string(journal_version + 1) + "; this one reads versions up to " +
+                              std::to_string(journal_version) + ")"),
+                    HasSubstr("finish the night with the version that began it")));
+  EXPECT_THAT(refusal("version two\n"), HasSubstr("line 1: not a valid \"version\" line"));
+  EXPECT_THAT(refusal("version\n"), HasSubstr("line 1: not a valid \"version\" line"));
+  EXPECT_EQ(refusal("version 1\nintent 1\n" + version_line + "intent 2\nwait\n"), "loaded")
+      << "this version's and earlier ones' are read";
+}
+
+// Every run's lines begin with the version, the first run's and a rerun's.
+TEST_F(JournalTest, EachRunsSidecarLinesBeginWithTheVersion) {
+  for (const std::size_t row : {1, 2}) {
+    JournalWriter writer(results, load_journal(results));
+    writer.note(format_header_line(0xabc));
+    std::promise<bool> durable;
+    const std::vector<std::size_t> rows{row};
+    writer.intent(rows, [&](bool ok) { durable.set_value(ok); });
+    ASSERT_TRUE(durable.get_future().get());
+  }
+  const std::string header_line = format_header_line(0xabc);
+  EXPECT_EQ(slurp(sidecar), version_line + header_line + boot_line() + "intent 1\nwait\n" + version_line +
+                                header_line + boot_line() + "intent 2\nwait\n");
+  EXPECT_EQ(load_journal(results, another_boot).intents, (std::unordered_set<std::size_t>{1, 2}));
 }
 
 TEST_F(JournalTest, TheDestructorWritesWhatIsPending) {
