@@ -21,7 +21,8 @@ packages=(
   valgrind nginx-light curl
 )
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(wrk gnuplot-nox python3-aiohttp time strace)
+  # strace and perf: syscalls a row, by the work and at full speed (bench/syscalls.sh).
+  packages+=(wrk gnuplot-nox python3-aiohttp time strace linux-perf)
   # A machine may carry Node.js from elsewhere (nodesource bundles npm and
   # conflicts with Debian's npm): only ask Debian when there is none.
   command -v node >/dev/null || packages+=(nodejs)
