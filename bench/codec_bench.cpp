@@ -5,6 +5,7 @@
 #include "engine/input/columns.hpp"
 #include "engine/input/csv_reader.hpp"
 #include "engine/input/fields.hpp"
+#include "engine/send/answer_json.hpp"
 #include "jobs/neuroflash/answers.hpp"
 #include "jobs/neuroflash/audience_fields.hpp"
 #include "jobs/twitter/oauth1_signer.hpp"
@@ -124,6 +125,32 @@ void BM_ParseCreateAnswer(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kCreateAnswer.size()));
 }
 BENCHMARK(BM_ParseCreateAnswer);
+
+// The same through the engine's own parse (engine/send/answer_json.hpp), as
+// nf.create with --responses reads it.
+void BM_ParseCreateAnswerAsTheEngine(benchmark::State& state) {
+  for (auto _ : state) {
+    const auto answer = ab::parse_answer_json(kCreateAnswer);
+    auto id = ab::nf::text_field(answer, "id");
+    if (!id) state.SkipWithError("no id in the answer");
+    benchmark::DoNotOptimize(id);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kCreateAnswer.size()));
+}
+BENCHMARK(BM_ParseCreateAnswerAsTheEngine);
+
+// As nf.create reads it without --responses: the id alone, no document built.
+void BM_ReadCreateAnswerId(benchmark::State& state) {
+  for (auto _ : state) {
+    auto id = ab::answer_text_member(kCreateAnswer, "id");
+    if (!id) state.SkipWithError("no id in the answer");
+    benchmark::DoNotOptimize(id);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kCreateAnswer.size()));
+}
+BENCHMARK(BM_ReadCreateAnswerId);
 
 // One tw.count request (B1 with with_total_count) signed as the engine signs it.
 void BM_OAuth1Sign(benchmark::State& state) {

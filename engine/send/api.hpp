@@ -47,6 +47,9 @@ struct ApiRequest {
   bool replay_safe = true;
   std::vector<std::size_t> rows;   // the job rows this request carries
   Authenticator* auth = nullptr;   // null: no Authorization header
+  // false: a 2xx answer's body is left to the caller (answer_text_member)
+  // and ApiAnswer::json stays null; any other answer is parsed.
+  bool parse_ok_answer = true;
 };
 
 enum class ApiOutcome {

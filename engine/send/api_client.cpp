@@ -32,10 +32,11 @@ ApiAnswer stopped(const ApiRequest& request, const RunControl& control, unsigned
   return r;
 }
 
-void take_answer(ApiAnswer& out, HttpAnswer& answer) {
+void take_answer(ApiAnswer& out, HttpAnswer& answer, bool parse) {
   out.status = answer.status;
   out.body = std::move(answer.body);
   out.headers = std::move(answer.headers);
+  if (!parse) return;
   // Constructed in place: a json::value keeps its storage on assignment,
   // and would copy the answer out of its arena.
   std::destroy_at(&out.json);
@@ -277,7 +278,7 @@ Awaitable<ApiAnswer> ApiClient::send(ApiRequest request) {
         if (action.outcome == ApiOutcome::stopped) {
           co_return stopped(request, p_.control, out.attempts, p_.journal, action.release_intent);
         }
-        take_answer(out, answer);
+        take_answer(out, answer, request.parse_ok_answer || action.outcome != ApiOutcome::ok);
         out.outcome = action.outcome;
         switch (action.ending) {
           case Ending::answered:

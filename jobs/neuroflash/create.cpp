@@ -4,6 +4,7 @@
 #include "engine/run/coroutine.hpp"
 #include "jobs/neuroflash/create.hpp"
 
+#include "engine/send/answer_json.hpp"
 #include "jobs/neuroflash/answers.hpp"
 #include "jobs/neuroflash/audience_fields.hpp"
 #include "jobs/neuroflash/neuroflash_kind.hpp"
@@ -27,11 +28,13 @@ Awaitable<RowResult> create_audience(Session& session, Api& api, std::size_t row
                                                   std::string_view name, json::value* created) {
   auto request =
       session.request_json(verb::post, session.audiences_url(), std::move(json_body), /*replay_safe=*/false, row);
+  // Only the id is read from a created audience, unless it is kept whole.
+  request.parse_ok_answer = created != nullptr;
   ApiAnswer answer = co_await api.send(std::move(request));
   if (answer.outcome == ApiOutcome::ambiguous)
     co_return unknown_create(name, session.workspace(), answer.status, answer.attempts);
   if (!answer.ok()) co_return failed_row(answer);
-  auto id = text_field(answer.json, "id");
+  auto id = created ? text_field(answer.json, "id") : answer_text_member(answer.body, "id");
   RowResult result = ok_row(answer, id.value_or(""));
   if (!id) result.error = "created, but the answer carried no id";
   if (created) *created = std::move(answer.json);

@@ -6,7 +6,9 @@
 #include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ab {
@@ -49,6 +51,45 @@ TEST(AnswerJson, ReadsAsBoostJsonParses) {
     else
       EXPECT_EQ(got, expected) << body << " read as " << boost::json::serialize(got);
   }
+}
+
+// The member as the parsed document holds it, by the rule answer_text_member
+// promises: a non-empty string, an integer in decimal, else nothing.
+std::optional<std::string> member_of_document(const std::string& body, std::string_view key) {
+  const auto document = parse_answer_json(body);
+  const auto* object = document.if_object();
+  const auto* value = object ? object->if_contains(key) : nullptr;
+  if (!value) return std::nullopt;
+  if (value->is_string() && !value->get_string().empty()) return std::string(value->get_string());
+  if (value->is_int64()) return std::to_string(value->get_int64());
+  if (value->is_uint64()) return std::to_string(value->get_uint64());
+  return std::nullopt;
+}
+
+// A create reads its id without building the answer: it must find what the
+// document holds, for every shape an answer can take.
+TEST(AnswerJson, AMemberReadsAsTheParsedDocumentHoldsIt) {
+  const std::string full_create =
+      R"({"id":"16e6678d-39fe-4f00-8e61-bd8674b6331b","name":"Bench audience 1","country":"FR",)"
+      R"("genderDistribution":{"female":7E-1,"male":1E-1,"nonBinary":1E-1,"preferNotToSay":1E-1},)"
+      R"("interests":["AI","finance"],"maxAge":55,"shared":true,"permissions":{"canUpdate":true,"id":"p"}})";
+  const std::vector<std::string> bodies{
+      R"({"id":"ta-0f3c"})", full_create, R"({"id":"","name":"x"})", R"({"name":"x"})", R"({})",
+      R"({"id":"a\"b"})", R"({"id":"a\\b\/c"})", R"({"id":"\u00e9\ud83d\ude00"})", "{\"id\":\"\xc3\xa9\"}",
+      "{\"id\":\"\xff\"}", R"({"\u0069d":"escaped key"})", R"({"i":"x","d":"y","idx":"z","Id":"w"})",
+      R"({ "id" : "x" } )", " {\"id\":\"x\"}", "{\"id\":\"x\"}\n", R"({"id":12})", R"({"id":-7})", R"({"id":-0})",
+      R"({"id":18446744073709551615})", R"({"id":9223372036854775808})", R"({"id":1.5})", R"({"id":1e2})",
+      R"({"id":null})", R"({"id":true})", R"({"id":["x"]})", R"({"id":{"id":"x"}})", R"({"a":{"id":"x"}})",
+      R"({"a":[{"id":"x"}],"b":{"c":{"id":"y"}}})", R"({"id":"x","id":"y"})", R"({"id":"x","id":7})",
+      R"({"id":"x","id":null})", R"({"id":{"a":1},"id":"back"})", R"({"id":"x",})", R"({"id":"x"}{})",
+      R"({"id":"x"},)", R"({"id":"x")", R"({"id":)", R"({"id")", R"({)", R"([{"id":"x"}])", R"("id")", "",
+      R"({"id":"x"/*c*/})", "{\"id\":\"a\tb\"}", R"({"id":"x","n":-1.5e3,"t":true,"z":[1,[2,{"q":[]}]]})"};
+  for (const auto& body : bodies) EXPECT_EQ(answer_text_member(body, "id"), member_of_document(body, "id")) << body;
+  EXPECT_EQ(answer_text_member(full_create, "id"), "16e6678d-39fe-4f00-8e61-bd8674b6331b");
+  EXPECT_EQ(answer_text_member(full_create, "maxAge"), "55");
+  EXPECT_EQ(answer_text_member(full_create, "shared"), std::nullopt);
+  EXPECT_EQ(answer_text_member(R"({"\u0069d":"escaped key"})", "id"), "escaped key");
+  EXPECT_EQ(answer_text_member(R"({"id":"x","id":"y"})", "id"), "y") << "of repeated keys the last";
 }
 
 // A failed parse leaves nothing behind for the next answer, and values
