@@ -112,43 +112,38 @@ constexpr std::string_view kCreateAnswer =
     R"("createdAt":"2026-11-30T04:15:51Z","updatedAt":"2026-11-30T04:15:51Z",)"
     R"("permissions":{"canUpdate":true,"canDelete":true}})";
 
-// As the engine parses an answer: into an arena of its own.
-void BM_ParseCreateAnswer(benchmark::State& state) {
+// Reads the create answer's id by `read_id` (answer -> optional id) per iteration.
+template <class ReadId>
+void read_create_answer_id(benchmark::State& state, ReadId read_id) {
   for (auto _ : state) {
-    boost::json::value answer =
-        boost::json::parse(kCreateAnswer, boost::json::make_shared_resource<boost::json::monotonic_resource>());
-    auto id = ab::nf::text_field(answer, "id");
+    auto id = read_id(kCreateAnswer);
     if (!id) state.SkipWithError("no id in the answer");
     benchmark::DoNotOptimize(id);
   }
   state.SetItemsProcessed(state.iterations());
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kCreateAnswer.size()));
 }
+
+// Parsed into an arena of its own by Boost.JSON's parse.
+void BM_ParseCreateAnswer(benchmark::State& state) {
+  read_create_answer_id(state, [](std::string_view body) {
+    const auto answer = boost::json::parse(body, boost::json::make_shared_resource<boost::json::monotonic_resource>());
+    return ab::nf::text_field(answer, "id");
+  });
+}
 BENCHMARK(BM_ParseCreateAnswer);
 
-// The same through the engine's own parse (engine/send/answer_json.hpp), as
-// nf.create with --responses reads it.
+// Through the engine's own parse (engine/send/answer_json.hpp), as nf.create
+// with --responses reads it.
 void BM_ParseCreateAnswerAsTheEngine(benchmark::State& state) {
-  for (auto _ : state) {
-    const auto answer = ab::parse_answer_json(kCreateAnswer);
-    auto id = ab::nf::text_field(answer, "id");
-    if (!id) state.SkipWithError("no id in the answer");
-    benchmark::DoNotOptimize(id);
-  }
-  state.SetItemsProcessed(state.iterations());
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kCreateAnswer.size()));
+  read_create_answer_id(state,
+                        [](std::string_view body) { return ab::nf::text_field(ab::parse_answer_json(body), "id"); });
 }
 BENCHMARK(BM_ParseCreateAnswerAsTheEngine);
 
 // As nf.create reads it without --responses: the id alone, no document built.
 void BM_ReadCreateAnswerId(benchmark::State& state) {
-  for (auto _ : state) {
-    auto id = ab::answer_text_member(kCreateAnswer, "id");
-    if (!id) state.SkipWithError("no id in the answer");
-    benchmark::DoNotOptimize(id);
-  }
-  state.SetItemsProcessed(state.iterations());
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kCreateAnswer.size()));
+  read_create_answer_id(state, [](std::string_view body) { return ab::answer_text_member(body, "id"); });
 }
 BENCHMARK(BM_ReadCreateAnswerId);
 

@@ -291,7 +291,8 @@ struct JournalWriter::Impl {
   std::size_t gather_lines = 1;       // see gather_intents()
   std::size_t mark_group = 1;         // see mark_groups()
   std::string boot_line;              // "boot ID\n" ahead of this run's first intent, then empty
-  std::string version_line = "version " + std::to_string(journal_version) + "\n";  // ahead of this run's first line, then empty
+  // "version N\n" ahead of this run's first sidecar line, then empty.
+  std::string version_line = "version " + std::to_string(journal_version) + "\n";
   std::chrono::microseconds gather_longest{0};
   bool results_unsynced = false;      // final lines queued or written, not yet synced
   SteadyTime results_due;             // when they are to be synced without a commit

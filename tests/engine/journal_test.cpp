@@ -454,7 +454,8 @@ TEST_F(JournalTest, ZerosLeftByACrashEndTheSidecarAndAreCutAway) {
     EXPECT_EQ(load_journal(results, another_boot).intents, (std::unordered_set<std::size_t>{7, 10}));
   }
   EXPECT_EQ(durability.ok, 1);
-  EXPECT_EQ(slurp(sidecar), "intent 7\n" + version_line + boot_line() + "intent 10\nwait\n") << "a clean close cuts the zeros off";
+  EXPECT_EQ(slurp(sidecar), "intent 7\n" + version_line + boot_line() + "intent 10\nwait\n")
+      << "a clean close cuts the zeros off";
 }
 
 // A group's "wait" becomes "sent" before its first request leaves. On the
