@@ -119,10 +119,11 @@ Budgets::Budgets(std::vector<RateSpec> fixed, AdaptivePacing pacing) : pacing_(p
 }
 
 Budget& Budgets::get(const std::string& name) {
-  if (auto it = budgets_.find(name); it != budgets_.end()) return it->second;
+  for (const auto& budget : budgets_)
+    if (budget->name() == name) return *budget;
   std::optional<RateSpec> fixed;
   if (auto it = fixed_.find(name); it != fixed_.end()) fixed = it->second;
-  return budgets_.try_emplace(name, name, std::move(fixed), pacing_).first->second;
+  return *budgets_.emplace_back(std::make_unique<Budget>(name, std::move(fixed), pacing_));
 }
 
 SteadyTime Budgets::next_allowed(std::span<const std::string> names, SteadyTime now) {

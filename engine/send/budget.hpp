@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -121,7 +122,10 @@ class Budgets {
  private:
   std::map<std::string, RateSpec> fixed_;
   AdaptivePacing pacing_;
-  std::map<std::string, Budget> budgets_;
+  // A job charges a handful of budgets, each several times a request: a
+  // short list compared by name beats a tree of strings. Boxed, so that the
+  // references get() returns stay put as budgets are added.
+  std::vector<std::unique_ptr<Budget>> budgets_;
 };
 
 }  // namespace ab
