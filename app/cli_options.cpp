@@ -47,6 +47,8 @@ constexpr const char* kExamples =
     "\n"
     "Secrets come from the environment only: NEUROFLASH_CLIENT_ID, NEUROFLASH_CLIENT_SECRET,\n"
     "TWITTER_CONSUMER_KEY, TWITTER_CONSUMER_SECRET, TWITTER_ACCESS_TOKEN, TWITTER_ACCESS_TOKEN_SECRET.\n"
+    "Files: the results file, its .journal, and while a night is open a small marks file in /dev/shm\n"
+    "(AUDIENCE_BATCH_MARKS_DIR names another directory) saying which requests left.\n"
     "Exit codes: 0 every row ok; 1 some rows invalid, failed or unknown; 2 nothing sent\n"
     "(usage, configuration, credentials, unreadable file); 3 stopped early, run again to resume.\n";
 

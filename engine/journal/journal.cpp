@@ -152,8 +152,8 @@ std::vector<std::string_view> split_spaces(std::string_view line) {
 }
 
 // Every line a sidecar may hold, by its first word.
-const std::set<std::string_view> sidecar_words{"version", "header", "rows",       "intent",
-                                               "wait",    "sent",   "boot",       "checkpoint", "release"};
+const std::set<std::string_view> sidecar_words{"version", "header", "rows",       "intent",  "wait", "sent",
+                                               "marks",   "mark",   "boot",       "checkpoint", "release"};
 
 // The number of a `version N` line, 0 for a malformed one.
 unsigned version_of(std::span<const std::string_view> tokens) {
@@ -162,13 +162,15 @@ unsigned version_of(std::span<const std::string_view> tokens) {
 }
 
 // Reads sidecar lines into `state`. An intent joins its group, which its
-// "wait" or "sent" line closes: a group marked sent counts, and so does one
-// left "wait" by another boot than `boot` (whose page cache a mark may not
-// have reached) or with no boot named, and one with no mark line at all
-// (a journal from before marks, or a commit torn by a crash).
+// "wait", "sent" or "mark SLOT" line closes: a group marked sent counts, and
+// so does one left unmarked by another boot than `boot` (whose page cache a
+// mark may not have reached) or with no boot named, one whose marks file is
+// gone or short, and one with no mark line at all (a journal from before
+// marks, or a commit torn by a crash).
 class SidecarReader {
  public:
-  SidecarReader(JournalState& state, std::string_view boot) : state_(state), boot_(boot) {}
+  SidecarReader(JournalState& state, std::string_view boot, const std::filesystem::path& marks_directory)
+      : state_(state), boot_(boot), marks_directory_(marks_directory) {}
 
   // False when the line does not parse.
   bool apply(std::string_view line) {
@@ -182,9 +184,21 @@ class SidecarReader {
       return true;
     }
     if ((tokens[0] == "wait" || tokens[0] == "sent") && tokens.size() == 1) {
-      const bool unsent_here = tokens[0] == "wait" && !boot_.empty() && written_on_ == boot_;
-      if (unsent_here) group_.clear();
+      if (tokens[0] == "wait" && on_this_boot()) group_.clear();
       close_group();
+      return true;
+    }
+    if (tokens[0] == "mark" && tokens.size() == 2) {
+      const auto slot = parse_number<std::uint64_t>(tokens[1]);
+      if (!slot) return false;
+      if (on_this_boot() && marks_ && *slot < marks_->size() && (*marks_)[*slot] == '\0') group_.clear();
+      close_group();
+      return true;
+    }
+    if (tokens[0] == "marks" && tokens.size() == 2 && is_marks_file_name(tokens[1])) {
+      close_group();
+      marks_ = read_sent_marks(marks_directory_, tokens[1]);
+      state_.marks_files.emplace_back(tokens[1]);
       return true;
     }
     if (tokens[0] == "version") return version_of(tokens) > 0;  // a later one is refused before (load_sidecar)
@@ -210,8 +224,13 @@ class SidecarReader {
  private:
   JournalState& state_;
   std::string_view boot_;
+  const std::filesystem::path& marks_directory_;
   std::string written_on_;          // the boot the lines since the last `boot` were written on
   std::vector<std::size_t> group_;  // intents since the last mark line
+  std::optional<std::string> marks_;  // the bytes of the last `marks` line's file, if it is there
+
+  // Whether an unmarked group was left by this boot, whose page cache kept every mark.
+  bool on_this_boot() const { return !boot_.empty() && written_on_ == boot_; }
 
   void close_group() {
     state_.intents.insert(group_.begin(), group_.end());
@@ -295,11 +314,12 @@ void load_results(const std::filesystem::path& file, JournalState& state,
   if (state.results_bytes == 0 && !results_header.starts_with(torn) && !torn.starts_with(results_header)) not_ours();
 }
 
-void load_sidecar(const std::filesystem::path& file, JournalState& state, std::string_view boot) {
+void load_sidecar(const std::filesystem::path& file, JournalState& state, std::string_view boot,
+                  const std::filesystem::path& marks_directory) {
   state.journal_exists = exists_as_file(file);
   if (!state.journal_exists) return;
   std::string torn;
-  SidecarReader reader(state, boot);
+  SidecarReader reader(state, boot, marks_directory);
   state.journal_bytes = read_complete_lines(file, torn, [&](std::string_view line, std::size_t number) {
     const auto where = [number] { return " line " + std::to_string(number) + ": "; };
     // Lines after it may mean what this version cannot know: nothing is read past it.
@@ -463,11 +483,12 @@ const std::string& this_boot() {
   return boot;
 }
 
-JournalState load_journal(const std::filesystem::path& results, std::string_view boot) {
+JournalState load_journal(const std::filesystem::path& results, std::string_view boot,
+                          const std::filesystem::path& marks_directory) {
   JournalState state;
   std::unordered_map<std::size_t, RowStatus> finals;  // last line of a row wins
   load_results(results, state, finals);
-  load_sidecar(sidecar_path(results), state, boot);
+  load_sidecar(sidecar_path(results), state, boot, marks_directory);
   for (const auto& [row, status] : finals) {
     state.final_rows.insert(row);
     state.intents.erase(row);

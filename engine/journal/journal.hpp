@@ -21,12 +21,16 @@
 // says so.
 //
 // Sent marks: intents are synced ahead of their requests, and a request
-// leaves only after mark_sent() turned its group's "wait" line, written and
-// synced with the intents, into "sent" (a pwrite into the page cache, no
-// sync). A rerun on the same boot (a `boot` line names it) counts as maybe
-// sent only the intents of marked groups: after kill -9 the page cache kept
-// every mark. After a reboot it may not have, so every intent of an earlier
-// boot counts (docs/night-contract.md).
+// leaves only after mark_sent() marked its group: a byte of the run's marks
+// file (sent_marks.hpp, a store into a shared mapping of a tmpfs file, named
+// by a `marks NAME` line, the group closed by `mark SLOT`), or where there
+// is none, the group's "wait" line, written and synced with the intents,
+// turned into "sent" (a pwrite into the page cache). Neither is synced. A
+// rerun on the same boot (a `boot` line names it) counts as maybe sent only
+// the intents of marked groups: after kill -9 the page cache kept every
+// mark. After a reboot it may not have, so every intent of an earlier boot
+// counts, and so does every intent of a group whose marks file is gone
+// (docs/night-contract.md).
 //
 // Files: results lines `row,status,http_status,id,attempts,error` (RFC 4180
 // quoting of id and error, line breaks in them turned to spaces: one result,
@@ -35,13 +39,15 @@
 // `version N` first in every run (journal_version: a later one is refused by
 // its number), `intent R1 R2 ...` and `checkpoint R VALUE` (VALUE
 // percent-escaped: bytes outside '!'..'~' and '%' itself become %XX, so it is
-// one token), `boot ID` before a run's first intent, and `wait` (or `sent`)
-// after each group of intents.
+// one token), `boot ID` before a run's first intent, `marks NAME` before
+// its first mark, and `mark SLOT` (or `wait`, `sent`) after each group of
+// intents.
 #pragma once
 
 #include "engine/run/clock.hpp"
 #include "engine/run/job_kind.hpp"
 #include "engine/journal/run_record.hpp"
+#include "engine/journal/sent_marks.hpp"
 
 #include <chrono>
 #include <condition_variable>
@@ -50,6 +56,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -65,8 +72,8 @@ inline constexpr std::string_view results_header = "row,status,http_status,id,at
 // The sidecar's format, written as `version N` ahead of each run's lines.
 // Raised when a line changes meaning, so that an older binary refuses what
 // it would misread: 1 was the first release (no such line), 2 added boot,
-// wait/sent marks and release lines.
-inline constexpr unsigned journal_version = 2;
+// wait/sent marks and release lines, 3 marks kept in a file of their own.
+inline constexpr unsigned journal_version = 3;
 
 std::string_view to_string(RowStatus status);
 
@@ -93,6 +100,7 @@ const std::string& this_boot();
 // Where a group of intents says whether one of its requests may have left:
 // intent() hands it out, mark_sent() turns its "wait" into "sent".
 struct SendMark {
+  std::optional<std::uint64_t> slot;  // its byte in the run's marks file; none: its "wait" line
   std::uint64_t offset = 0;  // of its "wait" line in the sidecar; set before on_durable(true)
   bool written = false;      // on the run's io thread only
 };
@@ -110,18 +118,20 @@ struct JournalState {
   // The --echo columns of the results file's header (what a new file is
   // started with: the runner sets them before the writer is made).
   std::vector<std::string> echo_columns;
+  std::vector<std::string> marks_files;            // named by `marks` lines, in sent_marks_directory()
 };
 
 // Reads both files (either may be missing). `boot`: the boot the rerun runs
 // on (this_boot(); tests name another): intents recorded on it count only
-// when their group's mark says "sent". A torn last line (a crash in the
+// when their group's mark says "sent", as read from `marks_directory`'s files. A torn last line (a crash in the
 // middle of a write) is ignored and its length excluded, so the writer can
 // truncate it away. Throws std::runtime_error naming the file when a file
 // exists but is not a journal of ours (wrong header), has a line that does
 // not parse ("FILE line N: ..."; a line has the header's number of fields),
 // or cannot be read. Rows with a final line
 // are dropped from `intents` and `checkpoints`; a row's last checkpoint wins.
-JournalState load_journal(const std::filesystem::path& results, std::string_view boot = this_boot());
+JournalState load_journal(const std::filesystem::path& results, std::string_view boot = this_boot(),
+                          const std::filesystem::path& marks_directory = sent_marks_directory());
 std::filesystem::path sidecar_path(const std::filesystem::path& results);
 
 class JournalWriter {
@@ -164,6 +174,14 @@ class JournalWriter {
   // when writing failed or had failed before. An intent's mark is shared by
   // the group it joined (see mark_groups).
   std::shared_ptr<SendMark> intent(std::span<const std::size_t> rows, std::function<void(bool)> on_durable);
+  // Marks go to a marks file made in `directory` at the first intent
+  // (sent_marks.hpp), or where none can be made there, to the sidecar (the
+  // default: no directory).
+  void keep_sent_marks_in(const std::filesystem::path& directory);
+  // Once every intent of the sidecar has its row's final line or release
+  // (a run that went through its rows): removes the run's marks file and
+  // the `earlier` ones in `directory` (JournalState::marks_files).
+  void drop_sent_marks(const std::filesystem::path& directory, std::vector<std::string> earlier);
   // Intents share a mark `intents` at a time, and never across commits
   // (default 1: every intent its own mark). One mark_sent() a group.
   void mark_groups(std::size_t intents);

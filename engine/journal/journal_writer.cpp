@@ -244,10 +244,20 @@ struct Batch {
   std::shared_ptr<SendMark> open_mark;  // the group intents join now
   std::size_t open_intents = 0;
 
-  void close_mark() {
+  // Closes the open group with a byte of `sent_marks`, or where it has none
+  // to give, with a "wait" line to be written over.
+  void close_mark(SentMarks* sent_marks) {
     if (!open_mark) return;
-    marks.emplace_back(std::move(open_mark), journal.size());
-    journal += wait_line;
+    if (const auto slot = sent_marks ? sent_marks->take_slot() : std::nullopt) {
+      open_mark->slot = slot;
+      journal += "mark ";
+      journal += std::to_string(*slot);
+      journal += '\n';
+      open_mark.reset();
+    } else {
+      marks.emplace_back(std::move(open_mark), journal.size());
+      journal += wait_line;
+    }
     open_intents = 0;
   }
 };
@@ -291,6 +301,10 @@ struct JournalWriter::Impl {
   std::size_t gather_lines = 1;       // see gather_intents()
   std::size_t mark_group = 1;         // see mark_groups()
   std::string boot_line;              // "boot ID\n" ahead of this run's first intent, then empty
+  // Where the marks file is made at the first intent (keep_sent_marks_in());
+  // empty: marks go to the sidecar. Then the file, if one could be made.
+  std::filesystem::path marks_directory;
+  std::unique_ptr<SentMarks> sent_marks;
   // "version N\n" ahead of this run's first sidecar line, then empty.
   std::string version_line = "version " + std::to_string(journal_version) + "\n";
   std::chrono::microseconds gather_longest{0};
@@ -417,7 +431,7 @@ struct JournalWriter::Impl {
     const bool failed_before = !error.empty();
     const bool results_failed_before = results_failed;
     const bool prepare = std::exchange(prepare_sidecar, false);
-    batch.close_mark();  // groups do not span commits
+    batch.close_mark(sent_marks.get());  // groups do not span commits
     lock.unlock();
 
     // Best effort: an intent's own write meets and reports any error.
@@ -591,14 +605,29 @@ std::shared_ptr<SendMark> JournalWriter::intent(std::span<const std::size_t> row
       [&](std::string&) {
         Batch& batch = i.pending;
         batch.journal += std::exchange(i.boot_line, {});
+        if (!i.marks_directory.empty()) {
+          i.sent_marks = SentMarks::create(std::exchange(i.marks_directory, {}));
+          if (i.sent_marks) batch.journal += "marks " + i.sent_marks->name() + '\n';
+        }
         append_intent_line(batch.journal, rows);
         if (!batch.open_mark) batch.open_mark = std::make_shared<SendMark>();
         mark = batch.open_mark;
-        if (++batch.open_intents >= i.mark_group) batch.close_mark();
+        if (++batch.open_intents >= i.mark_group) batch.close_mark(i.sent_marks.get());
       },
       std::move(on_durable));
   // After an error no line was queued: a mark of its own, never used.
   return mark ? mark : std::make_shared<SendMark>();
+}
+
+void JournalWriter::keep_sent_marks_in(const std::filesystem::path& directory) {
+  std::lock_guard lock(impl_->mutex);
+  if (!impl_->sent_marks) impl_->marks_directory = directory;
+}
+
+void JournalWriter::drop_sent_marks(const std::filesystem::path& directory, std::vector<std::string> earlier) {
+  std::lock_guard lock(impl_->mutex);
+  if (impl_->sent_marks) earlier.push_back(impl_->sent_marks->name());
+  remove_sent_marks(directory, earlier);
 }
 
 void JournalWriter::mark_groups(std::size_t intents) {
@@ -616,6 +645,12 @@ bool JournalWriter::mark_sent(SendMark& mark) {
     return false;
   }
   if (!error().empty()) return false;
+  if (mark.slot) {
+    // Set under the lock by the intent() that made the mark, on this thread.
+    i.sent_marks->mark(*mark.slot);
+    mark.written = true;
+    return true;
+  }
   // The sidecar is open: the mark's group was synced into it.
   const int e = write_over(i.journal.fd(), mark.offset, sent_word);
   if (e != 0) {

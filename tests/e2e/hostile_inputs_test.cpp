@@ -292,8 +292,7 @@ ChildResult run_with_pipes(const std::vector<std::string>& args, const std::map<
   }
   ChildOptions strings = child(args, env);
   strings.args.insert(strings.args.begin(), AB_BINARY);
-  std::vector<std::string> env_strings{"PATH=/usr/bin:/bin"};
-  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+  std::vector<std::string> env_strings = child_environment(env);
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::signal(SIGPIPE, SIG_DFL);  // as a shell would start it

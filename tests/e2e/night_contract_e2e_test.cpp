@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <filesystem>
 #include <random>
 #include <sstream>
 
@@ -227,10 +228,18 @@ TEST(NightContractE2e, KillNineLeavesFewerThanTwiceTheConcurrencyUnknown) {
     const auto state = load_journal(out);
     EXPECT_LT(state.intents.size(), kill_bound) << "kill " << kills;
     EXPECT_LE(load_journal(out, another_boot).intents.size(), reboot_bound) << "kill " << kills;
+    // Each run marked in a file of its own, which outlives its kill.
+    EXPECT_EQ(state.marks_files.size(), static_cast<std::size_t>(kills));
+    for (const auto& name : state.marks_files)
+      EXPECT_TRUE(std::filesystem::exists(sent_marks_directory() / name)) << name;
   }
   child.kill_after.reset();
   const auto last = run_cli(child);
   EXPECT_EQ(last.exit_code, 1) << last.err;  // some rows unknown: their requests may have left
+  const auto marks_files = load_journal(out).marks_files;
+  EXPECT_EQ(marks_files.size(), static_cast<std::size_t>(kills) + 1);
+  for (const auto& name : marks_files)
+    EXPECT_FALSE(std::filesystem::exists(sent_marks_directory() / name)) << "the night is over: " << name;
 
   const auto results = read_results(out);
   EXPECT_EQ(results.size(), rows);

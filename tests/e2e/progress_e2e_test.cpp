@@ -37,9 +37,8 @@ Screen run_in_terminal(const std::vector<std::string>& args, std::map<std::strin
   }
   env.emplace("PATH", "/usr/bin:/bin");
   env.emplace("TERM", "xterm");
-  std::vector<std::string> argv_strings{AB_BINARY}, env_strings;
+  std::vector<std::string> argv_strings{AB_BINARY}, env_strings = child_environment(env);
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::close(master);

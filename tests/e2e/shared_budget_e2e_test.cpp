@@ -47,8 +47,7 @@ std::vector<ChildResult> run_together(const std::vector<ChildOptions>& children)
   for (std::size_t i = 0; i < children.size(); ++i) {
     std::vector<std::string> args{AB_BINARY};
     args.insert(args.end(), children[i].args.begin(), children[i].args.end());
-    std::vector<std::string> env{"PATH=/usr/bin:/bin"};
-    for (const auto& [k, v] : children[i].env) env.push_back(k + "=" + v);
+    std::vector<std::string> env = child_environment(children[i].env);
     std::vector<char*> argv, envp;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

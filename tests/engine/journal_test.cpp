@@ -504,6 +504,105 @@ TEST_F(JournalTest, AMarkWritesTheLinesHandedBeforeIt) {
   EXPECT_NE(slurp(sidecar).find("intent 2\nsent\n"), std::string::npos);
 }
 
+// Intents made durable together, `per_group` to a mark, and their marks.
+std::vector<std::shared_ptr<SendMark>> durable_intents(JournalWriter& writer, std::size_t rows, std::size_t per_group) {
+  writer.mark_groups(per_group);
+  writer.gather_intents(rows, std::chrono::hours(1));  // all in one commit
+  std::vector<std::shared_ptr<SendMark>> marks;
+  std::vector<std::future<bool>> durable;
+  for (std::size_t row = 1; row <= rows; ++row) {
+    auto promise = std::make_shared<std::promise<bool>>();
+    durable.push_back(promise->get_future());
+    const std::vector<std::size_t> one{row};
+    marks.push_back(writer.intent(one, [promise](bool ok) { promise->set_value(ok); }));
+  }
+  for (auto& d : durable) EXPECT_TRUE(d.get());
+  return marks;
+}
+
+std::vector<std::string> files_in(const fs::path& directory) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(directory)) names.push_back(entry.path().filename().string());
+  return names;
+}
+
+// With a marks file, a group's mark is a byte of it, stored without a
+// syscall; the sidecar names the file and each group's byte. A rerun on the
+// same boot reads the bytes: only marked groups count. A run that ended
+// every row removes the files.
+TEST_F(JournalTest, MarksKeptInAFileOfTheirOwnSayWhichIntentsMayHaveBeenSent) {
+  TempDir marks_directory;
+  {
+    JournalWriter writer(results, load_journal(results, this_boot(), marks_directory.path()));
+    writer.keep_sent_marks_in(marks_directory.path());
+    const auto marks = durable_intents(writer, 3, 2);
+    EXPECT_TRUE(writer.mark_sent(*marks[1]));
+    EXPECT_TRUE(marks[1]->written);
+  }
+  const auto names = files_in(marks_directory.path());
+  ASSERT_EQ(names.size(), 1u) << "a killed run leaves its marks file";
+  EXPECT_TRUE(is_marks_file_name(names[0])) << names[0];
+  EXPECT_EQ(slurp(sidecar), version_line + boot_line() + "marks " + names[0] +
+                                "\nintent 1\nintent 2\nmark 0\nintent 3\nmark 1\n");
+  const std::string bytes = slurp(marks_directory.path() / names[0]);
+  ASSERT_GE(bytes.size(), 2u);
+  EXPECT_EQ(bytes[0], 1);
+  EXPECT_EQ(bytes[1], 0);
+
+  auto state = load_journal(results, this_boot(), marks_directory.path());
+  EXPECT_EQ(state.marks_files, names);
+  if (!this_boot().empty()) {
+    EXPECT_EQ(state.intents, (std::unordered_set<std::size_t>{1, 2}));
+  }
+  EXPECT_EQ(load_journal(results, another_boot, marks_directory.path()).intents,
+            (std::unordered_set<std::size_t>{1, 2, 3}));
+  TempDir elsewhere;  // the file gone: no mark can be trusted
+  EXPECT_EQ(load_journal(results, this_boot(), elsewhere.path()).intents, (std::unordered_set<std::size_t>{1, 2, 3}));
+
+  // A rerun that ends every row removes its own file and the earlier ones.
+  {
+    JournalWriter writer(results, state);
+    writer.keep_sent_marks_in(marks_directory.path());
+    durable_intents(writer, 1, 1);
+    EXPECT_EQ(files_in(marks_directory.path()).size(), 2u);
+    writer.drop_sent_marks(marks_directory.path(), state.marks_files);
+  }
+  EXPECT_TRUE(files_in(marks_directory.path()).empty());
+}
+
+// Where no marks file can be made, marks go to the sidecar as "wait" lines
+// turned into "sent".
+TEST_F(JournalTest, WithNoMarksFileToBeHadMarksGoToTheSidecar) {
+  {
+    JournalWriter writer(results, load_journal(results));
+    writer.keep_sent_marks_in(dir.path() / "no such directory");
+    const auto marks = durable_intents(writer, 1, 1);
+    EXPECT_TRUE(writer.mark_sent(*marks[0]));
+  }
+  EXPECT_EQ(slurp(sidecar), version_line + boot_line() + "intent 1\nsent\n");
+}
+
+TEST(SentMarks, RoomIsTakenAheadAsSlotsAreHandedOut) {
+  TempDir directory;
+  auto marks = SentMarks::create(directory.path());
+  ASSERT_TRUE(marks);
+  std::uint64_t last = 0;
+  for (int i = 0; i < 70'000; ++i) {  // past the first chunk of room
+    const auto slot = marks->take_slot();
+    ASSERT_TRUE(slot);
+    ASSERT_EQ(*slot, static_cast<std::uint64_t>(i));
+    last = *slot;
+  }
+  marks->mark(last);
+  const auto bytes = read_sent_marks(directory.path(), marks->name());
+  ASSERT_TRUE(bytes);
+  ASSERT_GT(bytes->size(), last);
+  EXPECT_EQ((*bytes)[last], 1);
+  EXPECT_EQ(std::count(bytes->begin(), bytes->end(), '\0'), static_cast<std::ptrdiff_t>(bytes->size() - 1));
+  EXPECT_FALSE(read_sent_marks(directory.path(), "gone.marks"));
+  EXPECT_FALSE(read_sent_marks(directory.path(), "../" + marks->name())) << "a name, not a path";
+}
+
 TEST(JournalLoad, GroupsCountByTheirMarkAndTheBootTheyWereWrittenOn) {
   TempDir dir;
   const auto results = dir.path() / "r.csv";
@@ -520,6 +619,27 @@ TEST(JournalLoad, GroupsCountByTheirMarkAndTheBootTheyWereWrittenOn) {
   for (const std::string bad : {"wait 1", "sent x", "boot", "boot a b"}) {
     spit(sidecar_path(results), "intent 1\n" + bad + "\n");
     EXPECT_THROW(load_journal(results), std::runtime_error) << bad;
+  }
+}
+
+// A `mark SLOT` line closes its group with the byte of the file the last
+// `marks` line names: zero on this boot, the group's requests never left.
+TEST(JournalLoad, AGroupsMarkIsItsByteInTheFileNamed) {
+  TempDir dir, marks_directory;
+  const auto results = dir.path() / "r.csv";
+  spit(results, header);
+  spit(marks_directory.path() / "m1.marks", std::string("\1\0", 2));
+  spit(sidecar_path(results),
+       "boot A\nmarks m1.marks\nintent 1\nmark 0\nintent 2\nmark 1\nintent 3\nmark 7\n"  // 7: past its end
+       "marks gone.marks\nintent 4\nmark 0\n");                                           // no such file
+  EXPECT_EQ(load_journal(results, "A", marks_directory.path()).intents, (std::unordered_set<std::size_t>{1, 3, 4}));
+  EXPECT_EQ(load_journal(results, "B", marks_directory.path()).intents,
+            (std::unordered_set<std::size_t>{1, 2, 3, 4}));
+  EXPECT_EQ(load_journal(results, "A", marks_directory.path()).marks_files,
+            (std::vector<std::string>{"m1.marks", "gone.marks"}));
+  for (const std::string bad : {"mark", "mark x", "mark 1 2", "marks", "marks ../m1.marks", "marks a/b", "marks a b"}) {
+    spit(sidecar_path(results), "intent 1\n" + bad + "\n");
+    EXPECT_THROW(load_journal(results, "A", marks_directory.path()), std::runtime_error) << bad;
   }
 }
 

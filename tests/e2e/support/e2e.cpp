@@ -187,6 +187,14 @@ int kill_at_random_moments(ChildOptions child, int tries, std::chrono::milliseco
   return kills;
 }
 
+std::vector<std::string> child_environment(const std::map<std::string, std::string>& env) {
+  std::vector<std::string> strings{"PATH=/usr/bin:/bin"};
+  if (const char* marks = std::getenv("AUDIENCE_BATCH_MARKS_DIR"))
+    strings.push_back(std::string("AUDIENCE_BATCH_MARKS_DIR=") + marks);
+  for (const auto& [k, v] : env) strings.push_back(k + "=" + v);
+  return strings;
+}
+
 ChildOptions cli(std::vector<std::string> args, std::map<std::string, std::string> env) {
   return ChildOptions{std::move(args), std::move(env), std::nullopt, std::nullopt};
 }
@@ -195,8 +203,7 @@ ChildResult run_cli(const ChildOptions& options, const std::optional<std::string
   ScratchDir io;
   const auto out_file = io.file("stdout"), err_file = io.file("stderr"), in_file = io.file("stdin");
   if (stdin_text) write_file(in_file, *stdin_text);
-  std::vector<std::string> env_strings{"PATH=/usr/bin:/bin"};
-  for (const auto& [k, v] : options.env) env_strings.push_back(k + "=" + v);
+  std::vector<std::string> env_strings = child_environment(options.env);
   std::vector<std::string> args{AB_BINARY};
   args.insert(args.end(), options.args.begin(), options.args.end());
 

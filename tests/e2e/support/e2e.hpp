@@ -89,6 +89,10 @@ std::string nf_create_rows(std::size_t rows, std::size_t invalid_every = 0);
 // A self-signed certificate for 127.0.0.1 and its key, for the simulator's --tls.
 void make_loopback_certificate(const std::filesystem::path& cert, const std::filesystem::path& key);
 
+// A child's clean environment: PATH, the directory this test process keeps
+// sent marks in (support/test_main.cpp), then `env`, as KEY=VALUE strings.
+std::vector<std::string> child_environment(const std::map<std::string, std::string>& env);
+
 // The environment the CLI needs to reach `sim` with its credentials.
 std::map<std::string, std::string> sim_environment(const SimEndpoints& sim);
 
