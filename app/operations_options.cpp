@@ -98,6 +98,8 @@ std::vector<std::string> echo_columns(const po::variables_map& vm) {
 
 void read_operations_options(const po::variables_map& vm, const Environment& env, RunOptions& o, bool for_check) {
   read_proxy_options(vm, env, o);
+  // An empty variable is no choice, as with the proxies.
+  if (auto dir = env("AUDIENCE_BATCH_MARKS_DIR"); dir && !dir->empty()) o.marks_directory = *dir;
   o.echo = echo_columns(vm);
   if (o.job_file == "-" && o.out.empty() && !for_check)
     misuse("a job from standard input (-) needs --out FILE (or --out - for standard output)");

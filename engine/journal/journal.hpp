@@ -118,7 +118,7 @@ struct JournalState {
   // The --echo columns of the results file's header (what a new file is
   // started with: the runner sets them before the writer is made).
   std::vector<std::string> echo_columns;
-  std::vector<std::string> marks_files;            // named by `marks` lines, in sent_marks_directory()
+  std::vector<std::string> marks_files;            // named by `marks` lines, in the marks directory
 };
 
 // Reads both files (either may be missing). `boot`: the boot the rerun runs
@@ -131,7 +131,7 @@ struct JournalState {
 // or cannot be read. Rows with a final line
 // are dropped from `intents` and `checkpoints`; a row's last checkpoint wins.
 JournalState load_journal(const std::filesystem::path& results, std::string_view boot = this_boot(),
-                          const std::filesystem::path& marks_directory = sent_marks_directory());
+                          const std::filesystem::path& marks_directory = default_marks_directory);
 std::filesystem::path sidecar_path(const std::filesystem::path& results);
 
 class JournalWriter {

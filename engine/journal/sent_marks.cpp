@@ -33,11 +33,6 @@ std::string new_name() {
 
 }  // namespace
 
-std::filesystem::path sent_marks_directory() {
-  const char* dir = std::getenv("AUDIENCE_BATCH_MARKS_DIR");
-  return dir && *dir ? std::filesystem::path(dir) : std::filesystem::path("/dev/shm");
-}
-
 bool is_marks_file_name(std::string_view name) {
   return !name.empty() && name.size() <= 200 && name != "." && name != ".." &&
          std::all_of(name.begin(), name.end(), [](char c) {

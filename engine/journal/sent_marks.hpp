@@ -17,8 +17,8 @@
 
 namespace ab {
 
-// Where marks files are made: $AUDIENCE_BATCH_MARKS_DIR, else /dev/shm.
-std::filesystem::path sent_marks_directory();
+// Where marks files are made unless a run says otherwise (RunSettings::marks_directory).
+inline constexpr const char* default_marks_directory = "/dev/shm";
 
 // Whether `name` may name a marks file: a plain name of letters, digits, '.',
 // '-' and '_' (a sidecar line names it, and it is opened inside the directory).

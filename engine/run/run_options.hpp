@@ -4,6 +4,8 @@
 // and re-exports these, so that the engine does not depend on it.
 #pragma once
 
+#include "engine/journal/sent_marks.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -88,6 +90,10 @@ struct RunSettings {
   std::string budget_store_key;
   unsigned shard = 0;                     // --shard K/N: K, 1-based; 0: every row
   unsigned shards = 0;                    // --shard K/N: N
+  // Where the io thread marks the requests that left, in a file no one syncs
+  // (docs/night-contract.md): a tmpfs, or any directory a rerun after a kill
+  // finds again. The CLI takes AUDIENCE_BATCH_MARKS_DIR.
+  std::filesystem::path marks_directory = default_marks_directory;
 };
 
 }  // namespace ab

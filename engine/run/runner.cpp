@@ -426,7 +426,7 @@ Summary run_with_kind(JobKind& kind, const RunSettings& options, std::ostream& l
   JournalState state;
   std::unique_ptr<JournalWriter> journal;
   try {
-    state = load_journal(out);
+    state = load_journal(out, this_boot(), options.marks_directory);
     // A results file keeps the --echo columns it began with: its lines must match its header.
     if (state.results_bytes == 0) state.echo_columns = options.echo;
     if (state.echo_columns != options.echo) return cannot_start(echo_mismatch(out, state.echo_columns));
@@ -439,7 +439,7 @@ Summary run_with_kind(JobKind& kind, const RunSettings& options, std::ostream& l
                                            retry))
       return cannot_start(std::move(*changed));
     journal = std::make_unique<JournalWriter>(out, state);
-    journal->keep_sent_marks_in(sent_marks_directory());
+    journal->keep_sent_marks_in(options.marks_directory);
   } catch (const std::exception& e) {
     return cannot_start(e.what());
   }
@@ -522,7 +522,7 @@ Summary run_with_kind(JobKind& kind, const RunSettings& options, std::ostream& l
     const std::uint64_t earlier_not_ok = state.final_not_ok - std::min(state.final_not_ok, r.source.retried());
     s.exit_code = (s.rows_invalid + s.rows_failed + s.rows_unknown + earlier_not_ok) ? 1 : 0;
     // Every row has its final line, synced: no mark will be read again.
-    journal->drop_sent_marks(sent_marks_directory(), state.marks_files);
+    journal->drop_sent_marks(options.marks_directory, state.marks_files);
   }
   for (const auto& warning : metrics_out.finish(r.metrics, s.seconds, s.rows_skipped, s.exit_code))
     events.write(LogLevel::warning, "warning", "audience-batch: warning: " + warning, {{"message", warning}});

@@ -63,6 +63,18 @@ TEST(CliOptions, FlagBeatsEnvironmentBeatsDefault) {
   EXPECT_EQ(nf.client_secret, "csecret");
 }
 
+TEST(CliOptions, MarksDirectoryComesFromTheEnvironmentElseDevShm) {
+  auto plain = parse({"run", "j.csv", "--job", "nf.create"});
+  ASSERT_TRUE(std::holds_alternative<ab::RunCommand>(plain)) << usage_error(plain);
+  EXPECT_EQ(std::get<ab::RunCommand>(plain).options.marks_directory, "/dev/shm");
+  auto named = parse({"run", "j.csv", "--job", "nf.create"}, {{"AUDIENCE_BATCH_MARKS_DIR", "/run/user/1000/nights"}});
+  ASSERT_TRUE(std::holds_alternative<ab::RunCommand>(named)) << usage_error(named);
+  EXPECT_EQ(std::get<ab::RunCommand>(named).options.marks_directory, "/run/user/1000/nights");
+  auto empty = parse({"run", "j.csv", "--job", "nf.create"}, {{"AUDIENCE_BATCH_MARKS_DIR", ""}});
+  ASSERT_TRUE(std::holds_alternative<ab::RunCommand>(empty)) << usage_error(empty);
+  EXPECT_EQ(std::get<ab::RunCommand>(empty).options.marks_directory, "/dev/shm") << "empty is no choice";
+}
+
 TEST(CliOptions, TwApiMustNameAVersionTheTableKnows) {
   for (const char* url : {"https://ads-api.x.com/8", "https://ads-api.x.com/11", "https://ads-api.x.com/12/"}) {
     auto c = parse({"run", "j.csv", "--job", "tw.get", "--tw-account", "a", "--tw-api", url});

@@ -6,6 +6,7 @@
 // the wire for good; tw.get asks ceil(n/200) lists; --retry; an edited job
 // file is refused.
 #include "e2e/support/e2e.hpp"
+#include "support/marks_directory.hpp"
 #include "engine/journal/journal.hpp"
 
 #include <gtest/gtest.h>
@@ -225,21 +226,22 @@ TEST(NightContractE2e, KillNineLeavesFewerThanTwiceTheConcurrencyUnknown) {
     ASSERT_TRUE(result.killed) << "the job finished too fast to be killed: make it longer\n" << result.err;
     ++kills;
     // What the next run must call unknown: intents marked sent without a final line.
-    const auto state = load_journal(out);
+    const auto state = load_journal(out, this_boot(), test::marks_directory());
     EXPECT_LT(state.intents.size(), kill_bound) << "kill " << kills;
-    EXPECT_LE(load_journal(out, another_boot).intents.size(), reboot_bound) << "kill " << kills;
+    EXPECT_LE(load_journal(out, another_boot, test::marks_directory()).intents.size(), reboot_bound)
+        << "kill " << kills;
     // Each run marked in a file of its own, which outlives its kill.
     EXPECT_EQ(state.marks_files.size(), static_cast<std::size_t>(kills));
     for (const auto& name : state.marks_files)
-      EXPECT_TRUE(std::filesystem::exists(sent_marks_directory() / name)) << name;
+      EXPECT_TRUE(std::filesystem::exists(test::marks_directory() / name)) << name;
   }
   child.kill_after.reset();
   const auto last = run_cli(child);
   EXPECT_EQ(last.exit_code, 1) << last.err;  // some rows unknown: their requests may have left
-  const auto marks_files = load_journal(out).marks_files;
+  const auto marks_files = load_journal(out, this_boot(), test::marks_directory()).marks_files;
   EXPECT_EQ(marks_files.size(), static_cast<std::size_t>(kills) + 1);
   for (const auto& name : marks_files)
-    EXPECT_FALSE(std::filesystem::exists(sent_marks_directory() / name)) << "the night is over: " << name;
+    EXPECT_FALSE(std::filesystem::exists(test::marks_directory() / name)) << "the night is over: " << name;
 
   const auto results = read_results(out);
   EXPECT_EQ(results.size(), rows);
@@ -263,13 +265,13 @@ TEST(NightContractE2e, AfterARebootEverySyncedIntentIsUnknown) {
   child.kill_after = std::chrono::milliseconds(500);
   ASSERT_TRUE(run_cli(child).killed);
 
-  const auto same_boot = load_journal(out).intents;
+  const auto same_boot = load_journal(out, this_boot(), test::marks_directory()).intents;
   const auto sidecar = sidecar_path(out);
   std::string text = read_file(sidecar);
   for (auto at = text.find("boot " + this_boot()); at != std::string::npos; at = text.find("boot " + this_boot()))
     text.replace(at, 5 + this_boot().size(), "boot " + another_boot);
   write_file(sidecar, text);
-  const auto after_reboot = load_journal(out).intents;
+  const auto after_reboot = load_journal(out, this_boot(), test::marks_directory()).intents;
   EXPECT_GT(after_reboot.size(), same_boot.size()) << "intents synced ahead of their sends count too";
   for (const auto row : same_boot) EXPECT_TRUE(after_reboot.contains(row)) << "row " << row;
   EXPECT_LE(after_reboot.size(), reboot_bound);
@@ -326,7 +328,7 @@ TEST(NightContractE2e, RowsInABackOffFillTheSendWindowWithoutStallingTheRun) {
   auto child = nf_run(sim.start(), dir.file("job.csv"), concurrency, {"--max-attempts", "30"});
   child.kill_after = std::chrono::milliseconds(1500);
   ASSERT_TRUE(run_cli(child).killed) << "the job finished before the kill: make it longer";
-  EXPECT_LT(load_journal(out).intents.size(), 2 * concurrency);
+  EXPECT_LT(load_journal(out, this_boot(), test::marks_directory()).intents.size(), 2 * concurrency);
 
   child.kill_after.reset();
   const auto rerun = run_cli(child);

@@ -5,6 +5,7 @@
 #include "engine/run/runner.hpp"
 
 #include "engine/run/coroutine.hpp"
+#include "support/marks_directory.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -79,6 +80,7 @@ TEST(RowsHeld, BigBatchesNeverHoldMoreThanTheBoundWhateverTheFileSize) {
   options.install_signal_handlers = false;
   options.verbosity = -1;
   options.progress = 0;
+  options.marks_directory = test::marks_directory();
   Held held;
   BigBatchKind kind(held);
   std::ostringstream log;

@@ -1,4 +1,5 @@
 #include "e2e/support/e2e.hpp"
+#include "support/marks_directory.hpp"
 
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
@@ -144,6 +145,7 @@ RunOptions options_for(const SimEndpoints& sim, const std::filesystem::path& job
   o.install_signal_handlers = false;
   o.progress = 0;
   o.timeout = std::chrono::seconds(5);
+  o.marks_directory = test::marks_directory();
   return o;
 }
 
