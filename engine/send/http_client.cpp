@@ -2,6 +2,7 @@
 
 #include "engine/run/coroutine.hpp"
 
+#include "engine/send/ready_reads.hpp"
 #include "engine/send/simple_answer.hpp"
 #include "engine/send/tls_verification.hpp"
 
@@ -256,6 +257,8 @@ struct HttpPool::Impl {
     // own expiry covers connect and handshake), and whether it did.
     std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
     bool timed_out = false;
+    // A plain connection's answers are read once its socket is ready (ready_reads.hpp).
+    ReadyReads::Socket readiness;
 
     TcpStream& lowest() { return plain ? *plain : tls->next_layer(); }
 
@@ -379,6 +382,24 @@ struct HttpPool::Impl {
   std::size_t opened = 0;
   bool closed = false;
   ProxyRoutes proxies;
+  // Made at the first plain connection; null where no epoll set can be made.
+  std::shared_ptr<ReadyReads> ready_reads;
+  bool ready_reads_tried = false;
+
+  // Puts a plain connection's socket in the set its answers are read from;
+  // one that cannot be put there reads through Asio, as TLS does.
+  void read_when_ready(Connection& c) {
+    if (!ready_reads_tried) {
+      ready_reads_tried = true;
+      ready_reads = ReadyReads::create(executor);
+    }
+    if (ready_reads) ready_reads->add(c.lowest().socket().native_handle(), c.readiness);
+  }
+
+  // Before a connection's socket is closed under a read waiting on it.
+  void abort_read(Connection& c) {
+    if (ready_reads) ready_reads->abort(c.readiness);
+  }
 
   std::shared_ptr<const Target> target_of(std::string_view url, std::string& error) {
     if (last_target && url == last_url) return last_target;
@@ -489,6 +510,7 @@ struct HttpPool::Impl {
         error = "connect " + peer + ": " + mode_error.message();
         co_return nullptr;
       }
+      read_when_ready(*c);
     }
     if (t.proxy && t.tls && !co_await tunnel(*c, t, error)) co_return nullptr;
     if (t.tls) {
@@ -546,6 +568,7 @@ struct HttpPool::Impl {
     for (auto& c : in_flight) {
       if (c.deadline <= now) {
         c.timed_out = true;
+        abort_read(c);
         c.lowest().close();
       } else {
         next = std::min(next, c.deadline);
@@ -614,6 +637,7 @@ void HttpPool::close_all() {
   impl_->idle.clear();
   for (auto& c : impl_->in_flight) {
     boost::system::error_code ignored;
+    impl_->abort_read(c);
     c.lowest().socket().close(ignored);
   }
 }
@@ -681,17 +705,22 @@ Awaitable<HttpAnswer> HttpPool::send(http::verb method, std::string_view url,
   parser.header_limit(header_limit);
   parser.body_limit(body_limit);
   beast::error_code read_error;
-  // The answer to a request just written is not there yet: its first read
-  // starts after the other exchanges ready to run have had their turn, and
-  // so often finds it rather than spend a syscall finding nothing.
+  // The answer to a request just written is not there yet: a plain
+  // connection's read waits for its socket to be ready (ready_reads.hpp);
+  // a TLS one's first read starts after the other exchanges ready to run
+  // have had their turn, and so often finds it rather than spend a syscall
+  // finding nothing.
   bool first_read = true;
   SimpleAnswer simple{SimpleAnswer::Outcome::need_more};
   const auto parse = [&](beast::error_code& ec) { return c.parse_answer(parser, simple, attempt, ec); };
   for (bool more = parse(read_error); more;) {
     const auto space = c.read_space();
-    auto [error, size] = co_await c.with_stream([&](auto& s) {
-      return std::exchange(first_read, false) ? read_later(s, space) : s.async_read_some(space, use_tuple);
-    });
+    auto [error, size] = c.readiness.in_set()
+                             ? co_await impl_->ready_reads->async_read(c.readiness, space, use_tuple)
+                             : co_await c.with_stream([&](auto& s) {
+                                 return std::exchange(first_read, false) ? read_later(s, space)
+                                                                         : s.async_read_some(space, use_tuple);
+                               });
     more = c.took(parser, size, error, read_error, parse);
   }
   if (read_error) {
