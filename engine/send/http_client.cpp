@@ -434,6 +434,7 @@ struct HttpPool::Impl {
     while (it != idle.end() && !it->second.empty()) {
       auto c = std::move(it->second.back());
       it->second.pop_back();
+      if (c->readiness.peer_closed()) continue;  // the set saw the server close it while idle
       if (std::chrono::steady_clock::now() - c->idle_since < surely_open_for || c->still_open()) return c;
     }
     return nullptr;

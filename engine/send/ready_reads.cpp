@@ -43,11 +43,12 @@ void ReadyReads::start(Socket& socket, boost::asio::mutable_buffer space, std::u
 
 bool ReadyReads::try_read(Socket& socket, boost::asio::mutable_buffer space, boost::system::error_code& ec,
                           std::size_t& n) {
-  const auto got = ::recv(socket.fd_, space.data(), space.size(), 0);
+  auto got = ::recv(socket.fd_, space.data(), space.size(), 0);
+  while (got < 0 && errno == EINTR) got = ::recv(socket.fd_, space.data(), space.size(), 0);
   if (got > 0) {
     n = static_cast<std::size_t>(got);
     // A short read took all there was; a full one may have left more.
-    if (n < space.size()) socket.ready_ = false;
+    if (n < space.size() && !socket.closed_) socket.ready_ = false;
     return true;
   }
   if (got == 0) {
@@ -58,7 +59,6 @@ bool ReadyReads::try_read(Socket& socket, boost::asio::mutable_buffer space, boo
     socket.ready_ = false;
     return false;
   }
-  if (errno == EINTR) return false;
   ec = boost::system::error_code(errno, boost::system::system_category());
   return true;
 }
@@ -84,6 +84,7 @@ std::size_t ReadyReads::poll() {
   for (int i = 0; i < n; ++i) {
     auto& socket = *static_cast<Socket*>(events_[i].data.ptr);
     socket.ready_ = true;
+    if (events_[i].events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) socket.closed_ = true;
     if (!socket.parked_) continue;  // its next read takes it at once
     boost::system::error_code ec;
     std::size_t got = 0;

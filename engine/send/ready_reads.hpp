@@ -30,13 +30,16 @@ class ReadyReads : public std::enable_shared_from_this<ReadyReads> {
   using Signature = void(boost::system::error_code, std::size_t);
 
   // A socket's place in the set: whether it may hold bytes not read yet
-  // (an edge came since its last short read), and the read waiting for it.
+  // (an edge came since its last short read, or the peer has closed), and
+  // the read waiting for it.
   class Socket {
    public:
     Socket() = default;
     Socket(const Socket&) = delete;
     Socket& operator=(const Socket&) = delete;
     bool in_set() const { return fd_ >= 0; }
+    // The set has reported the peer's close (it learns of it while reads wait).
+    bool peer_closed() const { return closed_; }
 
    private:
     friend class ReadyReads;
@@ -52,6 +55,9 @@ class ReadyReads : public std::enable_shared_from_this<ReadyReads> {
     };
     int fd_ = -1;
     bool ready_ = true;
+    // The peer closed (or the socket failed): every read ends at once, and
+    // no later edge would say so again.
+    bool closed_ = false;
     boost::asio::mutable_buffer space_;
     std::unique_ptr<Parked> parked_;
   };

@@ -407,6 +407,20 @@ TEST(HttpPool, ConnectionCloseFromTheServerIsHonoured) {
   EXPECT_EQ(server.connections.load(), 2);
 }
 
+// An answer with no length ends at the close: its bytes and the close come
+// together, and the read after the bytes must see the close, not wait for
+// the timeout.
+TEST(HttpPool, AnAnswerThatEndsAtTheCloseIsReadWhole) {
+  ScriptedServer server([](tcp::socket& s) {
+    if (!read_request(s)) return;
+    asio::write(s, asio::buffer(std::string("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the close")));
+    s.close();
+  });
+  Client client;
+  const auto a = client.get(server.url(), std::chrono::seconds(10));
+  expect_answer(a, 200, "until the close", {{"content-type", "text/plain"}});
+}
+
 // Writes `pieces` one by one, each its own segment, with a pause between:
 // the client meets each as a read of its own.
 void write_in_pieces(tcp::socket& socket, const std::vector<std::string>& pieces) {

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -138,6 +139,23 @@ TEST_F(ReadyReadsTest, ThePeersCloseEndsAWaitingReadWithEndOfStream) {
   io.run();
   EXPECT_TRUE(read.done);
   EXPECT_EQ(read.ec, asio::error::eof);
+}
+
+TEST_F(ReadyReadsTest, BytesAndTheCloseThatCameWithThemEndInTwoReads) {
+  // An answer delimited by the close: its bytes and the end come in one
+  // report, and the read after the bytes must not wait for another.
+  pair.send("HTTP/1.0 200 OK\r\n\r\nthe body");
+  ::close(pair.peer);
+  pair.peer = -1;
+  io.run_for(std::chrono::seconds(5));
+  ASSERT_TRUE(read.done);
+  EXPECT_EQ(read.bytes, "HTTP/1.0 200 OK\r\n\r\nthe body");
+  Read end;
+  start_read(*reads, pair, space, end);
+  io.restart();
+  io.run_for(std::chrono::seconds(5));
+  ASSERT_TRUE(end.done) << "the close was reported with the bytes; no later report comes";
+  EXPECT_EQ(end.ec, asio::error::eof);
 }
 
 TEST_F(ReadyReadsTest, AnAbortedReadEndsAndLeavesNothingToKeepTheRunGoing) {
