@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -115,10 +116,62 @@ SteadyUse steady_use(const std::map<std::int64_t, std::uint64_t>& by_reset, std:
   return use;
 }
 
-ChildOptions child(const Simulator& sim, const SimEndpoints& where, std::vector<std::string> args) {
-  (void)sim;
+ChildOptions child(const SimEndpoints& where, std::vector<std::string> args) {
   args.insert(args.end(), {"--progress", "lines"});
   return ChildOptions{std::move(args), sim_environment(where), std::nullopt, std::nullopt};
+}
+
+// Processes that run at once, the p-th (from 1) over a job file of its own,
+// `<stem><p>.csv`, whose results go beside it.
+struct Fleet {
+  const ScratchDir& dir;
+  std::string stem;
+  int processes;
+
+  std::filesystem::path job(int p) const { return dir.file(stem + std::to_string(p) + ".csv"); }
+  std::filesystem::path results(int p) const { return dir.file(stem + std::to_string(p) + ".results.csv"); }
+
+  // Writes each job file from `text(p)`; each child runs `run JOB --job KIND` and `flags`.
+  std::vector<ChildOptions> children(const SimEndpoints& where, const std::function<std::string(int)>& text,
+                                     const std::string& kind, const std::vector<std::string>& flags) const {
+    std::vector<ChildOptions> all;
+    for (int p = 1; p <= processes; ++p) {
+      write_file(job(p), text(p));
+      std::vector<std::string> args{"run", job(p).string(), "--job", kind};
+      args.insert(args.end(), flags.begin(), flags.end());
+      all.push_back(child(where, std::move(args)));
+    }
+    return all;
+  }
+
+  // Every run ended 0 with a line for each of its `rows` rows, all `ok`.
+  void expect_every_row_ok(const std::vector<ChildResult>& runs, std::size_t rows) const {
+    for (int p = 1; p <= processes; ++p) {
+      EXPECT_EQ(runs[p - 1].exit_code, 0) << runs[p - 1].err;
+      const auto lines = read_results(results(p));
+      EXPECT_EQ(lines.size(), rows) << stem << p;
+      EXPECT_EQ(count_status(lines, "ok"), rows) << stem << p;
+    }
+  }
+};
+
+// What the server saw of runs that shared its budget well: no 429, no rule broken.
+void expect_no_429_and_no_broken_rule(const Simulator& sim) {
+  EXPECT_EQ(answers(sim, 429), 0u) << sim.stats_json();
+  EXPECT_EQ(violations(sim), 0u) << sim.stats_json();
+}
+
+// A simulator whose neuroflash budget is `per_second` requests a second.
+SimOptions nf_limited_to(unsigned per_second) {
+  SimOptions o;
+  o.nf_rate_limit = per_second;
+  o.nf_rate_window = 1s;
+  return o;
+}
+
+// `prefix p` and the row's number name each row of the p-th process.
+std::function<std::string(int)> creates(std::size_t rows, const std::string& prefix) {
+  return [=](int p) { return create_job(rows, prefix + " " + std::to_string(p)); };
 }
 
 TEST(SharedBudgetE2e, FourCountRunsShareTheTotalCountBudgetWithoutA429) {
@@ -129,20 +182,12 @@ TEST(SharedBudgetE2e, FourCountRunsShareTheTotalCountBudgetWithoutA429) {
   Simulator sim(tight);
   const auto where = sim.start();
   ScratchDir dir;
-  std::vector<ChildOptions> children;
-  for (int p = 1; p <= 4; ++p) {
-    const auto job = dir.file("count" + std::to_string(p) + ".csv");
-    write_file(job, count_job(100, "Newsletter " + std::to_string(p)));
-    children.push_back(child(sim, where, {"run", job.string(), "--job", "tw.count", "--rate", "tw.total_count=200/10s",
-                                          "--concurrency", "8", "--budget-store", redis.url()}));
-  }
-  const auto runs = run_together(children);
-  for (int p = 1; p <= 4; ++p) {
-    EXPECT_EQ(runs[p - 1].exit_code, 0) << runs[p - 1].err;
-    EXPECT_EQ(count_status(read_results(dir.file("count" + std::to_string(p) + ".results.csv")), "ok"), 100u);
-  }
-  EXPECT_EQ(answers(sim, 429), 0u) << sim.stats_json();
-  EXPECT_EQ(violations(sim), 0u) << sim.stats_json();
+  const Fleet fleet{dir, "count", 4};
+  const auto runs = run_together(fleet.children(
+      where, [](int p) { return count_job(100, "Newsletter " + std::to_string(p)); }, "tw.count",
+      {"--rate", "tw.total_count=200/10s", "--concurrency", "8", "--budget-store", redis.url()}));
+  fleet.expect_every_row_ok(runs, 100);
+  expect_no_429_and_no_broken_rule(sim);
   // In the server's own windows, not in seconds: the 400 counts fill two
   // windows of 200, and the second opens with the first count after the
   // first window ends (its reset a window after the first's; a window opens
@@ -166,27 +211,15 @@ TEST(SharedBudgetE2e, FourCountRunsShareTheTotalCountBudgetWithoutA429) {
 // beside this one can stall a window, 422 of 500 once in a clean-clone CI
 // with the others at 460-500; an engine that falls short falls short in most.)
 void create_runs_fill_the_servers_windows(int processes, std::size_t rows, const std::string& store) {
-  SimOptions limited;
-  limited.nf_rate_limit = 500;
-  limited.nf_rate_window = 1s;
-  Simulator sim(limited);
+  Simulator sim(nf_limited_to(500));
   const auto where = sim.start();
   ScratchDir dir;
-  std::vector<ChildOptions> children;
-  for (int p = 1; p <= processes; ++p) {
-    const auto job = dir.file("create" + std::to_string(p) + ".csv");
-    write_file(job, create_job(rows, "Process " + std::to_string(p)));
-    std::vector<std::string> args{"run", job.string(), "--job", "nf.create", "--rate", "nf=500/1s"};
-    if (!store.empty()) args.insert(args.end(), {"--budget-store", store});
-    children.push_back(child(sim, where, std::move(args)));
-  }
-  const auto runs = run_together(children);
-  for (int p = 1; p <= processes; ++p) {
-    EXPECT_EQ(runs[p - 1].exit_code, 0) << runs[p - 1].err;
-    EXPECT_EQ(count_status(read_results(dir.file("create" + std::to_string(p) + ".results.csv")), "ok"), rows);
-  }
-  EXPECT_EQ(answers(sim, 429), 0u) << sim.stats_json();
-  EXPECT_EQ(violations(sim), 0u) << sim.stats_json();
+  const Fleet fleet{dir, "create", processes};
+  std::vector<std::string> flags{"--rate", "nf=500/1s"};
+  if (!store.empty()) flags.insert(flags.end(), {"--budget-store", store});
+  const auto runs = run_together(fleet.children(where, creates(rows, "Process"), "nf.create", flags));
+  fleet.expect_every_row_ok(runs, rows);
+  expect_no_429_and_no_broken_rule(sim);
   EXPECT_EQ(store_count(sim, "nf_creates"), rows * processes);
   const auto counts = window_counts(sim, "nf");
   for (const auto& [reset, n] : counts) EXPECT_LE(n, 500u) << "the window ending at " << reset;
@@ -209,19 +242,12 @@ TEST(SharedBudgetE2e, FourCreateRunsUseTheSharedRateAndNeverGoOver) {
 
 TEST(SharedBudgetE2e, RedisKilledAndRestartedMidRunLosesAndDuplicatesNothing) {
   test::RedisServer redis;
-  SimOptions limited;
-  limited.nf_rate_limit = 300;
-  limited.nf_rate_window = 1s;
-  Simulator sim(limited);
+  Simulator sim(nf_limited_to(300));
   const auto where = sim.start();
   ScratchDir dir;
-  std::vector<ChildOptions> children;
-  for (int p = 1; p <= 4; ++p) {
-    const auto job = dir.file("create" + std::to_string(p) + ".csv");
-    write_file(job, create_job(300, "Restart " + std::to_string(p)));
-    children.push_back(child(sim, where, {"run", job.string(), "--job", "nf.create", "--rate", "nf=300/1s",
-                                          "--budget-store", redis.url()}));
-  }
+  const Fleet fleet{dir, "create", 4};
+  const auto children = fleet.children(where, creates(300, "Restart"), "nf.create",
+                                       {"--rate", "nf=300/1s", "--budget-store", redis.url()});
   std::thread chaos([&] {
     std::this_thread::sleep_for(1500ms);
     redis.kill();
@@ -230,18 +256,13 @@ TEST(SharedBudgetE2e, RedisKilledAndRestartedMidRunLosesAndDuplicatesNothing) {
   });
   const auto runs = run_together(children);
   chaos.join();
-  bool saw_restart = false;
-  for (int p = 1; p <= 4; ++p) {
-    EXPECT_EQ(runs[p - 1].exit_code, 0) << runs[p - 1].err;
-    const auto results = read_results(dir.file("create" + std::to_string(p) + ".results.csv"));  // one line a row
-    EXPECT_EQ(results.size(), 300u);
-    EXPECT_EQ(count_status(results, "ok"), 300u);
-    saw_restart |= runs[p - 1].err.find("lost the budget store") != std::string::npos;
-  }
+  fleet.expect_every_row_ok(runs, 300);
+  const bool saw_restart = std::any_of(runs.begin(), runs.end(), [](const ChildResult& run) {
+    return run.err.find("lost the budget store") != std::string::npos;
+  });
   EXPECT_TRUE(saw_restart) << "the store went while the runs were still sending: make them longer";
   EXPECT_EQ(store_count(sim, "nf_creates"), 1200u) << "each audience exactly once";
-  EXPECT_EQ(violations(sim), 0u) << sim.stats_json();
-  EXPECT_EQ(answers(sim, 429), 0u) << sim.stats_json();
+  expect_no_429_and_no_broken_rule(sim);
 }
 
 TEST(SharedBudgetE2e, AnUnreachableStoreEndsTheRunBeforeAnyRequest) {
@@ -254,7 +275,7 @@ TEST(SharedBudgetE2e, AnUnreachableStoreEndsTheRunBeforeAnyRequest) {
   const auto where = sim.start();
   ScratchDir dir;
   write_file(dir.file("job.csv"), create_job(5, "Never"));
-  auto c = child(sim, where, {"run", dir.file("job.csv").string(), "--job", "nf.create"});
+  auto c = child(where, {"run", dir.file("job.csv").string(), "--job", "nf.create"});
   c.env["AUDIENCE_BATCH_BUDGET_STORE"] = "redis://127.0.0.1:" + std::to_string(closed_port);
   const auto run = run_cli(c);
   EXPECT_EQ(run.exit_code, 2) << run.err;
@@ -265,15 +286,12 @@ TEST(SharedBudgetE2e, AnUnreachableStoreEndsTheRunBeforeAnyRequest) {
 
 TEST(SharedBudgetE2e, AStoreGoneForLongerThanTheTimeoutStopsTheRunAndARerunFinishes) {
   auto redis = std::make_unique<test::RedisServer>();
-  SimOptions slow;
-  slow.nf_rate_limit = 50;
-  slow.nf_rate_window = 1s;
-  Simulator sim(slow);
+  Simulator sim(nf_limited_to(50));
   const auto where = sim.start();
   ScratchDir dir;
   write_file(dir.file("job.csv"), create_job(200, "Outage"));
-  auto c = child(sim, where, {"run", dir.file("job.csv").string(), "--job", "nf.create", "--rate", "nf=50/1s",
-                              "--timeout", "1s", "--budget-store", redis->url()});
+  auto c = child(where, {"run", dir.file("job.csv").string(), "--job", "nf.create", "--rate", "nf=50/1s",
+                         "--timeout", "1s", "--budget-store", redis->url()});
   std::thread chaos([&] {
     std::this_thread::sleep_for(1200ms);
     redis->kill();
@@ -312,26 +330,15 @@ struct TlsRedis {
 TEST(SharedBudgetE2e, RedissSharesTheBudgetOverTlsVerifiedAgainstTheCaFile) {
   ScratchDir dir;
   TlsRedis redis(dir);
-  SimOptions limited;
-  limited.nf_rate_limit = 100;
-  limited.nf_rate_window = 1s;
-  Simulator sim(limited);
+  Simulator sim(nf_limited_to(100));
   const auto where = sim.start();
-  std::vector<ChildOptions> children;
-  for (int p = 1; p <= 2; ++p) {
-    const auto job = dir.file("tls" + std::to_string(p) + ".csv");
-    write_file(job, create_job(60, "Tls " + std::to_string(p)));
-    children.push_back(child(sim, where, {"run", job.string(), "--job", "nf.create", "--rate", "nf=100/1s",
-                                          "--ca-file", redis.cert.string(), "--budget-store", redis.url()}));
-  }
-  const auto runs = run_together(children);
-  for (int p = 1; p <= 2; ++p) {
-    EXPECT_EQ(runs[p - 1].exit_code, 0) << runs[p - 1].err;
-    EXPECT_EQ(count_status(read_results(dir.file("tls" + std::to_string(p) + ".results.csv")), "ok"), 60u);
-  }
+  const Fleet fleet{dir, "tls", 2};
+  const auto runs = run_together(fleet.children(
+      where, creates(60, "Tls"), "nf.create",
+      {"--rate", "nf=100/1s", "--ca-file", redis.cert.string(), "--budget-store", redis.url()}));
+  fleet.expect_every_row_ok(runs, 60);
   EXPECT_EQ(store_count(sim, "nf_creates"), 120u);
-  EXPECT_EQ(answers(sim, 429), 0u) << sim.stats_json();
-  EXPECT_EQ(violations(sim), 0u) << sim.stats_json();
+  expect_no_429_and_no_broken_rule(sim);
 }
 
 TEST(SharedBudgetE2e, ARedisCertificateThatDoesNotVerifyEndsTheRunBeforeAnyRequest) {
@@ -341,8 +348,8 @@ TEST(SharedBudgetE2e, ARedisCertificateThatDoesNotVerifyEndsTheRunBeforeAnyReque
   const auto where = sim.start();
   write_file(dir.file("job.csv"), create_job(5, "Untrusted"));
   // No --ca-file: the system's store does not know the test's self-signed certificate.
-  const auto run = run_cli(child(sim, where, {"run", dir.file("job.csv").string(), "--job", "nf.create",
-                                              "--budget-store", redis.url()}));
+  const auto run = run_cli(child(where, {"run", dir.file("job.csv").string(), "--job", "nf.create",
+                                         "--budget-store", redis.url()}));
   EXPECT_EQ(run.exit_code, 2) << run.err;
   EXPECT_NE(run.err.find("budget store " + redis.url() + ": TLS: the certificate of 127.0.0.1 does not verify"),
             std::string::npos)
@@ -359,38 +366,27 @@ TEST(SharedBudgetE2e, RedissWithAClientCertificateSharesTheBudgetAndWithoutOneEn
   make_loopback_certificate(cert, key);
   make_loopback_certificate(client_cert, client_key);
   test::RedisServer redis(cert, key, client_cert);
-  SimOptions limited;
-  limited.nf_rate_limit = 100;
-  limited.nf_rate_window = 1s;
-  Simulator sim(limited);
+  Simulator sim(nf_limited_to(100));
   const auto where = sim.start();
 
   write_file(dir.file("none.csv"), create_job(5, "No certificate"));
-  const auto refused = run_cli(child(sim, where, {"run", dir.file("none.csv").string(), "--job", "nf.create",
-                                                  "--ca-file", cert.string(), "--budget-store", redis.url()}));
+  const auto refused = run_cli(child(where, {"run", dir.file("none.csv").string(), "--job", "nf.create",
+                                             "--ca-file", cert.string(), "--budget-store", redis.url()}));
   EXPECT_EQ(refused.exit_code, 2) << refused.err;
   EXPECT_NE(refused.err.find("budget store " + redis.url() + ": "), std::string::npos) << refused.err;
   EXPECT_EQ(answers(sim), 0u) << "nothing sent, not even the token request";
 
-  std::vector<ChildOptions> children;
-  for (int p = 1; p <= 2; ++p) {
-    const auto job = dir.file("mtls" + std::to_string(p) + ".csv");
-    write_file(job, create_job(60, "Mtls " + std::to_string(p)));
-    children.push_back(child(sim, where, {"run", job.string(), "--job", "nf.create", "--rate", "nf=100/1s",
-                                          "--ca-file", cert.string(), "--budget-store", redis.url()}));
-  }
+  const Fleet fleet{dir, "mtls", 2};
+  auto children = fleet.children(where, creates(60, "Mtls"), "nf.create",
+                                 {"--rate", "nf=100/1s", "--ca-file", cert.string(), "--budget-store", redis.url()});
   children[0].args.insert(children[0].args.end(), {"--budget-store-cert", client_cert.string(),
                                                    "--budget-store-key", client_key.string()});
   children[1].env["AUDIENCE_BATCH_BUDGET_STORE_CERT"] = client_cert.string();  // or from the environment
   children[1].env["AUDIENCE_BATCH_BUDGET_STORE_KEY"] = client_key.string();
   const auto runs = run_together(children);
-  for (int p = 1; p <= 2; ++p) {
-    EXPECT_EQ(runs[p - 1].exit_code, 0) << runs[p - 1].err;
-    EXPECT_EQ(count_status(read_results(dir.file("mtls" + std::to_string(p) + ".results.csv")), "ok"), 60u);
-  }
+  fleet.expect_every_row_ok(runs, 60);
   EXPECT_EQ(store_count(sim, "nf_creates"), 120u);
-  EXPECT_EQ(answers(sim, 429), 0u) << sim.stats_json();
-  EXPECT_EQ(violations(sim), 0u) << sim.stats_json();
+  expect_no_429_and_no_broken_rule(sim);
 }
 
 TEST(SharedBudgetE2e, FourShardsTakeEveryRowExactlyOnceAndReportMergesThem) {
@@ -402,8 +398,8 @@ TEST(SharedBudgetE2e, FourShardsTakeEveryRowExactlyOnceAndReportMergesThem) {
   write_file(job, create_job(401, "Shard"));
   std::vector<ChildOptions> children;
   for (int k = 1; k <= 4; ++k)
-    children.push_back(child(sim, where, {"run", job.string(), "--job", "nf.create", "--shard",
-                                          std::to_string(k) + "/4", "--budget-store", redis.url()}));
+    children.push_back(child(where, {"run", job.string(), "--job", "nf.create", "--shard", std::to_string(k) + "/4",
+                                     "--budget-store", redis.url()}));
   children[3].args[5] = "auto/4";  // the fourth as a Kubernetes Indexed Job's pod 3 would run it
   children[3].env["JOB_COMPLETION_INDEX"] = "3";
   // Three shards first: report points at the fourth's rows.

@@ -18,7 +18,10 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <memory>
 #include <sstream>
+#include <vector>
 
 namespace ab {
 namespace {
@@ -62,16 +65,33 @@ ab::Awaitable<void> open_or_fail(SharedBudgets& store) {
   EXPECT_EQ(error, "");
 }
 
-TEST(SharedBudgets, TwoProcessesTogetherNeverTakeMoreThanTheBudget) {
+// A redis-server and one loop on which each SharedBudgets made is a process.
+class SharedBudgetsTest : public ::testing::Test {
+ protected:
+  SharedBudgets& process(const std::string& account) {
+    return *processes.emplace_back(
+        std::make_unique<SharedBudgets>(io.get_executor(), config_for(redis, account), control, log));
+  }
+  // Runs `body`, then closes every process's store.
+  void run_processes(std::function<ab::Awaitable<void>()> body) {
+    std::vector<SharedBudgets*> stores;
+    for (const auto& p : processes) stores.push_back(p.get());
+    run(io, control, std::move(stores), std::move(body));
+  }
+
   test::RedisServer redis;
   asio::io_context io;
   RunControl control;
   std::ostringstream log;
-  SharedBudgets a(io.get_executor(), config_for(redis, "acct1"), control, log);
-  SharedBudgets b(io.get_executor(), config_for(redis, "acct1"), control, log);
-  SharedBudgets other_account(io.get_executor(), config_for(redis, "acct2"), control, log);
+  std::vector<std::unique_ptr<SharedBudgets>> processes;
+};
+
+TEST_F(SharedBudgetsTest, TwoProcessesTogetherNeverTakeMoreThanTheBudget) {
+  SharedBudgets& a = process("acct1");
+  SharedBudgets& b = process("acct1");
+  SharedBudgets& other_account = process("acct2");
   unsigned granted = 0, granted_other = 0;
-  run(io, control, {&a, &b, &other_account}, [&]() -> ab::Awaitable<void> {
+  run_processes([&]() -> ab::Awaitable<void> {
     co_await open_or_fail(a);
     co_await open_or_fail(b);
     co_await open_or_fail(other_account);
@@ -86,15 +106,11 @@ TEST(SharedBudgets, TwoProcessesTogetherNeverTakeMoreThanTheBudget) {
   EXPECT_EQ(granted_other, 3u) << "another account has a budget of its own";
 }
 
-TEST(SharedBudgets, AParkByOneProcessHoldsEveryProcess) {
-  test::RedisServer redis;
-  asio::io_context io;
-  RunControl control;
-  std::ostringstream log;
-  SharedBudgets a(io.get_executor(), config_for(redis, "acct1"), control, log);
-  SharedBudgets b(io.get_executor(), config_for(redis, "acct1"), control, log);
+TEST_F(SharedBudgetsTest, AParkByOneProcessHoldsEveryProcess) {
+  SharedBudgets& a = process("acct1");
+  SharedBudgets& b = process("acct1");
   unsigned parked_granted = 0, other_granted = 0;
-  run(io, control, {&a, &b}, [&]() -> ab::Awaitable<void> {
+  run_processes([&]() -> ab::Awaitable<void> {
     co_await open_or_fail(a);
     co_await open_or_fail(b);
     const std::vector<std::string> tw{"tw"};
@@ -113,17 +129,13 @@ TEST(SharedBudgets, AParkByOneProcessHoldsEveryProcess) {
 // though the sliding log alone would hold it for a minute. The sends are
 // made well inside one second and the reset is the next whole second, so
 // nothing here depends on the machine's speed beyond a few hundred ms.
-TEST(SharedBudgets, APassedPublishedResetOpensTheSharedWindowAtOnce) {
-  test::RedisServer redis;
-  asio::io_context io;
-  RunControl control;
-  std::ostringstream log;
-  SharedBudgets a(io.get_executor(), config_for(redis, "acct1"), control, log);
-  SharedBudgets b(io.get_executor(), config_for(redis, "acct1"), control, log);
+TEST_F(SharedBudgetsTest, APassedPublishedResetOpensTheSharedWindowAtOnce) {
+  SharedBudgets& a = process("acct1");
+  SharedBudgets& b = process("acct1");
   unsigned first = 0, second = 0;
   const std::vector<std::string> total{"tw.total_count"};
   std::int64_t reset = 0;
-  run(io, control, {&a, &b}, [&]() -> ab::Awaitable<void> {
+  run_processes([&]() -> ab::Awaitable<void> {
     co_await open_or_fail(a);
     co_await open_or_fail(b);
     // Early in a second: the three go before the guard band of the next one.
@@ -142,18 +154,14 @@ TEST(SharedBudgets, APassedPublishedResetOpensTheSharedWindowAtOnce) {
   EXPECT_EQ(second, 3u) << "the new window's 3, and no more";
 }
 
-TEST(SharedBudgets, AStoreThatRestartsEmptyGetsBackWhatWasSent) {
-  test::RedisServer redis;
-  asio::io_context io;
-  RunControl control;
-  std::ostringstream log;
-  SharedBudgets a(io.get_executor(), config_for(redis, "acct1"), control, log);
-  SharedBudgets late(io.get_executor(), config_for(redis, "acct1"), control, log);
+TEST_F(SharedBudgetsTest, AStoreThatRestartsEmptyGetsBackWhatWasSent) {
+  SharedBudgets& a = process("acct1");
+  SharedBudgets& late = process("acct1");
   unsigned before = 0, after_a = 0, after_late = 0;
   bool back = false;
   // Named outside the coroutine: GCC 12 cannot keep a braced list of literals across a co_await.
   const std::vector<std::string> total{"tw.total_count"};
-  run(io, control, {&a, &late}, [&]() -> ab::Awaitable<void> {
+  run_processes([&]() -> ab::Awaitable<void> {
     co_await open_or_fail(a);
     for (int i = 0; i < 3; ++i) co_await take_into(a, total, before);
     redis.kill();
