@@ -2,6 +2,8 @@
 // and every answer's value its own, whatever came before it.
 #include "engine/send/answer_json.hpp"
 
+#include "support/document_member.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
@@ -53,19 +55,6 @@ TEST(AnswerJson, ReadsAsBoostJsonParses) {
   }
 }
 
-// The member as the parsed document holds it, by the rule answer_text_member
-// promises: a non-empty string, an integer in decimal, else nothing.
-std::optional<std::string> member_of_document(const std::string& body, std::string_view key) {
-  const auto document = parse_answer_json(body);
-  const auto* object = document.if_object();
-  const auto* value = object ? object->if_contains(key) : nullptr;
-  if (!value) return std::nullopt;
-  if (value->is_string() && !value->get_string().empty()) return std::string(value->get_string());
-  if (value->is_int64()) return std::to_string(value->get_int64());
-  if (value->is_uint64()) return std::to_string(value->get_uint64());
-  return std::nullopt;
-}
-
 // A create reads its id without building the answer: it must find what the
 // document holds, for every shape an answer can take.
 TEST(AnswerJson, AMemberReadsAsTheParsedDocumentHoldsIt) {
@@ -84,7 +73,8 @@ TEST(AnswerJson, AMemberReadsAsTheParsedDocumentHoldsIt) {
       R"({"id":"x","id":null})", R"({"id":{"a":1},"id":"back"})", R"({"id":"x",})", R"({"id":"x"}{})",
       R"({"id":"x"},)", R"({"id":"x")", R"({"id":)", R"({"id")", R"({)", R"([{"id":"x"}])", R"("id")", "",
       R"({"id":"x"/*c*/})", "{\"id\":\"a\tb\"}", R"({"id":"x","n":-1.5e3,"t":true,"z":[1,[2,{"q":[]}]]})"};
-  for (const auto& body : bodies) EXPECT_EQ(answer_text_member(body, "id"), member_of_document(body, "id")) << body;
+  for (const auto& body : bodies)
+    EXPECT_EQ(answer_text_member(body, "id"), test::member_of_document(body, "id")) << body;
   EXPECT_EQ(answer_text_member(full_create, "id"), "16e6678d-39fe-4f00-8e61-bd8674b6331b");
   EXPECT_EQ(answer_text_member(full_create, "maxAge"), "55");
   EXPECT_EQ(answer_text_member(full_create, "shared"), std::nullopt);
@@ -106,7 +96,9 @@ TEST(AnswerJson, EachAnswerIsParsedOnItsOwn) {
 // An answer larger than the arena's own room (a tw.list page) is whole.
 TEST(AnswerJson, ALargeAnswerIsWhole) {
   std::string body = "{\"data\":[";
-  for (int i = 0; i < 5000; ++i) body += (i ? ",{\"id\":\"" : "{\"id\":\"") + std::to_string(i) + "\",\"name\":\"audience number " + std::to_string(i) + "\"}";
+  for (int i = 0; i < 5000; ++i)
+    body += (i ? ",{\"id\":\"" : "{\"id\":\"") + std::to_string(i) + "\",\"name\":\"audience number " +
+            std::to_string(i) + "\"}";
   body += "]}";
   const auto value = parse_answer_json(body);
   ASSERT_TRUE(value.is_object());

@@ -4,8 +4,7 @@
 // the reader promises: a non-empty string as it is, an integer in decimal,
 // anything else nothing. The first input byte picks the key looked for.
 #include "engine/send/answer_json.hpp"
-
-#include <boost/json/value.hpp>
+#include "tests/support/document_member.hpp"
 
 #include <cstdint>
 #include <cstdio>
@@ -14,28 +13,13 @@
 #include <string>
 #include <string_view>
 
-namespace {
-
-std::optional<std::string> member_of_document(std::string_view body, std::string_view key) {
-  const auto document = ab::parse_answer_json(body);
-  const auto* object = document.if_object();
-  const auto* value = object ? object->if_contains(key) : nullptr;
-  if (!value) return std::nullopt;
-  if (value->is_string() && !value->get_string().empty()) return std::string(value->get_string());
-  if (value->is_int64()) return std::to_string(value->get_int64());
-  if (value->is_uint64()) return std::to_string(value->get_uint64());
-  return std::nullopt;
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   constexpr std::string_view keys[] = {"id", "a", "", "\xc3\xa9"};
   const std::string_view key = keys[data[0] % 4];
   const std::string_view body(reinterpret_cast<const char*>(data + 1), size - 1);
   const auto read = ab::answer_text_member(body, key);
-  const auto expected = member_of_document(body, key);
+  const auto expected = ab::test::member_of_document(body, key);
   if (read != expected) {
     std::fprintf(stderr, "answer_member_fuzz: key \"%.*s\": read %s, the document holds %s\ninput: %.*s\n",
                  static_cast<int>(key.size()), key.data(), read ? read->c_str() : "nothing",
