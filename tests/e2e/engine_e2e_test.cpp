@@ -19,16 +19,6 @@ std::string tw_create_job(std::size_t rows, const std::string& prefix) {
   return job.str();
 }
 
-std::string nf_create_job(std::size_t rows, std::size_t invalid_every = 0) {
-  std::ostringstream job;
-  job << "name,female,male,nonBinary,preferNotToSay,country,minAge,maxAge,interests\n";
-  for (std::size_t i = 1; i <= rows; ++i) {
-    const bool invalid = invalid_every && i % invalid_every == 0;
-    job << "Audience " << i << (invalid ? ",0.5,0.5,0.1,0" : ",0.7,0.1,0.1,0.1") << ",US,25,45,AI|content\n";
-  }
-  return job.str();
-}
-
 SimOptions bad_night() {
   SimOptions s;
   // X's published budgets, and throttles that name a reset a second away,
@@ -81,7 +71,7 @@ TEST(EngineE2e, BadNightEndsEveryNfCreateFinalAndNeverCreatesTwice) {
   Simulator sim(bad_night());
   const auto where = sim.start();
   ScratchDir dir;
-  write_file(dir.file("job.csv"), nf_create_job(300));
+  write_file(dir.file("job.csv"), nf_create_rows(300));
   auto options = options_for(where, dir.file("job.csv"), "nf.create");
   options.max_attempts = 30;
   const auto summary = run_job(options, std::cerr);
@@ -104,7 +94,7 @@ TEST(EngineE2e, BadNightEndsEveryNfCreateFinalAndNeverCreatesTwice) {
 TEST(EngineE2e, ExitCodeZeroWhenEveryRowIsOk) {
   Simulator sim({});
   ScratchDir dir;
-  write_file(dir.file("job.csv"), nf_create_job(20));
+  write_file(dir.file("job.csv"), nf_create_rows(20));
   auto options = options_for(sim.start(), dir.file("job.csv"), "nf.create");
   options.metrics = dir.file("metrics.prom");
   const auto summary = run_job(options, std::cerr);
@@ -122,7 +112,7 @@ TEST(EngineE2e, ConcurrencyBoundsRequestsInFlightAndTheWireStaysFull) {
   slow.latency = std::chrono::milliseconds(20);
   Simulator sim(slow);
   ScratchDir dir;
-  write_file(dir.file("job.csv"), nf_create_job(200));
+  write_file(dir.file("job.csv"), nf_create_rows(200));
   auto options = options_for(sim.start(), dir.file("job.csv"), "nf.create");
   options.concurrency = 8;
   const auto summary = run_job(options, std::cerr);
@@ -134,7 +124,7 @@ TEST(EngineE2e, ConcurrencyBoundsRequestsInFlightAndTheWireStaysFull) {
 TEST(EngineE2e, ARerunWithEveryRowFinalSendsNothingAtAll) {
   Simulator sim({});
   ScratchDir dir;
-  write_file(dir.file("job.csv"), nf_create_job(20, 10));
+  write_file(dir.file("job.csv"), nf_create_rows(20, 10));
   const auto options = options_for(sim.start(), dir.file("job.csv"), "nf.create");
   EXPECT_EQ(run_job(options, std::cerr).exit_code, 1);  // rows 10 and 20 are invalid
   const auto sent = answers(sim);
@@ -148,7 +138,7 @@ TEST(EngineE2e, ARerunWithEveryRowFinalSendsNothingAtAll) {
 TEST(EngineE2e, ExitCodeOneWhenSomeRowsAreInvalidAndTheyAreNeverSent) {
   Simulator sim({});
   ScratchDir dir;
-  write_file(dir.file("job.csv"), nf_create_job(30, 10));
+  write_file(dir.file("job.csv"), nf_create_rows(30, 10));
   const auto summary = run_job(options_for(sim.start(), dir.file("job.csv"), "nf.create"), std::cerr);
   EXPECT_EQ(summary.exit_code, 1);
   const auto results = read_results(dir.file("job.results.csv"));
@@ -164,7 +154,7 @@ TEST(EngineE2e, ExitCodeOneWhenSomeRowsAreInvalidAndTheyAreNeverSent) {
 TEST(EngineE2e, ExitCodeTwoWhenCredentialsAreRefusedAndNoRowIsTouched) {
   Simulator sim({});
   ScratchDir dir;
-  write_file(dir.file("job.csv"), nf_create_job(5));
+  write_file(dir.file("job.csv"), nf_create_rows(5));
   auto options = options_for(sim.start(), dir.file("job.csv"), "nf.create");
   options.job.nf.client_secret = "wrong";
   const auto summary = run_job(options, std::cerr);
@@ -278,7 +268,7 @@ TEST(EngineE2e, HttpsIsVerifiedAgainstTheGivenCaFile) {
   Simulator sim(sim_options);
   const auto where = sim.start();
   ASSERT_EQ(where.nf_api.rfind("https://", 0), 0u) << where.nf_api;
-  write_file(dir.file("job.csv"), nf_create_job(10));
+  write_file(dir.file("job.csv"), nf_create_rows(10));
 
   auto untrusted = options_for(where, dir.file("job.csv"), "nf.create");
   untrusted.max_attempts = 2;

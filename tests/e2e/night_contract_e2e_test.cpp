@@ -20,10 +20,7 @@ namespace ab::e2e {
 namespace {
 
 std::string nf_create_job(std::size_t rows, const std::string& prefix = "Night") {
-  std::ostringstream job;
-  job << "name,female,male,nonBinary,preferNotToSay,country,minAge,maxAge,interests\n";
-  for (std::size_t i = 1; i <= rows; ++i) job << prefix << " " << i << ",0.7,0.1,0.1,0.1,US,25,45,AI|content\n";
-  return job.str();
+  return nf_create_rows(rows, 0, prefix);
 }
 
 ChildOptions nf_run(const SimEndpoints& where, const std::filesystem::path& job, unsigned concurrency,

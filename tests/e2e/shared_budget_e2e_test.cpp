@@ -32,12 +32,7 @@ std::string count_job(std::size_t rows, const std::string& prefix) {
   return job.str();
 }
 
-std::string create_job(std::size_t rows, const std::string& prefix) {
-  std::ostringstream job;
-  job << "name,female,male,nonBinary,preferNotToSay,country,minAge,maxAge,interests\n";
-  for (std::size_t i = 1; i <= rows; ++i) job << prefix << " " << i << ",0.7,0.1,0.1,0.1,US,25,45,AI|content\n";
-  return job.str();
-}
+std::string create_job(std::size_t rows, const std::string& prefix) { return nf_create_rows(rows, 0, prefix); }
 
 // The children at once. Started with posix_spawn from this thread and waited
 // for here: run_cli on several threads would fork while another thread may

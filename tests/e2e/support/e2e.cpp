@@ -157,12 +157,12 @@ std::map<std::string, std::string> sim_environment(const SimEndpoints& sim) {
           {"TWITTER_ACCESS_TOKEN", sim.access_token},  {"TWITTER_ACCESS_TOKEN_SECRET", sim.access_token_secret}};
 }
 
-std::string nf_create_rows(std::size_t rows, std::size_t invalid_every) {
+std::string nf_create_rows(std::size_t rows, std::size_t invalid_every, const std::string& prefix) {
   std::ostringstream job;
   job << "name,female,male,nonBinary,preferNotToSay,country,minAge,maxAge,interests\n";
   for (std::size_t i = 1; i <= rows; ++i) {
     const bool invalid = invalid_every && i % invalid_every == 0;
-    job << "Audience " << i << (invalid ? ",0.5,0.5,0.1,0" : ",0.7,0.1,0.1,0.1") << ",US,25,45,AI|content\n";
+    job << prefix << " " << i << (invalid ? ",0.5,0.5,0.1,0" : ",0.7,0.1,0.1,0.1") << ",US,25,45,AI|content\n";
   }
   return job.str();
 }

@@ -84,8 +84,9 @@ int kill_at_random_moments(ChildOptions child, int tries, std::chrono::milliseco
                            std::chrono::milliseconds longest, unsigned seed);
 // The CLI with `args` and `env`, neither killed nor stopped.
 ChildOptions cli(std::vector<std::string> args, std::map<std::string, std::string> env);
-// An nf.create job of `rows` rows, every `invalid_every`th invalid (0: none).
-std::string nf_create_rows(std::size_t rows, std::size_t invalid_every = 0);
+// An nf.create job of `rows` rows named `prefix` and the row's number, every
+// `invalid_every`th invalid (0: none).
+std::string nf_create_rows(std::size_t rows, std::size_t invalid_every = 0, const std::string& prefix = "Audience");
 // A self-signed certificate for 127.0.0.1 and its key, for the simulator's --tls.
 void make_loopback_certificate(const std::filesystem::path& cert, const std::filesystem::path& key);
 
