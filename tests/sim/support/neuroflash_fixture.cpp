@@ -9,11 +9,6 @@ namespace ab::sim::test {
 
 namespace http = boost::beast::http;
 
-std::string NfReply::header(std::string_view name) const {
-  auto it = raw.find(name);
-  return it == raw.end() ? std::string{} : std::string(it->value());
-}
-
 boost::json::object seed_profile() {
   return boost::json::parse(ab::testing::neuroflash_seed_profile).as_object();
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "sim/neuroflash/api.hpp"
+#include "sim/support/handler_reply.hpp"
 
 #include <boost/beast/http/verb.hpp>
 #include <boost/json/object.hpp>
@@ -15,12 +16,7 @@
 
 namespace ab::sim::test {
 
-struct NfReply {
-  unsigned status = 0;
-  boost::json::value body;  // null when the body is not JSON
-  Response raw;
-  std::string header(std::string_view name) const;
-};
+using NfReply = HandlerReply;
 
 // The seed's create body (API.md §A4): a valid, complete profile.
 boost::json::object seed_profile();

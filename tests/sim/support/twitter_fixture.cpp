@@ -9,11 +9,6 @@ namespace ab::sim::test {
 
 namespace http = boost::beast::http;
 
-std::string TwReply::header(std::string_view name) const {
-  auto it = raw.find(name);
-  return it == raw.end() ? std::string() : std::string(it->value());
-}
-
 std::string TwReply::error_code() const {
   if (!body.is_object()) return {};
   const auto* errors = body.as_object().if_contains("errors");

@@ -2,6 +2,7 @@
 // the test moves by hand, every request signed as a well-behaved client would.
 #pragma once
 
+#include "sim/support/handler_reply.hpp"
 #include "sim/support/oauth1_test_signer.hpp"
 #include "sim/twitter/api.hpp"
 
@@ -14,12 +15,7 @@
 
 namespace ab::sim::test {
 
-struct TwReply {
-  unsigned status = 0;
-  boost::json::value body;  // null if the body is not JSON
-  Response raw;
-
-  std::string header(std::string_view name) const;
+struct TwReply : HandlerReply {
   const boost::json::object& object() const { return body.as_object(); }
   const boost::json::array& data_array() const { return body.at("data").as_array(); }
   // errors[0].code, or "" when there is none
