@@ -187,12 +187,7 @@ TEST_F(NfCreateRun, ALostAnswerEndsUnknownNamingTheAudienceAndWorkspace) {
 }
 
 TEST_F(NfCreateRun, AResumedRowThatMayHaveBeenSentIsNotSentAgain) {
-  Task task = seed_task();
-  task.maybe_sent = true;
-  auto sink = run_one(*kind, api, task);
-  EXPECT_TRUE(api.sent.empty());
-  EXPECT_EQ(sink.finished.at(1).status, RowStatus::unknown);
-  EXPECT_NE(sink.finished.at(1).error.find("\"Marketing leaders\" in workspace ws-1"), std::string::npos);
+  expect_unknown_and_nothing_sent(*kind, api, seed_task(), "\"Marketing leaders\" in workspace ws-1");
 }
 
 TEST_F(NfCreateRun, ARefusalFailsWithTheApisWords) {

@@ -16,6 +16,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace ab::nf::testing {
 
@@ -84,6 +85,17 @@ inline ab::testing::RecordingSink run_one(JobKind& kind, ab::testing::ScriptedAp
   tasks.push_back(std::move(task));
   ab::testing::run_sync(kind.run(std::move(tasks), api, sink));
   return sink;
+}
+
+// A create resumed after a request that may have left (its part marked sent)
+// sends nothing and ends `unknown`, its message naming what to look for.
+inline void expect_unknown_and_nothing_sent(JobKind& kind, ab::testing::ScriptedApi& api, Task task,
+                                            std::string_view names) {
+  task.maybe_sent = true;
+  const auto sink = run_one(kind, api, std::move(task));
+  EXPECT_TRUE(api.sent.empty());
+  EXPECT_EQ(sink.finished.at(1).status, RowStatus::unknown);
+  EXPECT_NE(sink.finished.at(1).error.find(names), std::string::npos) << sink.finished.at(1).error;
 }
 
 inline std::unique_ptr<JobKind> make_kind(const Declaration& declared, const JobConfig& c = config()) {

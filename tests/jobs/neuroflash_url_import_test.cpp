@@ -109,12 +109,7 @@ TEST_F(NfUrlImportCreate, ALostCreateAnswerIsUnknownAfterTheProfileWasWritten) {
 }
 
 TEST_F(NfUrlImportCreate, AResumedRowThatMayHaveCreatedSendsNothing) {
-  Task t = task("url\nhttps://your-brand.com\n");
-  t.maybe_sent = true;
-  auto sink = run_one(*kind, api, t);
-  EXPECT_TRUE(api.sent.empty());
-  EXPECT_EQ(sink.finished.at(1).status, RowStatus::unknown);
-  EXPECT_NE(sink.finished.at(1).error.find("\"your-brand.com\""), std::string::npos);
+  expect_unknown_and_nothing_sent(*kind, api, task("url\nhttps://your-brand.com\n"), "\"your-brand.com\"");
 }
 
 TEST_F(NfUrlImportCreate, AFailedImportCreatesNothing) {
