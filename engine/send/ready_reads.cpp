@@ -116,7 +116,11 @@ void ReadyReads::wait() {
   set_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
                   [self = shared_from_this()](boost::system::error_code ec) {
                     self->waiting_on_set_ = false;
-                    if (ec) return;
+                    // A wait cancelled when its last read was aborted: a read
+                    // parked since then found this wait still armed and left
+                    // it to this handler to wait for it.
+                    if (ec && ec != boost::asio::error::operation_aborted) return;
+                    if (!self->waiting_) return;
                     if (self->poll() == 0) {
                       self->wait();
                     } else {

@@ -166,5 +166,25 @@ TEST_F(ReadyReadsTest, AnAbortedReadEndsAndLeavesNothingToKeepTheRunGoing) {
   EXPECT_EQ(read.ec, asio::error::operation_aborted);
 }
 
+// The last waiting read aborted cancels the set's wait; a read started on
+// another socket before that cancellation is delivered must still be woken
+// when its bytes come (the cancelled wait, not the new read, arms the next).
+TEST_F(ReadyReadsTest, AReadStartedWhileTheCancelledWaitIsDeliveredIsStillWoken) {
+  reads->abort(pair.socket);
+  Pair other{*reads};
+  std::array<char, 64> other_space{};
+  Read next;
+  start_read(*reads, other, other_space, next);
+  io.poll();
+  ASSERT_TRUE(read.done);
+  EXPECT_EQ(read.ec, asio::error::operation_aborted);
+  ASSERT_FALSE(next.done) << "nothing came yet";
+  other.send("HTTP/1.1 200 OK\r\n");
+  io.restart();
+  io.run_for(std::chrono::seconds(5));
+  ASSERT_TRUE(next.done) << "the bytes came, and no wait was left on the set to report them";
+  EXPECT_EQ(next.bytes, "HTTP/1.1 200 OK\r\n");
+}
+
 }  // namespace
 }  // namespace ab
