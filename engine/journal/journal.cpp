@@ -378,8 +378,7 @@ class StackLine {
  public:
   static constexpr std::size_t size = 512;
   void put(std::string_view text) {
-    std::memcpy(end_, text.data(), text.size());
-    end_ += text.size();
+    end_ = std::copy(text.begin(), text.end(), end_);  // an empty view's data() may be null: no memcpy
   }
   void put(char c) { *end_++ = c; }
   void put_number(std::uint64_t value) { end_ = std::to_chars(end_, text_ + size, value).ptr; }

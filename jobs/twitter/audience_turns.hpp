@@ -29,6 +29,8 @@ class AudienceTurns {
   bool may_go(Ticket ticket) const;
   // The request ended (answered, failed or stopped): later ones may go.
   void leave(Ticket ticket);
+  // No request is queued or out.
+  bool empty() const { return audience_of_.empty(); }
 
  private:
   struct Entry {

@@ -75,7 +75,14 @@ class MembersKind final : public TwitterKind {
     AudienceTurns::Ticket ticket;
     ~Turn() {
       kind.turns_.leave(ticket);
-      if (kind.wake_) kind.wake_->cancel();
+      if (!kind.wake_) return;
+      // The timer belongs to the run's io_context, which ends before the
+      // kind does: it goes with the last turn (no one waits on it then).
+      if (kind.turns_.empty()) {
+        kind.wake_.reset();
+      } else {
+        kind.wake_->cancel();
+      }
     }
   };
 

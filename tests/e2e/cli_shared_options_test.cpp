@@ -82,12 +82,13 @@ TEST(CliSharedOptions, AClientCertificateComesWithItsKeyForRedissOnly) {
 }
 
 TEST(CliSharedOptions, ShardIsOneBasedAndAutoTakesTheCompletionIndex) {
-  const auto& given = run_options(parse({"run", "j.csv", "--job", "nf.create", "--shard", "2/4"}));
-  EXPECT_EQ(given.shard, 2u);
-  EXPECT_EQ(given.shards, 4u);
-  const auto& pod = run_options(parse({"run", "j.csv", "--job", "nf.create", "--shard", "auto/4"}, {{"JOB_COMPLETION_INDEX", "0"}}));
-  EXPECT_EQ(pod.shard, 1u) << "Kubernetes counts pods from 0, shards count from 1";
-  EXPECT_EQ(pod.shards, 4u);
+  // The commands are kept: run_options() gives a reference into one.
+  const auto given = parse({"run", "j.csv", "--job", "nf.create", "--shard", "2/4"});
+  EXPECT_EQ(run_options(given).shard, 2u);
+  EXPECT_EQ(run_options(given).shards, 4u);
+  const auto pod = parse({"run", "j.csv", "--job", "nf.create", "--shard", "auto/4"}, {{"JOB_COMPLETION_INDEX", "0"}});
+  EXPECT_EQ(run_options(pod).shard, 1u) << "Kubernetes counts pods from 0, shards count from 1";
+  EXPECT_EQ(run_options(pod).shards, 4u);
 
   EXPECT_NE(usage_error(parse({"run", "j.csv", "--job", "nf.create", "--shard", "0/4"})).find("1 to N"), std::string::npos);
   EXPECT_NE(usage_error(parse({"run", "j.csv", "--job", "nf.create", "--shard", "5/4"})).find("1 to N"), std::string::npos);
