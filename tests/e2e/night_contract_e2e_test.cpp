@@ -141,13 +141,15 @@ TEST(NightContractE2e, ASecondSigtermCutsTheGracefulWaitShort) {
 TEST(NightContractE2e, ASigtermDuringTheLoginIsAStopNotARefusal) {
   constexpr std::size_t rows = 8;
   SimOptions sim_options;
-  sim_options.latency = std::chrono::milliseconds(1000);  // the token request is in flight at 300 ms
+  // The token request is in flight at 1 s, also for a binary built with
+  // sanitizers, which takes a few hundred ms to start.
+  sim_options.latency = std::chrono::milliseconds(2500);
   Simulator sim(sim_options);
   const auto where = sim.start();
   ScratchDir dir;
   write_file(dir.file("job.csv"), nf_create_job(rows, "Login"));
   auto child = nf_run(where, dir.file("job.csv"), rows);
-  child.term_after = std::chrono::milliseconds(300);
+  child.term_after = std::chrono::milliseconds(1000);
   const auto stopped = run_cli(child);
   ASSERT_EQ(stopped.exit_code, 3) << stopped.err;
   EXPECT_NE(stopped.err.find("interrupted"), std::string::npos) << stopped.err;
