@@ -77,6 +77,7 @@ SimEndpoints Simulator::start() {
                                                                           .port = o.port,
                                                                           .tls_cert = o.tls_cert,
                                                                           .tls_key = o.tls_key,
+                                                                          .path_delay = o.path_delay,
                                                                           .threads = threads});
   const std::uint16_t port = impl.server->port();
   const std::string scheme = impl.server->tls() ? "https" : "http";

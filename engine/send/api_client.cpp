@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <memory>
 #include <span>
+#include <utility>
 
 namespace ab {
 
@@ -118,6 +119,8 @@ Awaitable<ApiAnswer> ApiClient::send(ApiRequest request) {
   InFlightLimit::Permit slot;           // from slot_free to the answer
   std::shared_ptr<SendMark> mark;       // the intent's group: marked sent before the first request
   std::optional<std::string> shared_member;  // the store's grant, until sent or given back
+  SteadyTime shared_asked{};                 // when the take that granted it left
+  std::optional<SteadyTime> sent_asked;      // that of the request out, when it had a grant
   // A stop is seen before anything new begins; a request written is awaited.
   const auto event = [](Ev kind, bool ok = true) { return AttemptEvent::of(kind, std::chrono::steady_clock::now(), ok); };
   const auto go_on = [&](Ev kind, bool ok = true) {
@@ -213,12 +216,13 @@ Awaitable<ApiAnswer> ApiClient::send(ApiRequest request) {
         // The store's grant is logged at its own clock: the request must leave
         // at once after it, so it is asked last, with the slot held.
         auto grant = co_await p_.shared->take(request.budgets);
-        if (!grant.stopped) shared_member = std::move(grant.member);
+        if (!grant.stopped) shared_member = std::move(grant.member), shared_asked = grant.asked;
         action = machine.resume(grant.stopped ? event(Ev::stop_requested) : go_on(Ev::shared_granted));
         break;
       }
       case Act::send: {
-        shared_member.reset();  // spent
+        sent_asked.reset();
+        if (std::exchange(shared_member, std::nullopt)) sent_asked = shared_asked;  // spent
         // No request leaves unless its answer has room on disk (results_room.hpp).
         if (p_.room && !p_.room->before_send(request.rows.size())) {
           p_.control.stop(p_.room->error(), true);
@@ -258,6 +262,7 @@ Awaitable<ApiAnswer> ApiClient::send(ApiRequest request) {
           answered.standing = feedback.standing(answered.now, wall_now);
           if (p_.shared && answered.answer.server_named) p_.shared->park(request.budgets, *answered.answer.server_named);
           if (p_.shared && answered.standing) p_.shared->on_standing(request.budgets, *answered.standing);
+          if (p_.shared && sent_asked) p_.shared->on_round_trip(request.budgets, *sent_asked, answered.now);
         } else {
           p_.metrics.connection_failed();
         }

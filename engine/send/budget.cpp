@@ -55,6 +55,7 @@ void Budget::on_answer(SteadyTime now, unsigned status, const std::optional<Stea
                        bool exhausted, std::optional<SteadyTime> sent_at) {
   on_no_answer();
   answered_ = true;
+  if (fixed_ && sent_at) fixed_->on_round_trip(std::chrono::duration_cast<std::chrono::microseconds>(now - *sent_at));
   if (resume_at) park(*resume_at);
   if (!fixed_ && !published_ && sent_at) {
     learner_.on_answer(status, resume_at, *sent_at);

@@ -60,7 +60,8 @@ class Budget {
   // exhausted family) parks the budget until then. A 429 or remaining 0 that
   // names no time cuts the adaptive pace and parks the budget for one gap.
   // Any other answer below 500 is a success that grows the pace back.
-  // `sent_at`, when known, is when the answered request went out.
+  // `sent_at`, when known, is when the answered request went out (a fixed
+  // budget's guard band follows such round trips: rate_count.hpp).
   void on_answer(SteadyTime now, unsigned status, const std::optional<SteadyTime>& resume_at,
                  bool exhausted, std::optional<SteadyTime> sent_at = std::nullopt);
   // The attempt sent for this budget got no answer (connection failure).

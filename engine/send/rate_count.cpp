@@ -5,10 +5,6 @@
 
 namespace ab {
 
-std::chrono::microseconds window_guard(Millis window) {
-  return std::min<std::chrono::microseconds>(std::chrono::milliseconds(20), window / 50);
-}
-
 SlidingWindowLog::SlidingWindowLog(std::uint64_t limit, Millis window, std::chrono::microseconds margin)
     : limit_(limit), window_(window), margin_(margin) {
   if (limit_ == 0) throw std::invalid_argument("a rate limit must allow at least one request");
@@ -33,13 +29,18 @@ std::uint64_t SlidingWindowLog::sent_since(SteadyTime from) const {
 }
 
 RateCount::RateCount(std::uint64_t limit, Millis window, std::chrono::microseconds margin)
-    : log_(limit, window, margin), guard_(window_guard(window)) {}
+    : log_(limit, window, margin), margin_(margin), arrival_(window) {}
+
+void RateCount::on_round_trip(std::chrono::microseconds from_count_to_answer) {
+  arrival_.on_round_trip(from_count_to_answer);
+  log_.set_margin(margin_ + arrival_.above_floor());
+}
 
 // A published reset starts the count once it has passed (and its guard
 // band), when it is at least a window after the reset the count started from.
 bool RateCount::next_takes_over(SteadyTime now) const {
-  if (!next_ || now < *next_ + guard_) return false;
-  return !anchor_ || *next_ >= *anchor_ + window() - guard_;
+  if (!next_ || now < *next_ + guard()) return false;
+  return !anchor_ || *next_ >= *anchor_ + window() - guard();
 }
 
 std::optional<SteadyTime> RateCount::window_start(SteadyTime now) const {
@@ -48,10 +49,10 @@ std::optional<SteadyTime> RateCount::window_start(SteadyTime now) const {
 
 std::optional<SteadyTime> RateCount::anchored_next_allowed(SteadyTime now) const {
   const auto start = window_start(now);
-  if (start && log_.sent_since(*start - guard_) < limit()) return now;
+  if (start && log_.sent_since(*start - guard()) < limit()) return now;
   // Spent (or no reset passed yet): the next published reset opens a window.
-  if (next_ && next_ != start && (!start || *next_ >= *start + window() - guard_))
-    return std::max(now, *next_ + std::chrono::duration_cast<SteadyTime::duration>(guard_));
+  if (next_ && next_ != start && (!start || *next_ >= *start + window() - guard()))
+    return std::max(now, *next_ + std::chrono::duration_cast<SteadyTime::duration>(guard()));
   return std::nullopt;
 }
 
@@ -67,12 +68,12 @@ void RateCount::record(SteadyTime sent_at) {
 }
 
 void RateCount::on_reset(SteadyTime reset) {
-  if (next_ && reset <= *next_ + guard_) {
+  if (next_ && reset <= *next_ + guard()) {
     next_ = std::max(*next_, reset);  // the same reset, read again
     return;
   }
   // A later window published: the server has passed the reset known so far.
-  if (next_ && (!anchor_ || *next_ >= *anchor_ + window() - guard_)) anchor_ = next_;
+  if (next_ && (!anchor_ || *next_ >= *anchor_ + window() - guard())) anchor_ = next_;
   next_ = reset;
 }
 

@@ -13,9 +13,11 @@
 // Either is safe alone, so their union is. The second relies on one thing:
 // a published reset is where one of the server's windows ends, so a request
 // that reaches the server after it is counted in a window that began there
-// or later. The guard band (a fiftieth of W, at most 20 ms) covers the way to
-// the server and the clocks: sends in the band before a reset count in both
-// windows, and the new window opens one band after the reset. A reset only
+// or later. The guard band covers the way to the server and the clocks: sends
+// in the band before a reset count in both windows, and the new window opens
+// one band after the reset. It is a fiftieth of W (at most 20 ms), or the
+// recent round trips' high end when they are longer (arrival_guard.hpp): a
+// far server, or a process slow to put its requests on the wire. A reset only
 // starts a count at least W after the one it follows, so a server whose
 // windows are shorter than W still gets at most N per W from us.
 //
@@ -24,6 +26,7 @@
 #pragma once
 
 #include "engine/run/clock.hpp"
+#include "engine/send/arrival_guard.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -31,9 +34,6 @@
 #include <optional>
 
 namespace ab {
-
-// The guard band of a window of `window` (a fiftieth, at most 20 ms).
-std::chrono::microseconds window_guard(Millis window);
 
 // The newest `limit` sends, and the earliest time one more keeps every window
 // of `window` (plus `margin`) at most `limit`.
@@ -44,6 +44,9 @@ class SlidingWindowLog {
   // The earliest time >= now at which one more send keeps every window <= limit.
   SteadyTime next_allowed(SteadyTime now) const;
   void record(SteadyTime sent_at);
+  // Each send is kept this much longer than the window (a send that reaches
+  // the server late must not share a server window with the one that took its place).
+  void set_margin(std::chrono::microseconds margin) { margin_ = margin; }
   // How many of the sends kept went at or after `from` (at most limit()).
   std::uint64_t sent_since(SteadyTime from) const;
   std::uint64_t limit() const { return limit_; }
@@ -64,6 +67,11 @@ class RateCount {
   void record(SteadyTime sent_at);
   // The server published that its window ends at `reset` (for a window of this limit).
   void on_reset(SteadyTime reset);
+  // A send counted `from_count_to_answer` before its answer came back: the
+  // guard band follows such round trips (arrival_guard.hpp), and the sliding
+  // log keeps each send as much longer as the band stands above its floor.
+  void on_round_trip(std::chrono::microseconds from_count_to_answer);
+  std::chrono::microseconds guard() const { return arrival_.guard(); }
   std::uint64_t limit() const { return log_.limit(); }
   Millis window() const { return log_.window(); }
   // Where the server's window the count follows began, once a reset has passed.
@@ -71,7 +79,8 @@ class RateCount {
 
  private:
   SlidingWindowLog log_;
-  std::chrono::microseconds guard_;
+  std::chrono::microseconds margin_;  // the log's own (the shared store's way to the server)
+  ArrivalGuard arrival_;
   std::optional<SteadyTime> anchor_;  // the reset the count starts from
   std::optional<SteadyTime> next_;    // the latest reset published, not yet the anchor
 

@@ -21,16 +21,21 @@ namespace ab::scripts {
 // {granted, wait_us}; granted 0 with wait_us the time until the first send
 // fits (a park, the hold after a restart, a send leaving the log's window,
 // or the next published reset).
+// The margin (also the guard band) is each process's own (arrival_guard.hpp:
+// how late its sends may reach the server); a budget uses the largest any
+// process published in the last two windows, so that a slow or far process's
+// late sends are counted by every other one too.
 // KEYS: hold, then per budget its log, its park and its window. ARGV:
-// wanted, member prefix, margin_us (also the guard band), then per budget:
+// wanted, member prefix, margin_us, then per budget:
 // limit (0: no fixed rate, parks only), window_us, the latest reset this
 // process heard published for a window of that limit (epoch us, 0: none).
 inline constexpr const char* take = R"lua(
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local wanted = tonumber(ARGV[1])
-local margin = tonumber(ARGV[3])
+local mine = tonumber(ARGV[3])
 local budgets = (#KEYS - 1) / 3
+local margins = {}
 local wait = redis.call('PTTL', KEYS[1])
 for i = 1, budgets do
   local p = redis.call('PTTL', KEYS[3 * i])
@@ -46,10 +51,16 @@ for i = 1, budgets do
     local win = KEYS[3 * i + 1]
     local window = tonumber(ARGV[2 + 3 * i])
     local heard = tonumber(ARGV[3 + 3 * i])
-    local span = window + margin
-    local state = redis.call('HMGET', win, 'anchor', 'next')
+    local state = redis.call('HMGET', win, 'anchor', 'next', 'margin', 'margin_at')
     local anchor = tonumber(state[1]) or 0
     local nxt = tonumber(state[2]) or 0
+    local margin = tonumber(state[3]) or 0
+    if mine >= margin or now - (tonumber(state[4]) or 0) > 2 * window then
+      margin = mine
+      redis.call('HSET', win, 'margin', margin, 'margin_at', now)
+    end
+    margins[i] = margin
+    local span = window + margin
     if heard > nxt + margin then
       if nxt > 0 and (anchor == 0 or nxt >= anchor + window - margin) then anchor = nxt end
       nxt = heard
@@ -57,10 +68,8 @@ for i = 1, budgets do
       nxt = heard
     end
     if nxt > 0 and now >= nxt + margin and (anchor == 0 or nxt >= anchor + window - margin) then anchor = nxt end
-    if nxt > 0 then
-      redis.call('HSET', win, 'anchor', anchor, 'next', nxt)
-      redis.call('PEXPIRE', win, math.ceil(2 * span / 1000) + 1000)
-    end
+    if nxt > 0 then redis.call('HSET', win, 'anchor', anchor, 'next', nxt) end
+    redis.call('PEXPIRE', win, math.ceil(2 * span / 1000) + 1000)
     local keep_from = now - span
     if anchor > 0 and anchor - margin < keep_from then keep_from = anchor - margin end
     redis.call('ZREMRANGEBYSCORE', log, '-inf', keep_from - 1)
@@ -91,7 +100,7 @@ for i = 1, budgets do
     local log = KEYS[3 * i - 1]
     for j = 1, grant do redis.call('ZADD', log, now, ARGV[2] .. ':' .. j) end
     redis.call('ZREMRANGEBYRANK', log, 0, -limit - 1)
-    redis.call('PEXPIRE', log, math.ceil((tonumber(ARGV[2 + 3 * i]) + margin) / 1000) + 1000)
+    redis.call('PEXPIRE', log, math.ceil((tonumber(ARGV[2 + 3 * i]) + margins[i]) / 1000) + 1000)
   end
 end
 return {grant, 0}

@@ -43,10 +43,8 @@ long long as_integer(const RedisValue& v) {
 
 }  // namespace
 
-std::chrono::microseconds send_margin(Millis window) { return window_guard(window); }
-
 void SharedBudgets::forget_old_sends(BudgetState& s, SteadyTime now) {
-  while (!s.sent.empty() && (now - s.sent.front() >= s.window + send_margin(s.window) || s.sent.size() > s.limit))
+  while (!s.sent.empty() && (now - s.sent.front() >= s.window + s.arrival.guard() || s.sent.size() > s.limit))
     s.sent.pop_front();
 }
 
@@ -63,6 +61,7 @@ struct SharedBudgets::Ticket {
   bool granted = false;
   bool abandoned = false;
   std::string member;
+  SteadyTime asked{};
   SteadyTimer wake;
 };
 
@@ -97,6 +96,7 @@ SharedBudgets::BudgetState& SharedBudgets::state(const std::string& name) {
   s.key = budget_key(name, config_.accounts);
   for (const auto& r : config_.rates)
     if (r.name == name) s.limit = r.limit, s.window = r.window;  // a later spec of one name wins, as in Budgets
+  if (s.limit) s.arrival = ArrivalGuard(s.window);
   return budgets_.emplace(name, std::move(s)).first->second;
 }
 
@@ -160,7 +160,8 @@ Awaitable<std::string> SharedBudgets::connect_and_join() {
   for (auto& [name, s] : budgets_) {
     if (s.limit == 0) continue;
     keys.push_back(s.key + ":log");
-    argv.push_back(std::to_string((s.window + std::chrono::seconds(1)).count()));
+    const auto expiry = s.window + std::chrono::seconds(1) + std::chrono::ceil<Millis>(s.arrival.guard());
+    argv.push_back(std::to_string(expiry.count()));
     ++index;
     forget_old_sends(s, now);
     for (auto t : s.sent) {
@@ -277,6 +278,7 @@ Awaitable<SharedBudgets::Grant> SharedBudgets::take(std::vector<std::string> nam
   grant.granted = ticket->granted;
   grant.stopped = !ticket->granted;
   grant.member = std::move(ticket->member);
+  grant.asked = ticket->asked;
   co_return grant;
 }
 
@@ -292,10 +294,7 @@ Awaitable<void> SharedBudgets::pump(std::shared_ptr<Line> line) {
   const auto wanted_at = base.size();
   base.push_back("");  // wanted
   base.push_back("");  // member prefix
-  Millis shortest = Millis::max();
-  for (auto* s : states)
-    if (s->limit) shortest = std::min(shortest, s->window);
-  base.push_back(std::to_string(shortest == Millis::max() ? 0 : send_margin(shortest).count()));
+  base.push_back("");  // margin
   const auto heard_at = base.size() + 2;  // then every third
   for (auto* s : states) {
     base.push_back(std::to_string(s->limit));
@@ -318,9 +317,15 @@ Awaitable<void> SharedBudgets::pump(std::shared_ptr<Line> line) {
     args[wanted_at] = std::to_string(wanted);
     const auto prefix = process_id_ + ":" + std::to_string(++counter_);
     args[wanted_at + 1] = prefix;
-    for (std::size_t i = 0; i < states.size(); ++i) args[heard_at + 3 * i] = std::to_string(states[i]->heard_reset_us);
+    std::chrono::microseconds margin{0};
+    for (std::size_t i = 0; i < states.size(); ++i) {
+      args[heard_at + 3 * i] = std::to_string(states[i]->heard_reset_us);
+      if (states[i]->limit) margin = std::max(margin, states[i]->arrival.guard());
+    }
+    args[wanted_at + 2] = std::to_string(margin.count());
     line->news = false;
     ++takes_;
+    const auto asked = std::chrono::steady_clock::now();
     auto reply = co_await connection_.call(std::move(args));
     if (reply.lost) continue;  // maybe taken, maybe not: a slot lost is a slot unused, never one too many
     if (reply.is_error()) {
@@ -352,6 +357,7 @@ Awaitable<void> SharedBudgets::pump(std::shared_ptr<Line> line) {
       t->granted = true;
       t->done = true;
       t->member = member;
+      t->asked = asked;
       t->wake.cancel();
     }
     if (granted == 0 && !co_await wait_for_news(*line, now + std::chrono::microseconds(std::max(wait_us, 100LL))))
@@ -363,6 +369,12 @@ Awaitable<void> SharedBudgets::pump(std::shared_ptr<Line> line) {
     t->wake.cancel();
   }
   line->waiting.clear();
+}
+
+void SharedBudgets::on_round_trip(std::span<const std::string> names, SteadyTime asked, SteadyTime answered) {
+  const auto trip = std::chrono::duration_cast<std::chrono::microseconds>(answered - asked);
+  for (const auto& n : names)
+    if (auto& s = state(n); s.limit) s.arrival.on_round_trip(trip);
 }
 
 void SharedBudgets::give_back(std::span<const std::string> names, const std::string& member) {

@@ -22,6 +22,7 @@
 #include "engine/run/coroutine.hpp"
 #include "engine/run/run_options.hpp"
 #include "engine/run/clock.hpp"
+#include "engine/send/arrival_guard.hpp"
 #include "engine/send/rate_headers.hpp"
 #include "engine/shared/resp_connection.hpp"
 #include "engine/run/run_control.hpp"
@@ -51,13 +52,6 @@ struct SharedBudgetsConfig {
   Millis hold_after_restart{2500};              // longer than the back-off's cap: every process is back by then
 };
 
-// Each send is kept this much longer than its window: the way from Redis's
-// clock to the API's server (scheduling, the loop, the network) varies by
-// milliseconds, and a send that arrives late must not share a server window
-// with the send that took its place. A fiftieth of the window, at most 20 ms:
-// the guard band of rate_count.hpp.
-std::chrono::microseconds send_margin(Millis window);
-
 // The key prefix of one budget ("audience-batch:budget:tw:18ce54:tw.total_count").
 std::string budget_key(const std::string& name, const std::map<std::string, std::string>& accounts);
 
@@ -67,6 +61,7 @@ class SharedBudgets {
     bool granted = false;  // send now, with no suspension first
     bool stopped = false;  // the run is stopping
     std::string member;    // what to give back when not used
+    SteadyTime asked{};    // when the take that granted it left: no later than the store's stamp
   };
 
   SharedBudgets(Executor executor, SharedBudgetsConfig config, RunControl& control,
@@ -77,6 +72,12 @@ class SharedBudgets {
   Awaitable<std::string> open();
   // One send of every named budget: waits while the store says no, or is away.
   Awaitable<Grant> take(std::vector<std::string> names);
+  // A granted send was answered at `answered` (the grant's `asked` at the
+  // start): each send is kept that much longer than its window and counted
+  // in both windows that far before a reset, in every process (the guard of
+  // arrival_guard.hpp, from the store's stamp to the API's server: the
+  // store's way back, the grants handed out, the request's own way).
+  void on_round_trip(std::span<const std::string> names, SteadyTime asked, SteadyTime answered);
   // A grant that was not used (the process's own budgets said wait after all).
   void give_back(std::span<const std::string> names, const std::string& member);
   // Every process waits for these budgets until `until` (the server named it).
@@ -100,6 +101,7 @@ class SharedBudgets {
     std::deque<SteadyTime> sent;  // this process's grants still inside the window (put back after a restart)
     std::optional<SteadyTime> parked_until;
     std::int64_t heard_reset_us = 0;  // the latest reset published for a window of `limit` (epoch us)
+    ArrivalGuard arrival{Millis{1000}};  // remade for `window` once it is known
   };
 
   BudgetState& state(const std::string& name);

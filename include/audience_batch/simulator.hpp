@@ -24,6 +24,10 @@ struct SimOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;                             // 0: a free port
   std::chrono::milliseconds latency{0};               // added to every answer (with jitter)
+  // Each way between client and server: a request is handled (and counted
+  // against a rate limit) this long after it arrived, its answer leaves this
+  // much later again. A far client, as the server's rate counter sees it.
+  std::chrono::milliseconds path_delay{0};
   double error_rate = 0;                              // 5xx, nothing changed
   double retry_after_share = 0.2;                     // of those: 503 with Retry-After: 1
   double throttle_rate = 0;                           // 429, nothing changed

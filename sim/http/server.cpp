@@ -136,9 +136,17 @@ asio::awaitable<Ending> serve_requests(Stream& stream, const Shared& shared) {
       explicit InFlight(Referee& r) : referee(r) { referee.request_began(); }
       ~InFlight() { referee.request_ended(); }
     } in_flight(shared.router->referee());
+    // --path-delay: the request reaches the server (and its rate count) that
+    // long after it arrived, and its answer takes as long again on the way back.
+    auto handled = arrived;
+    if (config.path_delay.count() > 0) {
+      handled += config.path_delay;
+      asio::steady_timer timer(co_await asio::this_coro::executor, handled);
+      co_await timer.async_wait(use_tuple);
+    }
     Reply reply = shared.router->route(parser.get(), std::chrono::system_clock::now());
-    if (reply.delay.count() > 0) {
-      asio::steady_timer timer(co_await asio::this_coro::executor, arrived + reply.delay);
+    if (reply.delay.count() > 0 || config.path_delay.count() > 0) {
+      asio::steady_timer timer(co_await asio::this_coro::executor, handled + reply.delay + config.path_delay);
       co_await timer.async_wait(use_tuple);
     }
     if (reply.drop) co_return Ending::drop;

@@ -35,6 +35,7 @@ struct ServerConfig {
   std::uint64_t bulk_body_limit = 8 * 1024 * 1024;
   std::chrono::milliseconds idle_timeout{60'000};  // waiting for (the rest of) a request
   std::chrono::milliseconds write_timeout{30'000};
+  std::chrono::milliseconds path_delay{0};     // each way between a client and the API (--path-delay)
   unsigned threads = 1;                        // how many threads run the io_context
 };
 

@@ -200,18 +200,23 @@ TEST(SharedBudgetE2e, FourCountRunsShareTheTotalCountBudgetWithoutA429) {
 }
 
 // `processes` runs of nf.create, `rows` each, at --rate nf=500/1s against a
-// server budget of 500/1s (sharing `store` when given): never over, the
+// server budget of 500/1s (sharing `store` when given), `path_delay` away
+// each way (a request counted that late by the server): never over, the
 // middle steady window at least 95 % used and all of them together at least
 // 90 %, as the referee counted them. (A test machine loaded by the tests
 // beside this one can stall a window, 422 of 500 once in a clean-clone CI
 // with the others at 460-500; an engine that falls short falls short in most.)
-void create_runs_fill_the_servers_windows(int processes, std::size_t rows, const std::string& store) {
-  Simulator sim(nf_limited_to(500));
+void create_runs_fill_the_servers_windows(int processes, std::size_t rows, const std::string& store,
+                                          std::chrono::milliseconds path_delay = 0ms) {
+  SimOptions options = nf_limited_to(500);
+  options.path_delay = path_delay;
+  Simulator sim(options);
   const auto where = sim.start();
   ScratchDir dir;
   const Fleet fleet{dir, "create", processes};
   std::vector<std::string> flags{"--rate", "nf=500/1s"};
   if (!store.empty()) flags.insert(flags.end(), {"--budget-store", store});
+  if (path_delay > 0ms) flags.insert(flags.end(), {"--concurrency", "64"});  // 500 round trips of 80 ms a second
   const auto runs = run_together(fleet.children(where, creates(rows, "Process"), "nf.create", flags));
   fleet.expect_every_row_ok(runs, rows);
   expect_no_429_and_no_broken_rule(sim);
@@ -219,7 +224,8 @@ void create_runs_fill_the_servers_windows(int processes, std::size_t rows, const
   const auto counts = window_counts(sim, "nf");
   for (const auto& [reset, n] : counts) EXPECT_LE(n, 500u) << "the window ending at " << reset;
   const auto use = steady_use(counts, 500, 1);
-  std::cerr << processes << " nf.create run(s), " << rows * processes << " rows, 500/1s: " << use.windows
+  std::cerr << processes << " nf.create run(s), " << rows * processes << " rows, 500/1s, " << path_delay.count()
+            << " ms away: " << use.windows
             << " steady windows held " << use.counts << ": " << use.used * 100 << " % of the budget used\n";
   EXPECT_GE(use.windows, 3u) << "the run is too short to have a steady part";
   EXPECT_GE(use.median, 0.95) << "steady windows: " << use.counts;
@@ -233,6 +239,17 @@ TEST(SharedBudgetE2e, OneCreateRunUsesTheServersWindowsAndNeverGoesOver) {
 TEST(SharedBudgetE2e, FourCreateRunsUseTheSharedRateAndNeverGoOver) {
   test::RedisServer redis;
   create_runs_fill_the_servers_windows(4, 750, redis.url());
+}
+
+// A server 40 ms away each way: the guard band follows the round trips (80
+// ms and more, four times its fixed floor) and every window is still filled.
+TEST(SharedBudgetE2e, OneCreateRunFarFromTheServerNeverGoesOver) {
+  create_runs_fill_the_servers_windows(1, 3000, "", 40ms);
+}
+
+TEST(SharedBudgetE2e, FourCreateRunsFarFromTheServerShareTheRateAndNeverGoOver) {
+  test::RedisServer redis;
+  create_runs_fill_the_servers_windows(4, 750, redis.url(), 40ms);
 }
 
 TEST(SharedBudgetE2e, RedisKilledAndRestartedMidRunLosesAndDuplicatesNothing) {

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <random>
+#include <utility>
 
 namespace ab {
 namespace {
@@ -134,6 +135,82 @@ TEST(RateCount, PropertyNoServerWindowHoldsMoreThanTheLimitAndEachIsFilled) {
       }
     }
   }
+}
+
+// The same server, far away: a request reaches it up to `way_in` after it
+// was counted (the path, a process slow to write it), and its answer, with
+// the reset, comes back up to `way_out` after that. The count hears each
+// reset and round trip only when the answer is back. Returns how many
+// requests each server window held, by second.
+std::map<std::int64_t, std::uint64_t> far_server_windows(std::uint64_t seed, std::uint64_t limit, Millis way_in,
+                                                         Millis way_out, bool learns) {
+  Random random(seed);
+  const auto upto = [&random](Millis most) {
+    return Millis(std::uniform_int_distribution<std::int64_t>(0, most.count())(random));
+  };
+  RateCount count(limit, 1s);
+  std::map<std::int64_t, std::uint64_t> per_window;
+  std::multimap<SteadyTime, std::pair<SteadyTime, SteadyTime>> answers;  // back at -> (counted at, reset)
+  SteadyTime now = t0 + upto(999ms);
+  while (now < t0 + 20s) {
+    for (auto a = answers.begin(); a != answers.end() && a->first <= now; a = answers.erase(a)) {
+      count.on_reset(a->second.second);
+      if (learns) count.on_round_trip(std::chrono::duration_cast<std::chrono::microseconds>(a->first - a->second.first));
+    }
+    const SteadyTime next = count.next_allowed(now);
+    if (next > now) {  // woken by the budget or by the next answer, whichever is first
+      now = answers.empty() ? next : std::min(next, answers.begin()->first);
+      continue;
+    }
+    count.record(now);
+    const auto arrival = now + upto(way_in);
+    const auto second = std::chrono::duration_cast<std::chrono::seconds>(arrival - t0).count();
+    ++per_window[second];
+    answers.emplace(arrival + upto(way_out), std::make_pair(now, t0 + std::chrono::seconds(second + 1)));
+    now += upto(3ms);  // the client's own pace
+  }
+  return per_window;
+}
+
+TEST(RateCount, PropertyAFarServerGetsNoMoreThanTheLimitOnceTheRoundTripsAreHeard) {
+  for (std::uint64_t seed = 1; seed <= 100; ++seed) {
+    const std::uint64_t limit = 1 + seed % 50;
+    for (const auto& [second, n] : far_server_windows(seed, limit, 70ms, 30ms, true)) {
+      ASSERT_LE(n, limit) << "seed " << seed << " second " << second;
+      if (second > 1 && second < 19) {
+        EXPECT_GE(n, limit * 9 / 10) << "seed " << seed << " second " << second;
+      }
+    }
+  }
+}
+
+// Why the round trips: with the band at its fixed 20 ms, requests counted
+// late in one window that reach the server after its reset land in the next
+// one beside that window's whole budget.
+TEST(RateCount, AFarServerWithoutTheRoundTripsGetsMoreThanTheLimit) {
+  std::uint64_t over = 0;
+  for (std::uint64_t seed = 1; seed <= 100; ++seed) {
+    const std::uint64_t limit = 1 + seed % 50;
+    for (const auto& [second, n] : far_server_windows(seed, limit, 70ms, 30ms, false)) over += n > limit ? 1 : 0;
+  }
+  EXPECT_GT(over, 0u);
+}
+
+TEST(ArrivalGuard, FollowsTheSecondLongestRecentRoundTripBetweenItsFloorAndATenthOfTheWindow) {
+  ArrivalGuard band(1s);
+  EXPECT_EQ(band.guard(), 20ms);  // the floor, before any round trip
+  band.on_round_trip(5ms);
+  EXPECT_EQ(band.guard(), 20ms);
+  band.on_round_trip(60ms);
+  EXPECT_EQ(band.guard(), 20ms);  // one long round trip alone does not move it
+  band.on_round_trip(45ms);
+  EXPECT_EQ(band.guard(), 45ms);
+  EXPECT_EQ(band.above_floor(), 25ms);
+  band.on_round_trip(900ms);
+  band.on_round_trip(800ms);
+  EXPECT_EQ(band.guard(), 100ms);  // at most a tenth of the window
+  for (int i = 0; i < 32; ++i) band.on_round_trip(1ms);
+  EXPECT_EQ(band.guard(), 20ms);  // the long ones have left the last 32
 }
 
 TEST(Budget, AFixedBudgetFollowsAPublishedWindowOfItsOwnLimitOnly) {

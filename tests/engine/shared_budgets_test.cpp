@@ -154,6 +154,36 @@ TEST_F(SharedBudgetsTest, APassedPublishedResetOpensTheSharedWindowAtOnce) {
   EXPECT_EQ(second, 3u) << "the new window's 3, and no more";
 }
 
+// A process far from the server (its round trips 300 ms) takes a send 150
+// ms before a reset: the server may count it in the next window. Its margin
+// went to the store with its take, so a near process that heard the reset
+// counts that send in the new window too, and the window opens 300 ms after
+// the reset for both.
+TEST_F(SharedBudgetsTest, AFarProcesssMarginHoldsEveryProcess) {
+  SharedBudgets& far = process("acct1");
+  SharedBudgets& near = process("acct1");
+  unsigned before = 0, after = 0;
+  const std::vector<std::string> total{"tw.total_count"};
+  run_processes([&]() -> ab::Awaitable<void> {
+    co_await open_or_fail(far);
+    co_await open_or_fail(near);
+    const auto now = std::chrono::steady_clock::now();
+    for (int i = 0; i < 2; ++i) far.on_round_trip(total, now - 300ms, now);
+    const auto wall = std::chrono::system_clock::now();
+    auto reset = std::chrono::ceil<std::chrono::seconds>(wall.time_since_epoch());
+    if (reset - wall.time_since_epoch() < 300ms) reset += 1s;
+    const auto until_reset = std::chrono::duration_cast<Millis>(reset - wall.time_since_epoch());
+    co_await sleep_for(until_reset - 150ms);
+    co_await take_into(far, total, before);
+    near.on_standing(total, RateStanding{2, std::chrono::steady_clock::now() + 150ms, 3, reset.count()});
+    co_await sleep_for(600ms);  // past the reset and the far process's band
+    for (int i = 0; i < 5; ++i) asio::co_spawn(io, take_into(near, total, after), asio::detached);
+    co_await sleep_for(400ms);
+  });
+  EXPECT_EQ(before, 1u);
+  EXPECT_EQ(after, 2u) << "the far send may be in the new window: 2 of its 3 are left";
+}
+
 TEST_F(SharedBudgetsTest, AStoreThatRestartsEmptyGetsBackWhatWasSent) {
   SharedBudgets& a = process("acct1");
   SharedBudgets& late = process("acct1");

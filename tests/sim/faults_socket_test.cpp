@@ -149,6 +149,18 @@ TEST_F(FaultsOverSockets, LatencyDelaysAnswersWithoutBlockingTheServer) {
   EXPECT_GE(slow_took, milliseconds(800));  // the latency, less its jitter
 }
 
+TEST_F(FaultsOverSockets, APathDelayCountsARequestLateAndAnswersItLaterStill) {
+  start({.path_delay = milliseconds(300), .threads = 1});
+  const double sent = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto begin = std::chrono::steady_clock::now();
+  auto reply = make_client().request("GET", "/nowhere");
+  const auto took = std::chrono::steady_clock::now() - begin;
+  EXPECT_EQ(reply.status, 404u);
+  EXPECT_GE(took, milliseconds(600));  // the way there and the way back
+  // The server handled (and counted) it a path's delay after it was sent.
+  EXPECT_GE(stats().at("span").at("unknown").at("first").to_number<double>(), sent + 0.3);
+}
+
 TEST_F(FaultsOverSockets, TheSameSeedGivesTheSameNightOverTheWire) {
   auto run = [this](std::uint64_t seed) {
     start_with({.error_rate = 0.3, .throttle_rate = 0.2, .reset_rate = 0.1, .seed = seed});
