@@ -121,6 +121,8 @@ void add_fault_options(po::options_description& d, const std::string& prefix) {
       (name("latency").c_str(), po::value<std::string>()->value_name("DURATION"), "added to every answer, with jitter")
       (name("path-delay").c_str(), po::value<std::string>()->value_name("DURATION"),
        "each way between client and server: requests are handled (and rate-counted) this late, answered this late again")
+      (name("clock-behind").c_str(), po::value<std::string>()->value_name("DURATION"),
+       "the API's clock runs this far behind this machine's (its resets, Retry-After and Date headers)")
       (name("error-rate").c_str(), po::value<double>()->value_name("P"), "share of requests answered 5xx, nothing changed")
       (name("retry-after-share").c_str(), po::value<double>()->value_name("P"),
        "share of those 5xx that are 503 with Retry-After: 1, a refusal that parks the client's whole budget (default 0.2)")
@@ -412,6 +414,7 @@ void read_fault_options(const po::variables_map& vm, const std::string& prefix, 
   const auto name = [&prefix](const char* option) { return prefix + option; };
   o.latency = duration_flag(vm, name("latency").c_str(), o.latency);
   o.path_delay = duration_flag(vm, name("path-delay").c_str(), o.path_delay);
+  o.clock_behind = duration_flag(vm, name("clock-behind").c_str(), o.clock_behind);
   o.error_rate = probability_flag(vm, name("error-rate").c_str());
   if (vm.count(name("retry-after-share"))) o.retry_after_share = probability_flag(vm, name("retry-after-share").c_str());
   o.throttle_rate = probability_flag(vm, name("throttle-rate").c_str());

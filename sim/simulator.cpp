@@ -78,6 +78,7 @@ SimEndpoints Simulator::start() {
                                                                           .tls_cert = o.tls_cert,
                                                                           .tls_key = o.tls_key,
                                                                           .path_delay = o.path_delay,
+                                                                          .clock_behind = o.clock_behind,
                                                                           .threads = threads});
   const std::uint16_t port = impl.server->port();
   const std::string scheme = impl.server->tls() ? "https" : "http";

@@ -28,6 +28,10 @@ struct SimOptions {
   // against a rate limit) this long after it arrived, its answer leaves this
   // much later again. A far client, as the server's rate counter sees it.
   std::chrono::milliseconds path_delay{0};
+  // The API's clock runs this far behind the machine's: every time it
+  // publishes (x-rate-limit-reset, Retry-After, Date) and every window it
+  // counts by. A client that trusts its own clock sends a window's budget early.
+  std::chrono::milliseconds clock_behind{0};
   double error_rate = 0;                              // 5xx, nothing changed
   double retry_after_share = 0.2;                     // of those: 503 with Retry-After: 1
   double throttle_rate = 0;                           // 429, nothing changed

@@ -1,5 +1,7 @@
 #include "sim/http/server.hpp"
 
+#include "sim/iso_time.hpp"
+
 #include "sim/json_answer.hpp"
 #include "sim/json_text.hpp"
 #include "sim/http/wire_format.hpp"
@@ -57,6 +59,18 @@ unsigned status_for_read_error(const beast::error_code& ec) {
   if (ec == http::error::end_of_stream) return 0;
   if (ec.category() == beast::http::make_error_code(http::error::bad_target).category()) return 400;
   return 0;
+}
+
+// Every answer carries Date, as an origin server with a clock must; formatted
+// once a second per thread.
+const std::string& http_date(SystemTime now) {
+  thread_local std::int64_t second = -1;
+  thread_local std::string text;
+  if (const auto s = seconds_since_epoch(now); s != second) {
+    second = s;
+    text = imf_fixdate(s);
+  }
+  return text;
 }
 
 Response refusal(unsigned status) {
@@ -144,7 +158,10 @@ asio::awaitable<Ending> serve_requests(Stream& stream, const Shared& shared) {
       asio::steady_timer timer(co_await asio::this_coro::executor, handled);
       co_await timer.async_wait(use_tuple);
     }
-    Reply reply = shared.router->route(parser.get(), std::chrono::system_clock::now());
+    // The API's clock: what it stamps (resets, Retry-After, Date) and counts by.
+    const auto api_now = std::chrono::system_clock::now() - config.clock_behind;
+    Reply reply = shared.router->route(parser.get(), api_now);
+    if (!reply.drop) reply.response.set(http::field::date, http_date(api_now));
     if (reply.delay.count() > 0 || config.path_delay.count() > 0) {
       asio::steady_timer timer(co_await asio::this_coro::executor, handled + reply.delay + config.path_delay);
       co_await timer.async_wait(use_tuple);

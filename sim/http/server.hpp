@@ -36,6 +36,7 @@ struct ServerConfig {
   std::chrono::milliseconds idle_timeout{60'000};  // waiting for (the rest of) a request
   std::chrono::milliseconds write_timeout{30'000};
   std::chrono::milliseconds path_delay{0};     // each way between a client and the API (--path-delay)
+  std::chrono::milliseconds clock_behind{0};   // the API's clock against the machine's (--clock-behind)
   unsigned threads = 1;                        // how many threads run the io_context
 };
 

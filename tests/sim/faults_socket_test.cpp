@@ -6,7 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <ctime>
+#include <iomanip>
 #include <set>
+#include <sstream>
 #include <thread>
 
 namespace ab::sim::test {
@@ -159,6 +162,26 @@ TEST_F(FaultsOverSockets, APathDelayCountsARequestLateAndAnswersItLaterStill) {
   EXPECT_GE(took, milliseconds(600));  // the way there and the way back
   // The server handled (and counted) it a path's delay after it was sent.
   EXPECT_GE(stats().at("span").at("unknown").at("first").to_number<double>(), sent + 0.3);
+}
+
+// Every answer carries the API's Date, and --clock-behind sets the API's
+// clock back: its Date and the resets it publishes, read independently here.
+TEST_F(FaultsOverSockets, AClockBehindShiftsTheDateAndTheResetsTheApiPublishes) {
+  start_with({.clock_behind = milliseconds(3000), .nf_rate_limit = 5});
+  const auto before = std::chrono::system_clock::now();
+  const auto reply = create();
+  const auto after = std::chrono::system_clock::now();
+  ASSERT_EQ(reply.status, 201u) << reply.body;
+  std::tm fields{};
+  std::istringstream date(reply.header("date"));
+  date >> std::get_time(&fields, "%a, %d %b %Y %H:%M:%S GMT");
+  ASSERT_FALSE(date.fail()) << reply.header("date");
+  const auto stamped = std::chrono::system_clock::from_time_t(timegm(&fields));
+  EXPECT_GE(stamped, std::chrono::floor<std::chrono::seconds>(before - std::chrono::seconds(3)));
+  EXPECT_LE(stamped, after - std::chrono::seconds(3));
+  // A window of a second that opened on the API's clock ends a second after its whole second.
+  const auto reset = std::chrono::sys_seconds(std::chrono::seconds(std::stoll(reply.header("x-rate-limit-reset"))));
+  EXPECT_EQ(reset, std::chrono::floor<std::chrono::seconds>(stamped) + std::chrono::seconds(1));
 }
 
 TEST_F(FaultsOverSockets, TheSameSeedGivesTheSameNightOverTheWire) {
