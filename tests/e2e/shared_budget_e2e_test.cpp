@@ -259,6 +259,30 @@ TEST(SharedBudgetE2e, FourCreateRunsFarFromTheServerShareTheRateAndNeverGoOver) 
   create_runs_fill_the_servers_windows(4, 750, redis.url(), {.path_delay = 40ms});
 }
 
+// The server's clock 300 ms behind ours: each of its resets, read on our
+// clock, opens its window early, while the server still counts the window
+// it has spent, and each refusal names a reset our clock has passed. The
+// one request that goes alone after a reset, and the retry's back-off, keep
+// that to about one refusal a window, not one a round trip until the
+// server's reset; every row still ends ok, each audience made once.
+TEST(SharedBudgetE2e, AServerWhoseClockIsBehindRefusesAboutOnceAWindowNotEveryRoundTrip) {
+  SimOptions options = nf_limited_to(500);
+  options.clock_behind = 300ms;
+  Simulator sim(options);
+  const auto where = sim.start();
+  ScratchDir dir;
+  const Fleet fleet{dir, "create", 1};
+  const auto runs = run_together(fleet.children(where, creates(3000, "Behind"), "nf.create", {"--rate", "nf=500/1s"}));
+  fleet.expect_every_row_ok(runs, 3000);
+  EXPECT_EQ(store_count(sim, "nf_creates"), 3000u);
+  const auto windows = window_counts(sim, "nf").size();
+  const auto refused = answers(sim, 429);
+  std::cerr << "3,000 nf.create rows, 500/1s, the server's clock 300 ms behind: " << refused << " refusals in "
+            << windows << " windows, " << violations(sim) << " rules broken\n";
+  EXPECT_LE(refused, 5 * windows) << sim.stats_json();
+  EXPECT_EQ(violations(sim), 0u) << "no request before a reset a refusal named: " << sim.stats_json();
+}
+
 TEST(SharedBudgetE2e, RedisKilledAndRestartedMidRunLosesAndDuplicatesNothing) {
   test::RedisServer redis;
   Simulator sim(nf_limited_to(300));
