@@ -201,6 +201,21 @@ ChildOptions cli(std::vector<std::string> args, std::map<std::string, std::strin
   return ChildOptions{std::move(args), std::move(env), std::nullopt, std::nullopt};
 }
 
+namespace {
+
+// Whether process `pid` has a handler for `signal` (SigCgt in /proc/PID/status).
+bool catches(pid_t pid, int signal) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (!line.starts_with("SigCgt:")) continue;
+    const auto mask = std::stoull(line.substr(7), nullptr, 16);
+    return (mask >> (signal - 1)) & 1U;
+  }
+  return false;
+}
+
+}  // namespace
+
 ChildResult run_cli(const ChildOptions& options, const std::optional<std::string>& stdin_text) {
   ScratchDir io;
   const auto out_file = io.file("stdout"), err_file = io.file("stderr"), in_file = io.file("stdin");
@@ -239,6 +254,13 @@ ChildResult run_cli(const ChildOptions& options, const std::optional<std::string
   if (options.kill_after) {
     signal_after(*options.kill_after, SIGKILL);
   } else if (options.term_after) {
+    // Counted from when the child catches the signal: a sanitized binary, or
+    // any on a loaded machine, may take longer than the delay to get there.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!reaped && !catches(pid, options.term_signal) && std::chrono::steady_clock::now() < until) {
+      reaped = ::waitpid(pid, &status, WNOHANG) == pid;
+      if (!reaped) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
     signal_after(*options.term_after, options.term_signal);
     if (options.second_term_after) signal_after(*options.second_term_after, options.term_signal);
   }
