@@ -254,8 +254,10 @@ ChildResult run_cli(const ChildOptions& options, const std::optional<std::string
   if (options.kill_after) {
     signal_after(*options.kill_after, SIGKILL);
   } else if (options.term_after) {
-    // Counted from when the child catches the signal: a sanitized binary, or
-    // any on a loaded machine, may take longer than the delay to get there.
+    // Counted from when the child catches the signal (its run has begun): a
+    // sanitized binary, or any on a loaded machine, may take longer than the
+    // delay to get there. A SIGKILL's counts from the fork: a crash may come
+    // at any moment.
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (!reaped && !catches(pid, options.term_signal) && std::chrono::steady_clock::now() < until) {
       reaped = ::waitpid(pid, &status, WNOHANG) == pid;

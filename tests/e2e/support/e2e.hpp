@@ -69,8 +69,9 @@ struct ChildResult {
 struct ChildOptions {
   std::vector<std::string> args;
   std::map<std::string, std::string> env;          // added to a clean environment (PATH kept)
-  std::optional<std::chrono::milliseconds> kill_after;  // SIGKILL after this long
-  std::optional<std::chrono::milliseconds> term_after;  // SIGTERM after this long
+  std::optional<std::chrono::milliseconds> kill_after;  // SIGKILL this long after the fork
+  // term_signal this long after the child catches it (its run has begun), not after the fork.
+  std::optional<std::chrono::milliseconds> term_after;
   int term_signal = 15;                                 // what term_after sends (SIGTERM; SIGHUP, SIGINT)
   std::optional<std::chrono::milliseconds> second_term_after{};  // the same signal again, this long after the first
 };
