@@ -120,7 +120,8 @@ void add_fault_options(po::options_description& d, const std::string& prefix) {
   d.add_options()
       (name("latency").c_str(), po::value<std::string>()->value_name("DURATION"), "added to every answer, with jitter")
       (name("path-delay").c_str(), po::value<std::string>()->value_name("DURATION"),
-       "each way between client and server: requests are handled (and rate-counted) this late, answered this late again")
+       "each way between client and server: requests are handled (and rate-counted) this late, "
+       "answered this late again")
       (name("clock-behind").c_str(), po::value<std::string>()->value_name("DURATION"),
        "the API's clock runs this far behind this machine's (its resets, Retry-After and Date headers)")
       (name("error-rate").c_str(), po::value<double>()->value_name("P"), "share of requests answered 5xx, nothing changed")

@@ -155,7 +155,8 @@ std::map<std::int64_t, std::uint64_t> far_server_windows(std::uint64_t seed, std
   while (now < t0 + 20s) {
     for (auto a = answers.begin(); a != answers.end() && a->first <= now; a = answers.erase(a)) {
       count.on_reset(a->second.second);
-      if (learns) count.on_round_trip(std::chrono::duration_cast<std::chrono::microseconds>(a->first - a->second.first));
+      const auto trip = std::chrono::duration_cast<std::chrono::microseconds>(a->first - a->second.first);
+      if (learns) count.on_round_trip(trip);
     }
     const SteadyTime next = count.next_allowed(now);
     if (next > now) {  // woken by the budget or by the next answer, whichever is first
