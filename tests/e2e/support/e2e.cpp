@@ -214,6 +214,12 @@ bool catches(pid_t pid, int signal) {
   return false;
 }
 
+std::uintmax_t size_or_zero(const std::filesystem::path& file) {
+  std::error_code error;
+  const auto size = std::filesystem::file_size(file, error);
+  return error ? 0 : size;
+}
+
 }  // namespace
 
 ChildResult run_cli(const ChildOptions& options, const std::optional<std::string>& stdin_text) {
@@ -224,6 +230,8 @@ ChildResult run_cli(const ChildOptions& options, const std::optional<std::string
   std::vector<std::string> args{AB_BINARY};
   args.insert(args.end(), options.args.begin(), options.args.end());
 
+  const auto grows = options.kill_counted_from_growth_of;
+  const std::uintmax_t size_at_fork = grows ? size_or_zero(*grows) : 0;
   const pid_t pid = ::fork();
   if (pid == 0) {
     const int out = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -251,18 +259,23 @@ ChildResult run_cli(const ChildOptions& options, const std::optional<std::string
     }
     if (!reaped) ::kill(pid, signal);
   };
+  // Waits, up to 10 s, until `begun` says the run has got where the signal is counted from.
+  const auto wait_until_begun = [&](auto begun) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!reaped && !begun() && std::chrono::steady_clock::now() < until) {
+      reaped = ::waitpid(pid, &status, WNOHANG) == pid;
+      if (!reaped) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  };
   if (options.kill_after) {
+    if (grows) wait_until_begun([&] { return size_or_zero(*grows) > size_at_fork; });
     signal_after(*options.kill_after, SIGKILL);
   } else if (options.term_after) {
     // Counted from when the child catches the signal (its run has begun): a
     // sanitized binary, or any on a loaded machine, may take longer than the
-    // delay to get there. A SIGKILL's counts from the fork: a crash may come
-    // at any moment.
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!reaped && !catches(pid, options.term_signal) && std::chrono::steady_clock::now() < until) {
-      reaped = ::waitpid(pid, &status, WNOHANG) == pid;
-      if (!reaped) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+    // delay to get there. A SIGKILL's counts from the fork unless told
+    // otherwise: a crash may come at any moment.
+    wait_until_begun([&] { return catches(pid, options.term_signal); });
     signal_after(*options.term_after, options.term_signal);
     if (options.second_term_after) signal_after(*options.second_term_after, options.term_signal);
   }

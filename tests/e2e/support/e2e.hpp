@@ -69,11 +69,16 @@ struct ChildResult {
 struct ChildOptions {
   std::vector<std::string> args;
   std::map<std::string, std::string> env;          // added to a clean environment (PATH kept)
-  std::optional<std::chrono::milliseconds> kill_after;  // SIGKILL this long after the fork
+  std::optional<std::chrono::milliseconds> kill_after;  // SIGKILL this long after the fork (but see below)
   // term_signal this long after the child catches it (its run has begun), not after the fork.
   std::optional<std::chrono::milliseconds> term_after;
   int term_signal = 15;                                 // what term_after sends (SIGTERM; SIGHUP, SIGINT)
   std::optional<std::chrono::milliseconds> second_term_after{};  // the same signal again, this long after the first
+  // kill_after counted instead from when this file grew past its size at the
+  // fork (a results file: the run has written its header or a result), so
+  // that a slow start (a sanitized binary, a loaded machine) does not move the
+  // kill to before the run has begun. Waits 10 s at most.
+  std::optional<std::filesystem::path> kill_counted_from_growth_of{};
 };
 // `stdin_text`, when given, is the child's standard input; else it inherits ours.
 ChildResult run_cli(const ChildOptions& options, const std::optional<std::string>& stdin_text = std::nullopt);
