@@ -15,6 +15,7 @@
 #include "engine/report/metrics.hpp"
 #include "engine/journal/results_room.hpp"
 #include "engine/send/retry_policy.hpp"
+#include "engine/send/server_clock.hpp"
 #include "engine/run/run_control.hpp"
 #include "engine/shared/shared_budgets.hpp"
 
@@ -50,6 +51,7 @@ class ApiClient : public Api {
 
  private:
   ApiClientParts p_;
+  ServerClocks clocks_;  // how far behind ours each server's clock is known to run
 };
 
 }  // namespace ab

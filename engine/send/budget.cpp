@@ -82,7 +82,7 @@ void Budget::on_standing(const RateStanding& standing) {
   server_reset_ = standing.reset;
   // A window of our --rate's size: the --rate follows where it ends.
   if (fixed_ && standing.limit && *standing.limit == static_cast<std::int64_t>(fixed_->limit()))
-    fixed_->on_reset(standing.reset);
+    fixed_->on_reset(standing.reset, standing.reset_epoch);
 }
 
 void Budget::follow_learned_window() {

@@ -67,11 +67,13 @@ void RateCount::record(SteadyTime sent_at) {
   log_.record(sent_at);
 }
 
-void RateCount::on_reset(SteadyTime reset) {
-  if (next_ && reset <= *next_ + guard()) {
+void RateCount::on_reset(SteadyTime reset, std::int64_t epoch) {
+  const bool same_epoch = epoch != 0 && epoch == next_epoch_;
+  if (next_ && (same_epoch || reset <= *next_ + guard())) {
     next_ = std::max(*next_, reset);  // the same reset, read again
     return;
   }
+  next_epoch_ = epoch;
   // A later window published: the server has passed the reset known so far.
   if (next_ && (!anchor_ || *next_ >= *anchor_ + window() - guard())) anchor_ = next_;
   next_ = reset;

@@ -65,8 +65,12 @@ class RateCount {
   RateCount(std::uint64_t limit, Millis window, std::chrono::microseconds margin = {});
   SteadyTime next_allowed(SteadyTime now) const;
   void record(SteadyTime sent_at);
-  // The server published that its window ends at `reset` (for a window of this limit).
-  void on_reset(SteadyTime reset);
+  // The server published that its window ends at `reset` (for a window of
+  // this limit). `epoch`, when known, is the reset as the server named it:
+  // a reading of the same epoch later than the one before (its clock found
+  // to run further behind ours, server_clock.hpp) refines that reset and is
+  // never taken for a new window, which would open the count early.
+  void on_reset(SteadyTime reset, std::int64_t epoch = 0);
   // A send counted `from_count_to_answer` before its answer came back: the
   // guard band follows such round trips (arrival_guard.hpp), and the sliding
   // log keeps each send as much longer as the band stands above its floor.
@@ -83,6 +87,7 @@ class RateCount {
   ArrivalGuard arrival_;
   std::optional<SteadyTime> anchor_;  // the reset the count starts from
   std::optional<SteadyTime> next_;    // the latest reset published, not yet the anchor
+  std::int64_t next_epoch_ = 0;       // next_ as the server named it; 0: not known
 
   bool next_takes_over(SteadyTime now) const;
   std::optional<SteadyTime> anchored_next_allowed(SteadyTime now) const;

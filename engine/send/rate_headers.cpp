@@ -13,8 +13,6 @@ namespace {
 using std::chrono::duration_cast;
 
 constexpr std::int64_t max_wait_ms = max_named_wait.count();
-// Epoch seconds beyond this are garbage; clamping first keeps `* 1000` in range.
-constexpr std::int64_t max_epoch_seconds = 10'000'000'000'000;
 
 std::string_view trim(std::string_view s) {
   const auto is_space = [](char c) { return c == ' ' || c == '\t'; };
@@ -117,7 +115,10 @@ void take_family_header(RateFamily& family, std::string_view suffix, std::string
 
 }  // namespace
 
-std::optional<SteadyTime> RateFeedback::resume_at(SteadyTime steady_now, SystemTime wall_now) const {
+std::optional<SteadyTime> RateFeedback::resume_at(SteadyTime steady_now, SystemTime wall_now,
+                                                  std::chrono::microseconds server_lag) const {
+  wall_now -= server_lag;
+  if (retry_after_date_ms) return steady_now + wait_until_epoch_ms(*retry_after_date_ms, wall_now);
   if (retry_after) return steady_now + *retry_after;
   std::optional<Millis> wait;
   for (const RateFamily* family : {&account, &user}) {
@@ -130,14 +131,17 @@ std::optional<SteadyTime> RateFeedback::resume_at(SteadyTime steady_now, SystemT
   return steady_now + *wait;
 }
 
-std::optional<RateStanding> RateFeedback::standing(SteadyTime steady_now, SystemTime wall_now) const {
+std::optional<RateStanding> RateFeedback::standing(SteadyTime steady_now, SystemTime wall_now,
+                                                   std::chrono::microseconds server_lag) const {
   std::optional<RateStanding> tightest;
+  wall_now -= server_lag;
   for (const RateFamily* family : {&account, &user}) {
     if (!family->remaining || !family->reset_epoch) continue;
     if (tightest && tightest->remaining <= *family->remaining) continue;
     const auto reset_ms = std::min(*family->reset_epoch, max_epoch_seconds) * 1000;
     tightest = RateStanding{*family->remaining, steady_now + wait_until_epoch_ms(reset_ms, wall_now), family->limit,
                             std::min(*family->reset_epoch, max_epoch_seconds)};
+    tightest->server_lag = server_lag;
   }
   return tightest;
 }
@@ -155,10 +159,19 @@ RateFeedback parse_rate_feedback(const AnswerFields& headers, SystemTime wall_no
                iequals(name.substr(0, account_prefix.size()), account_prefix)) {
       take_family_header(feedback.account, name.substr(account_prefix.size()), value);
     } else if (iequals(name, "retry-after")) {
-      if (auto wait = parse_retry_after(value, wall_now)) feedback.retry_after = wait;
+      if (auto wait = parse_retry_after(value, wall_now)) {
+        feedback.retry_after = wait;
+        feedback.retry_after_date_ms = parse_imf_fixdate_ms(trim(value));
+      }
     }
   }
   return feedback;
+}
+
+std::optional<std::int64_t> answer_date_ms(const AnswerFields& headers) {
+  for (const auto [name, value] : headers)
+    if (iequals(name, "date")) return parse_imf_fixdate_ms(trim(value));
+  return std::nullopt;
 }
 
 }  // namespace ab

@@ -16,7 +16,12 @@ namespace ab::scripts {
 // any alignment), or fewer than `limit` since the last published reset that
 // has passed, less the guard band (the server's own window: a new window's
 // budget is there at once). Not GCRA or a token bucket: N per window in a
-// bucket lets up to 2N through in one of the server's fixed windows.
+// bucket lets up to 2N through in one of the server's fixed windows. A reset
+// heard later than the next one known becomes the next, and the one before
+// it the anchor once it has passed, or at once when the new one is nearly a
+// window later: a reading less than that later may be the same reset read
+// with more of its server's clock lag (server_clock.hpp), not proof that
+// the server's window turned.
 // Takes up to ARGV[1] sends of every budget at once, or none: replies
 // {granted, wait_us}; granted 0 with wait_us the time until the first send
 // fits (a park, the hold after a restart, a send leaving the log's window,
@@ -62,7 +67,8 @@ for i = 1, budgets do
     margins[i] = margin
     local span = window + margin
     if heard > nxt + margin then
-      if nxt > 0 and (anchor == 0 or nxt >= anchor + window - margin) then anchor = nxt end
+      local turned = now >= nxt + margin or heard >= nxt + window - margin
+      if nxt > 0 and turned and (anchor == 0 or nxt >= anchor + window - margin) then anchor = nxt end
       nxt = heard
     elseif heard > nxt then
       nxt = heard

@@ -399,8 +399,10 @@ void SharedBudgets::park(std::span<const std::string> names, SteadyTime until) {
 }
 
 void SharedBudgets::on_standing(std::span<const std::string> names, const RateStanding& standing) {
-  if (!standing.limit || standing.reset_epoch <= 0) return;
-  const std::int64_t reset_us = standing.reset_epoch * 1'000'000;
+  // Past the year 100,000 a reset is garbage (and would not fit in microseconds).
+  if (!standing.limit || standing.reset_epoch <= 0 || standing.reset_epoch > 3'000'000'000'000) return;
+  // On our clock, as Redis's TIME is taken to be: the server's known lag added.
+  const std::int64_t reset_us = standing.reset_epoch * 1'000'000 + standing.server_lag.count();
   bool heard = false;
   for (const auto& n : names) {
     auto& s = state(n);

@@ -96,6 +96,27 @@ TEST(RateCount, ALaterResetPublishedMeansTheEarlierHasPassedAtTheServer) {
   // 0.9 s is before the band of 1 s: the two went in the old window.
 }
 
+// The server's clock found to run further behind ours (server_clock.hpp):
+// the reset it names is read again, later. The same epoch is the same
+// window's end, however late it is read; taken for a later window, it would
+// make the reset before it the count's start while the server still counts
+// the window that ends there.
+TEST(RateCount, TheSameResetReadLaterIsNotTakenForANewWindow) {
+  constexpr std::int64_t first = 1'796'000'001, second = first + 1;
+  for (const bool with_epochs : {true, false}) {
+    RateCount count(2, 1s);
+    count.on_reset(t0 + 1s, with_epochs ? first : 0);
+    send(count, t0 + 1800ms, 2);  // the window from 1 s spent
+    count.on_reset(t0 + 2s, with_epochs ? second : 0);  // where it ends, as read at first
+    count.on_reset(t0 + 2300ms, with_epochs ? second : 0);  // the same, 300 ms later
+    if (with_epochs) {
+      EXPECT_EQ(count.next_allowed(t0 + 1900ms), t0 + 2300ms + guard) << "spent until the reset as read last";
+    } else {
+      EXPECT_EQ(count.next_allowed(t0 + 1900ms), t0 + 1900ms) << "without epochs a reading is a window: too early";
+    }
+  }
+}
+
 TEST(RateCount, AStoreThatRestartedEmptyKnowsOnlyTheSendsPutBack) {
   // A store that forgot its count has the sends put back and no window:
   // the log rules until a reset is heard and has passed.

@@ -124,6 +124,27 @@ TEST(RateHeaders, ResetOfTheExhaustedFamilyIsConvertedToSteadyTime) {
   EXPECT_EQ(f.resume_at(steady, wall + 500ms), steady + 89'500ms);
 }
 
+// A server whose clock runs 2.5 s behind ours (server_clock.hpp): every
+// time it names on its clock comes 2.5 s later on ours; a delay does not.
+TEST(RateHeaders, TimesOnTheServersClockAreReadWithItsLag) {
+  constexpr std::chrono::microseconds lag = 2500ms;
+  const auto reset = parse_rate_feedback(
+      {{"x-rate-limit-limit", "500"}, {"x-rate-limit-remaining", "0"}, {"x-rate-limit-reset", epoch_in(-1)}}, wall);
+  EXPECT_EQ(reset.resume_at(steady, wall), steady) << "passed, read on our clock";
+  EXPECT_EQ(reset.resume_at(steady, wall, lag), steady + 1500ms);
+  const auto standing = reset.standing(steady, wall, lag);
+  ASSERT_TRUE(standing);
+  EXPECT_EQ(standing->reset, steady + 1500ms);
+  EXPECT_EQ(standing->reset_epoch, wall_epoch_seconds() - 1) << "the reset as named: its identity";
+  EXPECT_EQ(standing->server_lag, lag);
+  const auto date = parse_rate_feedback({{"retry-after", "Fri, 01 Mar 2024 10:00:30 GMT"}}, wall);
+  EXPECT_EQ(date.resume_at(steady, wall, lag), steady + 32'500ms);
+  const auto delay = parse_rate_feedback({{"retry-after", "30"}}, wall);
+  EXPECT_EQ(delay.resume_at(steady, wall, lag), steady + 30s);
+  EXPECT_EQ(answer_date_ms({{"Date", "Fri, 01 Mar 2024 09:59:58 GMT"}}), (wall_epoch_seconds() - 2) * 1000);
+  EXPECT_EQ(answer_date_ms({{"date", "yesterday"}}), std::nullopt);
+}
+
 TEST(RateHeaders, ResetOfAFamilyWithRequestsLeftIsNotAWait) {
   const auto f =
       parse_rate_feedback({{"x-rate-limit-remaining", "3"}, {"x-rate-limit-reset", epoch_in(600)}}, wall);

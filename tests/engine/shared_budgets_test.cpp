@@ -154,6 +154,40 @@ TEST_F(SharedBudgetsTest, APassedPublishedResetOpensTheSharedWindowAtOnce) {
   EXPECT_EQ(second, 3u) << "the new window's 3, and no more";
 }
 
+// The server's clock found to run 300 ms further behind ours than thought
+// (server_clock.hpp): the next reset, not yet passed, is heard again 300 ms
+// later. That is the same window's end, not a later window: the window
+// before it is still the server's, and spent, until the later reading.
+TEST_F(SharedBudgetsTest, TheSameResetHeardLaterDoesNotOpenTheNextWindowEarly) {
+  SharedBudgets& a = process("acct1");
+  unsigned spent = 0, early = 0, after = 0;
+  const std::vector<std::string> total{"tw.total_count"};
+  run_processes([&]() -> ab::Awaitable<void> {
+    co_await open_or_fail(a);
+    const auto wall = std::chrono::system_clock::now();
+    const auto next_second = std::chrono::ceil<std::chrono::seconds>(wall.time_since_epoch());
+    co_await sleep_for(std::chrono::duration_cast<Millis>(next_second - wall.time_since_epoch()) + 100ms);
+    const auto now = std::chrono::steady_clock::now();
+    // The window that ends at the next second began a minute before it, and is spent.
+    const std::int64_t ends = next_second.count() + 1;
+    a.on_standing(total, RateStanding{3, now - 100ms, 3, ends - 60});
+    for (int i = 0; i < 3; ++i) co_await take_into(a, total, spent);
+    a.on_standing(total, RateStanding{0, now + 900ms, 3, ends});
+    for (int i = 0; i < 5; ++i) asio::co_spawn(io, take_into(a, total, early), asio::detached);
+    co_await sleep_for(100ms);  // the store has heard where the window ends
+    RateStanding later{0, now + 1200ms, 3, ends};
+    later.server_lag = 300ms;
+    a.on_standing(total, later);
+    co_await sleep_for(600ms);  // before the reset as read at first
+    const unsigned before_the_reset = early;
+    co_await sleep_for(1000ms);  // past it as read later
+    EXPECT_EQ(before_the_reset, 0u) << "the spent window's end was read later, not passed";
+    after = early;
+  });
+  EXPECT_EQ(spent, 3u);
+  EXPECT_EQ(after, 3u) << "the next window's 3, from the reset as read later";
+}
+
 // A process far from the server (its round trips 300 ms) takes a send 150
 // ms before a reset: the server may count it in the next window. Its margin
 // went to the store with its take, so a near process that heard the reset
