@@ -288,12 +288,14 @@ TEST(SharedBudgetE2e, FourRunsSharingARateWithAServerWhoseClockIsSecondsBehindFi
                                        {.clock_behind = 2500ms, .latency = 10ms, .concurrency = 8});
 }
 
-// The server's clock 300 ms behind ours: each of its resets, read on our
-// clock, opens its window early, while the server still counts the window
-// it has spent, and each refusal names a reset our clock has passed. The
-// one request that goes alone after a reset, and the retry's back-off, keep
-// that to about one refusal a window, not one a round trip until the
-// server's reset; every row still ends ok, each audience made once.
+// The server's clock 300 ms behind ours, and the run's sends all at the
+// start of each window: its answers show the lag only by how late we sent
+// before each of its resets, a guard band or so a window (server_clock.hpp),
+// so its windows still open early on our side while the server counts the
+// one it has spent. The one request that goes alone after a reset, and the
+// retry's back-off, keep that to about one refusal a window, not one a round
+// trip until the server's reset; every row still ends ok, each audience
+// made once.
 TEST(SharedBudgetE2e, AServerWhoseClockIsBehindRefusesAboutOnceAWindowNotEveryRoundTrip) {
   SimOptions options = nf_limited_to(500);
   options.clock_behind = 300ms;
