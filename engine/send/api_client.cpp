@@ -258,15 +258,17 @@ Awaitable<ApiAnswer> ApiClient::send(ApiRequest request) {
           const auto wall_now = std::chrono::system_clock::now();
           const auto feedback = parse_rate_feedback(answer.headers, wall_now);
           // Only an answer that names a time on the server's clock needs it.
-          std::chrono::microseconds lag{0};
+          std::chrono::microseconds lag{0}, uncertainty{0};
           if (feedback.user.reset_epoch || feedback.account.reset_epoch || feedback.retry_after_date_ms) {
             auto& clock = clocks_.of(request.url);
-            clock.on_answer(wall_now - (answered.now - sent_at), feedback, answer_date_ms(answer.headers));
+            clock.on_answer(wall_now - (answered.now - sent_at), feedback, answer_date_ms(answer.headers), wall_now);
             lag = clock.lag();
+            uncertainty = clock.uncertainty();
           }
           answered.answer.server_named = feedback.resume_at(answered.now, wall_now, lag);
           answered.exhausted = feedback.exhausted();
           answered.standing = feedback.standing(answered.now, wall_now, lag);
+          if (answered.standing) answered.standing->clock_uncertainty = uncertainty;
           if (p_.shared && answered.answer.server_named) p_.shared->park(request.budgets, *answered.answer.server_named);
           if (p_.shared && answered.standing) p_.shared->on_standing(request.budgets, *answered.standing);
           if (p_.shared && sent_asked) p_.shared->on_round_trip(request.budgets, *sent_asked, answered.now);

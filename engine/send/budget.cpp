@@ -81,8 +81,10 @@ void Budget::on_standing(const RateStanding& standing) {
   server_remaining_ = standing.remaining - static_cast<std::int64_t>(in_flight_);
   server_reset_ = standing.reset;
   // A window of our --rate's size: the --rate follows where it ends.
-  if (fixed_ && standing.limit && *standing.limit == static_cast<std::int64_t>(fixed_->limit()))
+  if (fixed_ && standing.limit && *standing.limit == static_cast<std::int64_t>(fixed_->limit())) {
+    fixed_->on_clock_uncertainty(standing.clock_uncertainty);
     fixed_->on_reset(standing.reset, standing.reset_epoch);
+  }
 }
 
 void Budget::follow_learned_window() {

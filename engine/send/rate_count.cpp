@@ -31,6 +31,10 @@ std::uint64_t SlidingWindowLog::sent_since(SteadyTime from) const {
 RateCount::RateCount(std::uint64_t limit, Millis window, std::chrono::microseconds margin)
     : log_(limit, window, margin), margin_(margin), arrival_(window) {}
 
+void RateCount::on_clock_uncertainty(std::chrono::microseconds uncertainty) {
+  clock_ = std::min(uncertainty, std::chrono::duration_cast<std::chrono::microseconds>(window()) / 10);
+}
+
 void RateCount::on_round_trip(std::chrono::microseconds from_count_to_answer) {
   arrival_.on_round_trip(from_count_to_answer);
   log_.set_margin(margin_ + arrival_.above_floor());

@@ -75,7 +75,11 @@ class RateCount {
   // guard band follows such round trips (arrival_guard.hpp), and the sliding
   // log keeps each send as much longer as the band stands above its floor.
   void on_round_trip(std::chrono::microseconds from_count_to_answer);
-  std::chrono::microseconds guard() const { return arrival_.guard(); }
+  // The server's clock may run this much further behind ours than its
+  // resets were read with (server_clock.hpp): the band covers that too, up
+  // to the same tenth of the window.
+  void on_clock_uncertainty(std::chrono::microseconds uncertainty);
+  std::chrono::microseconds guard() const { return std::max(arrival_.guard(), clock_); }
   std::uint64_t limit() const { return log_.limit(); }
   Millis window() const { return log_.window(); }
   // Where the server's window the count follows began, once a reset has passed.
@@ -88,6 +92,7 @@ class RateCount {
   std::optional<SteadyTime> anchor_;  // the reset the count starts from
   std::optional<SteadyTime> next_;    // the latest reset published, not yet the anchor
   std::int64_t next_epoch_ = 0;       // next_ as the server named it; 0: not known
+  std::chrono::microseconds clock_{0};  // the server clock's uncertainty, cut to a tenth of the window
 
   bool next_takes_over(SteadyTime now) const;
   std::optional<SteadyTime> anchored_next_allowed(SteadyTime now) const;

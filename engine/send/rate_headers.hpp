@@ -45,6 +45,7 @@ struct RateStanding {
   std::optional<std::int64_t> limit;  // the window's size, when published
   std::int64_t reset_epoch = 0;       // `reset` as the server said it (epoch seconds): its identity
   std::chrono::microseconds server_lag{0};  // how far behind ours the server's clock is known to run
+  std::chrono::microseconds clock_uncertainty{0};  // and how much more it may (server_clock.hpp)
 };
 
 struct RateFeedback {

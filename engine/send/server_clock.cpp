@@ -26,10 +26,23 @@ void ServerClockLag::past(SystemTime sent, std::int64_t before_ms) {
   if (behind > microseconds::zero() && behind <= max_server_lag) lag_ = std::max(lag_, behind);
 }
 
-void ServerClockLag::on_answer(SystemTime sent, const RateFeedback& feedback, std::optional<std::int64_t> date_ms) {
+void ServerClockLag::on_answer(SystemTime sent, const RateFeedback& feedback, std::optional<std::int64_t> date_ms,
+                               std::optional<SystemTime> received) {
   for (const RateFamily* family : {&feedback.account, &feedback.user})
     if (family->reset_epoch && *family->reset_epoch < max_epoch_seconds) past(sent, *family->reset_epoch * 1000);
-  if (date_ms) past(sent, *date_ms + 1000);
+  if (!date_ms) return;
+  past(sent, *date_ms + 1000);
+  if (!received) return;
+  const auto received_ms = std::chrono::floor<std::chrono::milliseconds>(received->time_since_epoch()).count();
+  if (*date_ms < received_ms - 2 * max_server_lag / std::chrono::milliseconds(1) || *date_ms > received_ms) return;
+  const SystemTime date{std::chrono::milliseconds(*date_ms)};
+  const auto most = std::chrono::duration_cast<std::chrono::microseconds>(*received - date);
+  most_ = most_ ? std::min(*most_, most) : most;
+}
+
+std::chrono::microseconds ServerClockLag::uncertainty() const {
+  if (lag_ <= std::chrono::microseconds::zero() || !most_ || *most_ <= lag_) return {};
+  return *most_ - lag_;
 }
 
 ServerClockLag& ServerClocks::of(std::string_view url) {

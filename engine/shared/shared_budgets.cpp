@@ -320,7 +320,7 @@ Awaitable<void> SharedBudgets::pump(std::shared_ptr<Line> line) {
     std::chrono::microseconds margin{0};
     for (std::size_t i = 0; i < states.size(); ++i) {
       args[heard_at + 3 * i] = std::to_string(states[i]->heard_reset_us);
-      if (states[i]->limit) margin = std::max(margin, states[i]->arrival.guard());
+      if (states[i]->limit) margin = std::max(margin, states[i]->band());
     }
     args[wanted_at + 2] = std::to_string(margin.count());
     line->news = false;
@@ -406,7 +406,10 @@ void SharedBudgets::on_standing(std::span<const std::string> names, const RateSt
   bool heard = false;
   for (const auto& n : names) {
     auto& s = state(n);
-    if (s.limit == 0 || static_cast<std::int64_t>(s.limit) != *standing.limit || reset_us <= s.heard_reset_us) continue;
+    if (s.limit == 0 || static_cast<std::int64_t>(s.limit) != *standing.limit) continue;
+    s.clock = std::min(standing.clock_uncertainty,
+                       std::chrono::duration_cast<std::chrono::microseconds>(s.window) / 10);
+    if (reset_us <= s.heard_reset_us) continue;
     s.heard_reset_us = reset_us;
     heard = true;
   }

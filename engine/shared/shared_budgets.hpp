@@ -102,6 +102,11 @@ class SharedBudgets {
     std::optional<SteadyTime> parked_until;
     std::int64_t heard_reset_us = 0;  // the latest reset published for a window of `limit` (epoch us)
     ArrivalGuard arrival{Millis{1000}};  // remade for `window` once it is known
+    // How much further behind the API's clock may run than its resets were
+    // read with (server_clock.hpp), cut to a tenth of the window: the band
+    // covers it too.
+    std::chrono::microseconds clock{0};
+    std::chrono::microseconds band() const { return std::max(arrival.guard(), clock); }
   };
 
   BudgetState& state(const std::string& name);

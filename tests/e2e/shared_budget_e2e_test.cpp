@@ -289,14 +289,13 @@ TEST(SharedBudgetE2e, FourRunsSharingARateWithAServerWhoseClockIsSecondsBehindFi
 }
 
 // The server's clock 300 ms behind ours, and the run's sends all at the
-// start of each window: its answers show the lag only by how late we sent
-// before each of its resets, a guard band or so a window (server_clock.hpp),
-// so its windows still open early on our side while the server counts the
-// one it has spent. The one request that goes alone after a reset, and the
-// retry's back-off, keep that to about one refusal a window, not one a round
-// trip until the server's reset; every row still ends ok, each audience
-// made once.
-TEST(SharedBudgetE2e, AServerWhoseClockIsBehindRefusesAboutOnceAWindowNotEveryRoundTrip) {
+// start of each window: read on our clock, each reset opens a window early,
+// while the server still counts the one it has spent. Its answers show the
+// lag (server_clock.hpp): at least how late we sent before its resets, at
+// most how soon after its Date's tick we heard it, and the band covers what
+// lies between. It was refused 4-5 times in 7 windows before the band, 0-2
+// since; every row still ends ok, each audience made once.
+TEST(SharedBudgetE2e, AServerWhoseClockIsBehindIsRefusedOnlyWhileItsLagIsLearned) {
   SimOptions options = nf_limited_to(500);
   options.clock_behind = 300ms;
   Simulator sim(options);
@@ -310,7 +309,7 @@ TEST(SharedBudgetE2e, AServerWhoseClockIsBehindRefusesAboutOnceAWindowNotEveryRo
   const auto refused = answers(sim, 429);
   std::cerr << "3,000 nf.create rows, 500/1s, the server's clock 300 ms behind: " << refused << " refusals in "
             << windows << " windows, " << violations(sim) << " rules broken\n";
-  EXPECT_LE(refused, 5 * windows) << sim.stats_json();
+  EXPECT_LE(refused, 3u) << sim.stats_json();
   EXPECT_EQ(violations(sim), 0u) << "no request before a reset a refusal named: " << sim.stats_json();
 }
 

@@ -117,6 +117,22 @@ TEST(RateCount, TheSameResetReadLaterIsNotTakenForANewWindow) {
   }
 }
 
+// A server clock known to run behind ours by 300 ms and at most 350 ms:
+// its window may open up to 50 ms after the reset as read, and the band
+// covers that, up to a tenth of the window.
+TEST(RateCount, TheServerClocksUncertaintyWidensTheBand) {
+  RateCount count(3, 1s);
+  count.on_clock_uncertainty(50ms);
+  EXPECT_EQ(count.guard(), 50ms);
+  send(count, t0 + 300ms, 3);
+  count.on_reset(t0 + 1s);
+  EXPECT_EQ(count.next_allowed(t0 + 1s), t0 + 1050ms);
+  count.on_clock_uncertainty(700ms);
+  EXPECT_EQ(count.guard(), 100ms) << "a tenth of the window at most";
+  count.on_clock_uncertainty(0ms);
+  EXPECT_EQ(count.guard(), guard);
+}
+
 TEST(RateCount, AStoreThatRestartedEmptyKnowsOnlyTheSendsPutBack) {
   // A store that forgot its count has the sends put back and no window:
   // the log rules until a reset is heard and has passed.

@@ -38,6 +38,8 @@ ModelAnswer answer_at(SystemTime handled, microseconds behind) {
   return a;
 }
 
+// The lag never overshoots, lag + uncertainty never falls short, and both
+// close in once answers spread over the server's seconds.
 TEST(ServerClockLag, PropertyNeverMoreThanTheServerIsBehindAndCloseOnceAnswersSpreadOverItsSeconds) {
   for (const microseconds behind : {microseconds(0), microseconds(300ms), microseconds(2500ms), microseconds(7s)}) {
     for (unsigned seed = 1; seed <= 20; ++seed) {
@@ -46,12 +48,20 @@ TEST(ServerClockLag, PropertyNeverMoreThanTheServerIsBehindAndCloseOnceAnswersSp
       ServerClockLag clock;
       for (int i = 0; i < 300; ++i) {
         const SystemTime sent = t0 + microseconds(at_us(random));
-        const auto answer = answer_at(sent + microseconds(way_us(random)), behind);
-        clock.on_answer(sent, answer.feedback, answer.date_ms);
+        const SystemTime handled = sent + microseconds(way_us(random));
+        const auto answer = answer_at(handled, behind);
+        clock.on_answer(sent, answer.feedback, answer.date_ms, handled + microseconds(way_us(random)));
         ASSERT_LE(clock.lag(), behind) << "seed " << seed << ": a lag it does not have would slow every window";
+        if (clock.uncertainty() > 0us) {
+          ASSERT_GE(clock.lag() + clock.uncertainty(), behind) << "seed " << seed;
+        }
       }
       // 300 answers over 3 s: some came within a few ms either side of a tick.
       EXPECT_GE(clock.lag(), behind - microseconds(20ms)) << "seed " << seed;
+      EXPECT_LE(clock.uncertainty(), 30ms) << "seed " << seed;
+      if (behind == 0us) {
+        EXPECT_EQ(clock.uncertainty(), 0us) << "a server on time needs no band";
+      }
     }
   }
 }
@@ -73,6 +83,18 @@ TEST(ServerClockLag, ADateMoreThanASecondBeforeTheSendIsALowerBound) {
   EXPECT_EQ(clock.lag(), 0us) << "within its second: it may be on time";
   clock.on_answer(t0 + 2400ms, RateFeedback{}, epoch_ms(t0));
   EXPECT_EQ(clock.lag(), 1400ms);
+}
+
+// A server 310 ms behind ours, answering 5 ms after a send and 15 ms before we hear it.
+TEST(ServerClockLag, TheUncertaintyIsWhatTheDatesLeaveOpenOnceItIsKnownBehind) {
+  ServerClockLag clock;
+  clock.on_answer(t0 + 500ms, RateFeedback{}, epoch_ms(t0), t0 + 520ms);  // handled at its 0.195 s
+  EXPECT_EQ(clock.uncertainty(), 0us) << "not known to be behind: no band";
+  clock.on_answer(t0 + 1300ms, RateFeedback{}, epoch_ms(t0), t0 + 1320ms);  // at its 0.995 s
+  EXPECT_EQ(clock.lag(), 300ms);
+  EXPECT_EQ(clock.uncertainty(), 220ms) << "the first answer came at most 520 ms after its tick";
+  clock.on_answer(t0 + 2310ms, RateFeedback{}, epoch_ms(t0 + 2s), t0 + 2330ms);  // at its 2.005 s
+  EXPECT_EQ(clock.uncertainty(), 30ms) << "between 300 and 330 ms behind";
 }
 
 TEST(ServerClockLag, WhatIsNoClockIsIgnored) {
