@@ -3,7 +3,9 @@
 // atomically, so a take by one process never interleaves with another's.
 // Times are the Redis server's own clock (TIME), in microseconds: the
 // processes' clocks never meet, so machines whose clocks differ still share
-// one window.
+// one window. The one time a process brings, a reset its API published, it
+// moves onto the store's clock first (store_clock.hpp, from the TIME each
+// take replies with).
 #pragma once
 
 namespace ab::scripts {
@@ -23,9 +25,9 @@ namespace ab::scripts {
 // with more of its server's clock lag (server_clock.hpp), not proof that
 // the server's window turned.
 // Takes up to ARGV[1] sends of every budget at once, or none: replies
-// {granted, wait_us}; granted 0 with wait_us the time until the first send
-// fits (a park, the hold after a restart, a send leaving the log's window,
-// or the next published reset).
+// {granted, wait_us, now_us}; granted 0 with wait_us the time until the
+// first send fits (a park, the hold after a restart, a send leaving the
+// log's window, or the next published reset); now_us the store's TIME.
 // The margin (also the guard band) is each process's own (arrival_guard.hpp:
 // how late its sends may reach the server); a budget uses the largest any
 // process published in the last two windows, so that a slow or far process's
@@ -33,7 +35,8 @@ namespace ab::scripts {
 // KEYS: hold, then per budget its log, its park and its window. ARGV:
 // wanted, member prefix, margin_us, then per budget:
 // limit (0: no fixed rate, parks only), window_us, the latest reset this
-// process heard published for a window of that limit (epoch us, 0: none).
+// process heard published for a window of that limit (epoch us on the
+// store's clock, 0: none).
 inline constexpr const char* take = R"lua(
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -46,7 +49,7 @@ for i = 1, budgets do
   local p = redis.call('PTTL', KEYS[3 * i])
   if p > wait then wait = p end
 end
-if wait > 0 then return {0, wait * 1000} end
+if wait > 0 then return {0, wait * 1000, now} end
 local grant = wanted
 local until_free = 0
 for i = 1, budgets do
@@ -99,7 +102,7 @@ for i = 1, budgets do
     end
   end
 end
-if grant == 0 then return {0, math.max(1, math.ceil(until_free))} end
+if grant == 0 then return {0, math.max(1, math.ceil(until_free)), now} end
 for i = 1, budgets do
   local limit = tonumber(ARGV[1 + 3 * i])
   if limit > 0 then
@@ -109,7 +112,7 @@ for i = 1, budgets do
     redis.call('PEXPIRE', log, math.ceil((tonumber(ARGV[2 + 3 * i]) + margins[i]) / 1000) + 1000)
   end
 end
-return {grant, 0}
+return {grant, 0, now}
 )lua";
 
 // A time the server named (Retry-After, the reset of a spent window) parks

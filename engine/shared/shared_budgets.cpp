@@ -41,6 +41,15 @@ long long as_integer(const RedisValue& v) {
   return 0;
 }
 
+// The reply to TIME (seconds, microseconds) in epoch microseconds; none
+// when it is not that.
+std::optional<std::int64_t> store_time_us(const RedisValue& time) {
+  if (time.elements.size() != 2) return std::nullopt;
+  const auto seconds = as_integer(time.elements[0]), micros = as_integer(time.elements[1]);
+  if (seconds <= 0 || micros < 0) return std::nullopt;
+  return seconds * 1'000'000 + micros;
+}
+
 }  // namespace
 
 void SharedBudgets::forget_old_sends(BudgetState& s, SteadyTime now) {
@@ -148,6 +157,15 @@ Awaitable<std::string> SharedBudgets::connect_and_join() {
     if (auto e = refused(v, "SCRIPT LOAD"); !e.empty()) co_return e;
     *shas[i] = v.text;
   }
+
+  // Its clock, before the first take carries a reset to it (perhaps another store's, after a failover).
+  store_clock_.forget();
+  const auto time_asked = std::chrono::system_clock::now();
+  std::vector<std::string> time_command{"TIME"};
+  auto time = co_await connection_.call(std::move(time_command));
+  if (auto e = refused(time, "TIME"); !e.empty()) co_return e;
+  if (auto at = store_time_us(time))
+    store_clock_.on_reading(time_asked, *at, std::chrono::steady_clock::now());
 
   // Rejoin: what this process sent inside each window goes back into an empty store.
   const auto now = std::chrono::steady_clock::now();
@@ -319,13 +337,15 @@ Awaitable<void> SharedBudgets::pump(std::shared_ptr<Line> line) {
     args[wanted_at + 1] = prefix;
     std::chrono::microseconds margin{0};
     for (std::size_t i = 0; i < states.size(); ++i) {
-      args[heard_at + 3 * i] = std::to_string(states[i]->heard_reset_us);
+      const auto heard = states[i]->heard_reset_us;
+      args[heard_at + 3 * i] = std::to_string(heard ? store_clock_.to_store_us(heard) : 0);
       if (states[i]->limit) margin = std::max(margin, states[i]->band());
     }
     args[wanted_at + 2] = std::to_string(margin.count());
     line->news = false;
     ++takes_;
     const auto asked = std::chrono::steady_clock::now();
+    const auto asked_wall = std::chrono::system_clock::now();
     auto reply = co_await connection_.call(std::move(args));
     if (reply.lost) continue;  // maybe taken, maybe not: a slot lost is a slot unused, never one too many
     if (reply.is_error()) {
@@ -337,8 +357,11 @@ Awaitable<void> SharedBudgets::pump(std::shared_ptr<Line> line) {
       break;
     }
     const auto now = std::chrono::steady_clock::now();
-    const auto granted = reply.elements.size() == 2 ? as_integer(reply.elements[0]) : 0;
-    const auto wait_us = reply.elements.size() == 2 ? as_integer(reply.elements[1]) : 1000;
+    const bool whole = reply.elements.size() == 3;
+    const auto granted = whole ? as_integer(reply.elements[0]) : 0;
+    const auto wait_us = whole ? as_integer(reply.elements[1]) : 1000;
+    if (whole && as_integer(reply.elements[2]) > 0)
+      store_clock_.on_reading(asked_wall, as_integer(reply.elements[2]), now);
     for (auto* s : states) {
       if (!s->limit) continue;
       for (long long i = 0; i < granted; ++i) s->sent.push_back(now);
@@ -401,7 +424,7 @@ void SharedBudgets::park(std::span<const std::string> names, SteadyTime until) {
 void SharedBudgets::on_standing(std::span<const std::string> names, const RateStanding& standing) {
   // Past the year 100,000 a reset is garbage (and would not fit in microseconds).
   if (!standing.limit || standing.reset_epoch <= 0 || standing.reset_epoch > 3'000'000'000'000) return;
-  // On our clock, as Redis's TIME is taken to be: the server's known lag added.
+  // On our clock, the server's known lag added (the pump moves it onto the store's).
   const std::int64_t reset_us = standing.reset_epoch * 1'000'000 + standing.server_lag.count();
   bool heard = false;
   for (const auto& n : names) {

@@ -26,6 +26,7 @@
 #include "engine/send/rate_headers.hpp"
 #include "engine/shared/resp_connection.hpp"
 #include "engine/run/run_control.hpp"
+#include "engine/shared/store_clock.hpp"
 #include "engine/shared/store_outage.hpp"
 #include "engine/shared/store_url.hpp"
 
@@ -126,6 +127,7 @@ class SharedBudgets {
   std::ostream& log_;
   RespConnection connection_;
   StoreOutage outage_;
+  StoreClock store_clock_;  // the store's clock against ours: resets go to the store on its clock
   Random random_;
   SteadyTimer keeper_timer_;
   bool closed_ = false;

@@ -288,6 +288,25 @@ TEST(SharedBudgetE2e, FourRunsSharingARateWithAServerWhoseClockIsSecondsBehindFi
                                        {.clock_behind = 2500ms, .latency = 10ms, .concurrency = 8});
 }
 
+// The store's clock 300 ms behind the runs' and the server's, as another
+// machine's may be. Each run's own budget lets a window's first sends go at
+// its reset; the store's script counts the window from the same reset on
+// its own clock. Read as the runs heard it, the reset passed there 300 ms
+// later: the count began after the window's first sends, and the window's
+// budget went a second time (181-210 refusals in each of 4 tries). Each take brings the
+// store's time back (store_clock.hpp), and resets go to it on its clock.
+TEST(SharedBudgetE2e, FourRunsSharingAStoreWhoseClockIsBehindFillTheServersWindowsWithoutARefusal) {
+  test::RedisServer redis(-300ms);
+  create_runs_fill_the_servers_windows(4, 750, redis.url());
+}
+
+// ... and 300 ms ahead: its count would begin before the window's first
+// sends (the runs' own budgets still hold them until the reset).
+TEST(SharedBudgetE2e, FourRunsSharingAStoreWhoseClockIsAheadFillTheServersWindowsWithoutARefusal) {
+  test::RedisServer redis(300ms);
+  create_runs_fill_the_servers_windows(4, 750, redis.url());
+}
+
 // The server's clock 300 ms behind ours, and the run's sends all at the
 // start of each window: read on our clock, each reset opens a window early,
 // while the server still counts the one it has spent. Its answers show the

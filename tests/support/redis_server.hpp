@@ -3,7 +3,8 @@
 // redis-server throws (the test fails, it is not skipped): the budget-store
 // tests mean nothing without the real thing. With a certificate and its key
 // it listens for TLS only (rediss://), clients unauthenticated unless a
-// client CA is given too.
+// client CA is given too. Its wall clock may be set off the machine's
+// (support/clock_offset.cpp), as another machine's may be.
 #pragma once
 
 #include <arpa/inet.h>
@@ -27,14 +28,12 @@ namespace ab::test {
 class RedisServer {
  public:
   RedisServer() : RedisServer({}, {}) {}
+  // Its wall clock (TIME, its scripts') `clock_ahead` of the machine's, behind when negative.
+  explicit RedisServer(std::chrono::microseconds clock_ahead) : clock_ahead_(clock_ahead) { start(); }
   // `client_ca`: clients must show a certificate these CAs signed (tls-auth-clients yes).
   RedisServer(std::filesystem::path tls_cert, std::filesystem::path tls_key, std::filesystem::path client_ca = {})
       : tls_cert_(std::move(tls_cert)), tls_key_(std::move(tls_key)), client_ca_(std::move(client_ca)) {
-    for (int attempt = 0; attempt < 5 && pid_ <= 0; ++attempt) {
-      port_ = free_port();
-      if (!launch()) stop(SIGKILL);
-    }
-    if (pid_ <= 0) throw std::runtime_error("redis-server did not start on a loopback port (scripts/install-deps.sh installs it)");
+    start();
   }
   ~RedisServer() { stop(SIGTERM); }
   RedisServer(const RedisServer&) = delete;
@@ -59,6 +58,15 @@ class RedisServer {
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
   std::filesystem::path tls_cert_, tls_key_, client_ca_;
+  std::chrono::microseconds clock_ahead_{0};
+
+  void start() {
+    for (int attempt = 0; attempt < 5 && pid_ <= 0; ++attempt) {
+      port_ = free_port();
+      if (!launch()) stop(SIGKILL);
+    }
+    if (pid_ <= 0) throw std::runtime_error("redis-server did not start on a loopback port (scripts/install-deps.sh installs it)");
+  }
 
   static std::uint16_t free_port() {
     const int s = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -97,15 +105,24 @@ class RedisServer {
                                (client_ca_.empty() ? tls_cert_ : client_ca_).string(), "--tls-auth-clients",
                                client_ca_.empty() ? "no" : "yes"});
     }
+    // Made before the fork: the child of a threaded test may not allocate.
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e) env.emplace_back(*e);
+    if (clock_ahead_.count() != 0) {
+      env.push_back(std::string("LD_PRELOAD=") + AB_CLOCK_OFFSET_LIB);
+      env.push_back("AB_CLOCK_OFFSET_US=" + std::to_string(clock_ahead_.count()));
+    }
+    std::vector<char*> argv, envp;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
     pid_ = ::fork();
     if (pid_ == 0) {
       const int null = ::open("/dev/null", O_WRONLY);
       ::dup2(null, 1);
       ::dup2(null, 2);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
+      ::execve(argv[0], argv.data(), envp.data());
       ::_exit(127);
     }
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
