@@ -340,8 +340,22 @@ TEST(SharedBudgetE2e, RedisKilledAndRestartedMidRunLosesAndDuplicatesNothing) {
   const Fleet fleet{dir, "create", 4};
   const auto children = fleet.children(where, creates(300, "Restart"), "nf.create",
                                        {"--rate", "nf=300/1s", "--budget-store", redis.url()});
+  // Killed once every run has joined the store (each logs in after) and the
+  // sends are under way: a loaded machine starts the runs late, and a store
+  // gone before a run joined ends that run (exit 2) instead.
+  auto under_way = [&] {
+    const auto requests = stats(sim).at("requests").as_object();
+    auto count = [&](const char* route, const char* status) -> std::uint64_t {
+      const auto* by_status = requests.if_contains(route);
+      const auto* n = by_status ? by_status->as_object().if_contains(status) : nullptr;
+      return n ? n->to_number<std::uint64_t>() : 0;
+    };
+    return count("nf.token", "200") >= 4 && count("nf.create", "201") >= 100;
+  };
   std::thread chaos([&] {
-    std::this_thread::sleep_for(1500ms);
+    const auto give_up = std::chrono::steady_clock::now() + 10s;
+    while (!under_way() && std::chrono::steady_clock::now() < give_up) std::this_thread::sleep_for(10ms);
+    std::this_thread::sleep_for(200ms);
     redis.kill();
     std::this_thread::sleep_for(300ms);
     redis.start_again();
