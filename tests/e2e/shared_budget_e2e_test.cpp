@@ -293,8 +293,9 @@ TEST(SharedBudgetE2e, FourRunsSharingARateWithAServerWhoseClockIsSecondsBehindFi
 // its reset; the store's script counts the window from the same reset on
 // its own clock. Read as the runs heard it, the reset passed there 300 ms
 // later: the count began after the window's first sends, and the window's
-// budget went a second time (181-210 refusals in each of 4 tries). Each take brings the
-// store's time back (store_clock.hpp), and resets go to it on its clock.
+// budget went a second time (184 and 210 refusals in two tries). Each take
+// brings the store's time back (store_clock.hpp), and resets go to it on its
+// clock.
 TEST(SharedBudgetE2e, FourRunsSharingAStoreWhoseClockIsBehindFillTheServersWindowsWithoutARefusal) {
   test::RedisServer redis(-300ms);
   create_runs_fill_the_servers_windows(4, 750, redis.url());
